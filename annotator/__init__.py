@@ -1,0 +1,3 @@
+"""annotator: a terminal tool for fact-check annotation."""
+
+__version__ = "0.1.0"
