@@ -9,7 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SCHEMA = REPO / "schemas" / "factcheck.v1.json"
-SHARED_REF = REPO.parent / "shared" / "ref"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
