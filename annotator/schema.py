@@ -1,0 +1,349 @@
+"""Annotation schemas: the fields a sentence is labelled on, loaded from a JSON file.
+
+A schema has a name, an integer version and ordered fields. A field is a single choice (optionally
+ordinal), a multiple choice or free text, and may carry a `when` condition on an earlier field; a
+field whose condition does not hold is "not asked" and must have no value.
+
+Labels are `dict[str, str | list[str]]`: single -> value id, multi -> list of value ids, text ->
+non-empty string. An unset field is absent from the dict.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic_core import PydanticCustomError
+
+from annotator.problems import Problem
+
+DEFAULT_SCHEMA_PATH = Path("schemas/factcheck.v1.json")
+MAX_VALUES = 10  # the UI picks values with the keys 1-9 and 0
+
+_ID = re.compile(r"[a-z0-9_]+")
+_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise PydanticCustomError("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
+    return value
+
+
+def _check_name(value: str) -> str:
+    if not _NAME.fullmatch(value):
+        raise PydanticCustomError("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
+    return value
+
+
+def _check_one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise PydanticCustomError("one_line", "must be a single line")
+    return value
+
+
+Id = Annotated[str, pydantic.AfterValidator(_check_id)]
+Label = Annotated[str, pydantic.StringConstraints(min_length=1), pydantic.AfterValidator(_check_one_line)]
+OneLine = Annotated[str, pydantic.AfterValidator(_check_one_line)]
+
+
+class _Model(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Value(_Model):
+    id: Id
+    label: Label
+    description: OneLine = ""
+
+
+class Condition(_Model):
+    """`{"field": F, "in": [value ids]}` or `{"field": F, "at_least": value_id}` (F ordinal)."""
+
+    model_config = pydantic.ConfigDict(populate_by_name=False)
+
+    field: Id
+    in_: list[Id] | None = pydantic.Field(default=None, alias="in", min_length=1)
+    at_least: Id | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.in_ is None) == (self.at_least is None):
+            raise PydanticCustomError("condition", "give exactly one of 'in' and 'at_least'")
+        return self
+
+    def holds(self, parent: Field, value: object) -> bool:
+        """Whether the condition holds for `value`, the label of `parent` (the field it tests)."""
+        if self.at_least is not None:
+            return isinstance(value, str) and value in parent.value_ids and (
+                parent.ordinal_rank(value) >= parent.ordinal_rank(self.at_least)
+            )
+        chosen = value if isinstance(value, list) else [value]
+        return any(v in self.in_ for v in chosen)
+
+    def __str__(self) -> str:
+        if self.at_least is not None:
+            return f"{self.field} is at least '{self.at_least}'"
+        return f"{self.field} is one of {', '.join(self.in_)}"
+
+
+class Field(_Model):
+    id: Id
+    label: Label
+    kind: Literal["single", "multi", "text"]
+    ordinal: bool = False
+    required: bool = False
+    description: OneLine = ""
+    values: list[Value] = []
+    when: Condition | None = None
+
+    @property
+    def value_ids(self) -> list[str]:
+        return [value.id for value in self.values]
+
+    def value(self, value_id: str) -> Value:
+        """The value with this id; KeyError if the field has none."""
+        for value in self.values:
+            if value.id == value_id:
+                return value
+        raise KeyError(f"field '{self.id}' has no value '{value_id}'")
+
+    def ordinal_rank(self, value_id: str) -> int:
+        """0-based position of a value on this ordinal field's scale."""
+        if not self.ordinal:
+            raise ValueError(f"field '{self.id}' is not ordinal")
+        return self.value_ids.index(self.value(value_id).id)
+
+
+class Schema(_Model):
+    name: Annotated[str, pydantic.AfterValidator(_check_name)]
+    version: Annotated[int, pydantic.Field(ge=1)]
+    title: OneLine = ""
+    description: str = ""
+    fields: list[Field] = pydantic.Field(min_length=1)
+
+    _by_id: dict[str, Field] = pydantic.PrivateAttr(default_factory=dict)
+
+    @pydantic.model_validator(mode="after")
+    def _consistent(self) -> Schema:
+        problems = _rule_problems(self.fields)
+        if problems:
+            raise PydanticCustomError(
+                "schema_rules",
+                "{summary}",
+                {"summary": "; ".join(f"{at}: {msg}" for at, msg in problems), "problems": problems},
+            )
+        return self
+
+    def model_post_init(self, context: Any) -> None:
+        self._by_id.update((field.id, field) for field in self.fields)
+
+    def field(self, field_id: str) -> Field:
+        """The field with this id; KeyError if the schema has none."""
+        try:
+            return self._by_id[field_id]
+        except KeyError:
+            raise KeyError(f"schema '{self.name}' has no field '{field_id}'") from None
+
+    def applies(self, field: Field | str, labels: Mapping[str, object]) -> bool:
+        """Whether `field` is asked given `labels`: its condition, and its parents', hold."""
+        if isinstance(field, str):
+            field = self.field(field)
+        condition = field.when
+        if condition is None:
+            return True
+        parent = self.field(condition.field)
+        return self.applies(parent, labels) and condition.holds(parent, labels.get(parent.id))
+
+    def applicable_fields(self, labels: Mapping[str, object]) -> list[Field]:
+        return [field for field in self.fields if self.applies(field, labels)]
+
+    def label_errors(self, labels: object) -> list[str]:
+        """Everything wrong with `labels`, one message each; a missing required value is not an error here."""
+        if not isinstance(labels, Mapping):
+            return ["labels must be an object"]
+        errors = [f"unknown field '{key}' (fields: {', '.join(self._by_id)})" for key in labels if key not in self._by_id]
+        invalid: set[str] = set()
+        for field in self.fields:
+            if field.id not in labels:
+                continue
+            value_errors = _value_errors(field, labels[field.id])
+            if value_errors:
+                invalid.add(field.id)
+                errors.extend(value_errors)
+            elif field.when is not None and field.when.field not in invalid and not self.applies(field, labels):
+                invalid.add(field.id)
+                errors.append(f"field '{field.id}' has a value but is only asked when {field.when}")
+        return errors
+
+    def missing_required(self, labels: Mapping[str, object]) -> list[str]:
+        """Ids of the applicable required fields that have no value."""
+        return [
+            field.id
+            for field in self.applicable_fields(labels)
+            if field.required and labels.get(field.id) in (None, "", [])
+        ]
+
+    def prune(self, labels: Mapping[str, object]) -> dict:
+        """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
+        kept = dict(labels)
+        for field in self.fields:
+            if field.id in kept and not self.applies(field, kept):
+                del kept[field.id]
+        return kept
+
+
+def _value_errors(field: Field, value: object) -> list[str]:
+    """What is wrong with one field's value (value ids, shape, emptiness)."""
+    where = f"field '{field.id}'"
+    if field.kind == "text":
+        if not isinstance(value, str):
+            return [f"{where} is free text: give a string, not {type(value).__name__}"]
+        return [f"{where} is an empty string: leave an unset field out"] if value == "" else []
+    if field.kind == "single":
+        if isinstance(value, list):
+            return [f"{where} takes one value, not a list"]
+        chosen = [value]
+    else:
+        if not isinstance(value, list):
+            return [f"{where} takes a list of values, not {type(value).__name__}"]
+        if not value:
+            return [f"{where} is an empty list: leave an unset field out"]
+        chosen = value
+    errors = []
+    for item in chosen:
+        if item == "":
+            errors.append(f"{where} has an empty value: leave an unset field out")
+        elif not isinstance(item, str) or item not in field.value_ids:
+            errors.append(f"{where} has no value {item!r} (values: {', '.join(field.value_ids)})")
+    duplicates = sorted({item for item in chosen if isinstance(item, str) and chosen.count(item) > 1})
+    errors.extend(f"{where} lists {item!r} more than once" for item in duplicates)
+    return errors
+
+
+def _rule_problems(fields: list[Field]) -> list[tuple[str, str]]:
+    """The consistency rules pydantic's types cannot express, as (JSON path, message)."""
+    problems: list[tuple[str, str]] = []
+    earlier: dict[str, Field] = {}
+    for index, field in enumerate(fields):
+        at = f"fields[{index}]"
+        if field.id in earlier:
+            problems.append((f"{at}.id", f"duplicate field id '{field.id}'"))
+        problems.extend(_field_problems(at, field))
+        if field.when is not None:
+            problems.extend(_condition_problems(f"{at}.when", field.when, earlier))
+        earlier.setdefault(field.id, field)
+    return problems
+
+
+def _field_problems(at: str, field: Field) -> list[tuple[str, str]]:
+    problems = []
+    if field.kind == "text" and field.values:
+        problems.append((f"{at}.values", "a text field has no values"))
+    if field.kind != "text" and not field.values:
+        problems.append((f"{at}.values", f"a {field.kind} field needs at least one value"))
+    if len(field.values) > MAX_VALUES:
+        problems.append((f"{at}.values", f"at most {MAX_VALUES} values (keys 1-9 and 0), found {len(field.values)}"))
+    if field.ordinal and field.kind != "single":
+        problems.append((f"{at}.ordinal", "only a single field can be ordinal"))
+    seen: set[str] = set()
+    for index, value in enumerate(field.values):
+        if value.id in seen:
+            problems.append((f"{at}.values[{index}].id", f"duplicate value id '{value.id}'"))
+        seen.add(value.id)
+    return problems
+
+
+def _condition_problems(at: str, condition: Condition, earlier: Mapping[str, Field]) -> list[tuple[str, str]]:
+    parent = earlier.get(condition.field)
+    if parent is None:
+        return [(f"{at}.field", f"'{condition.field}' is not an earlier field")]
+    if parent.kind == "text":
+        return [(f"{at}.field", f"'{condition.field}' is a text field: a condition needs a choice field")]
+    if condition.at_least is not None:
+        if not parent.ordinal:
+            return [(f"{at}.at_least", f"'{condition.field}' is not ordinal: use 'in'")]
+        if condition.at_least not in parent.value_ids:
+            return [(f"{at}.at_least", f"'{condition.field}' has no value '{condition.at_least}'")]
+        return []
+    return [
+        (f"{at}.in[{index}]", f"'{condition.field}' has no value '{value_id}'")
+        for index, value_id in enumerate(condition.in_)
+        if value_id not in parent.value_ids
+    ]
+
+
+class SchemaError(Exception):
+    """A schema file that cannot be used; the message names the file and the path to each bad key."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and validate a schema file; SchemaError lists every problem found."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SchemaError([Problem(name, None, "no such schema file")]) from None
+    except UnicodeDecodeError as error:
+        raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
+    except OSError as error:
+        raise SchemaError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SchemaError([Problem(f"{name}:{error.lineno}:{error.colno}", None, f"invalid JSON: {error.msg}")]) from None
+    if not isinstance(data, dict):
+        raise SchemaError([Problem(name, None, "a schema must be a JSON object")])
+    try:
+        return Schema.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise SchemaError([Problem(name, None, message) for message in _messages(error)]) from None
+
+
+_MODEL_UNDER = {"fields": Field, "values": Value, "when": Condition}
+
+
+def _messages(error: pydantic.ValidationError) -> list[str]:
+    """One `json.path: message` line per pydantic error."""
+    messages = []
+    for item in error.errors():
+        if item["type"] == "schema_rules":
+            messages.extend(f"{at}: {msg}" for at, msg in item["ctx"]["problems"])
+        else:
+            messages.append(f"{_json_path(item['loc'])}: {_message(item)}")
+    return messages
+
+
+def _json_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "(top level)"
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    if item["type"] == "missing":
+        return "missing"
+    if item["type"] == "extra_forbidden":
+        return _unknown_key_message(item["loc"])
+    if item["type"] in ("id", "name", "one_line", "condition"):
+        return item["msg"]
+    return f"{item['msg']} (got {item['input']!r})"
+
+
+def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
+    keys = [part for part in loc if isinstance(part, str)]
+    model = _MODEL_UNDER.get(keys[-2], Schema) if len(keys) > 1 else Schema
+    allowed = [info.alias or key for key, info in model.model_fields.items()]
+    close = difflib.get_close_matches(str(keys[-1]), allowed, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key ({hint}allowed: {', '.join(allowed)})"
