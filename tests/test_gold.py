@@ -1,0 +1,195 @@
+"""The gold-label rule: every resolution path and the majority boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.gold import (
+    ADJUDICATED,
+    MAJORITY,
+    NOT_APPLICABLE,
+    SINGLE,
+    UNANIMOUS,
+    UNRESOLVED,
+    GoldLabel,
+    InvalidMinAgreement,
+    check_min_agreement,
+    disagreements,
+    resolve_unit,
+)
+from annotator.schema import Schema
+
+SCHEMA = Schema.model_validate(
+    {
+        "name": "tiny",
+        "version": 1,
+        "fields": [
+            {
+                "id": "worth",
+                "label": "Worth",
+                "kind": "single",
+                "ordinal": True,
+                "required": True,
+                "values": [{"id": "no", "label": "No"}, {"id": "yes", "label": "Yes"}, {"id": "very", "label": "Very"}],
+            },
+            {
+                "id": "kind",
+                "label": "Kind",
+                "kind": "multi",
+                "required": True,
+                "when": {"field": "worth", "at_least": "yes"},
+                "values": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}],
+            },
+            {"id": "note", "label": "Note", "kind": "text"},
+        ],
+    }
+)
+KEY = ("doc", 0, 10)
+
+
+def gold(annotations: dict, adjudications: dict | None = None, min_agreement: float = 0.5):
+    return resolve_unit(SCHEMA, KEY, annotations, adjudications or {}, min_agreement)
+
+
+def worth_votes(*values: str) -> dict:
+    return {f"a{index}": {"worth": value} for index, value in enumerate(values)}
+
+
+def test_one_annotator_is_single_not_unanimous() -> None:
+    unit = gold({"ann": {"worth": "yes", "kind": ["a"]}})
+    assert unit.fields["worth"] == GoldLabel("yes", SINGLE, 1, 1)
+    assert unit.fields["kind"] == GoldLabel(["a"], SINGLE, 1, 1)
+    assert unit.resolved
+
+
+def test_two_or_more_equal_votes_are_unanimous() -> None:
+    unit = gold(worth_votes("no", "no", "no"))
+    assert unit.fields["worth"] == GoldLabel("no", UNANIMOUS, 3, 3)
+    assert unit.disagreeing == ()
+
+
+@pytest.mark.parametrize(
+    ("values", "min_agreement", "expected"),
+    [
+        (("yes", "yes", "no"), 0.5, MAJORITY),  # 2 of 3
+        (("yes", "no"), 0.5, UNRESOLVED),  # 1 of 2 is not a strict majority
+        (("yes", "yes", "no", "no"), 0.5, UNRESOLVED),  # 2 of 4 neither
+        (("yes", "yes", "yes", "no", "no"), 0.5, MAJORITY),  # 3 of 5
+        (("yes", "yes", "no", "very"), 0.5, UNRESOLVED),  # 2 of 4 is a plurality, not a majority
+        (("yes", "yes", "yes", "no", "no"), 0.6, MAJORITY),  # share exactly at the minimum
+        (("yes", "yes", "no"), 0.7, UNRESOLVED),  # 2 of 3 is below 0.7
+        (("yes", "yes", "yes", "no"), 0.75, MAJORITY),  # 3 of 4 exactly at 0.75
+        (("yes", "yes", "yes", "no"), 0.76, UNRESOLVED),
+        (("yes", "yes", "yes", "no"), 1.0, UNRESOLVED),  # 1.0 accepts only unanimity
+        (("yes", "yes"), 1.0, UNANIMOUS),
+    ],
+)
+def test_majority_boundaries(values: tuple[str, ...], min_agreement: float, expected: str) -> None:
+    result = gold(worth_votes(*values), min_agreement=min_agreement).fields["worth"]
+    assert result.resolution == expected
+    assert result.value == ("yes" if expected != UNRESOLVED else None)
+    assert result.votes == len(values)
+
+
+@pytest.mark.parametrize("value", [0.49, 0.0, 1.01, -1.0])
+def test_min_agreement_outside_half_to_one_is_refused(value: float) -> None:
+    with pytest.raises(InvalidMinAgreement, match="between 0.5 and 1"):
+        check_min_agreement(value)
+    with pytest.raises(InvalidMinAgreement):
+        gold(worth_votes("yes"), min_agreement=value)
+
+
+def test_adjudication_overrides_a_majority_and_counts_agreeing_annotators() -> None:
+    unit = gold(worth_votes("yes", "yes", "no"), {"rev": {"worth": "no"}})
+    assert unit.fields["worth"] == GoldLabel("no", ADJUDICATED, 3, 1)
+    assert unit.resolved
+
+
+def test_adjudication_decides_an_empty_optional_field() -> None:
+    annotations = {"a": {"worth": "no", "note": "odd"}, "b": {"worth": "no", "note": "odd"}}
+    unit = gold(annotations, {"rev": {"worth": "no"}})
+    assert unit.fields["note"] == GoldLabel(None, ADJUDICATED, 2, 0)
+
+
+def test_conflicting_adjudications_leave_the_field_unresolved() -> None:
+    unit = gold(worth_votes("yes", "yes"), {"r1": {"worth": "yes"}, "r2": {"worth": "no"}})
+    assert unit.fields["worth"].resolution == UNRESOLVED
+    assert not unit.resolved
+
+
+def test_a_field_the_adjudication_does_not_ask_falls_back_to_the_votes() -> None:
+    annotations = {"a": {"worth": "yes", "kind": ["a"]}, "b": {"worth": "yes", "kind": ["a"]}}
+    unit = gold(annotations, {"rev": {"worth": "no"}})
+    assert unit.fields["worth"].resolution == ADJUDICATED
+    # The annotators' unanimous kind does not survive: under the gold `worth` it is not asked.
+    assert unit.fields["kind"] == GoldLabel(None, NOT_APPLICABLE, 2, 0)
+    assert unit.labels == {"worth": "no"}
+
+
+def test_annotators_not_asked_a_field_do_not_vote_on_it() -> None:
+    annotations = {
+        "a": {"worth": "yes", "kind": ["b"]},
+        "b": {"worth": "very", "kind": ["b"]},
+        "c": {"worth": "no"},
+    }
+    unit = gold(annotations)
+    assert unit.fields["worth"].resolution == UNRESOLVED  # yes / very / no
+    assert unit.fields["kind"] == GoldLabel(None, UNRESOLVED, 2, 0)  # asked or not is undecided
+
+    annotations["b"]["worth"] = "yes"
+    unit = gold(annotations)
+    assert unit.fields["worth"] == GoldLabel("yes", MAJORITY, 3, 2)
+    assert unit.fields["kind"] == GoldLabel(["b"], UNANIMOUS, 2, 2)
+
+
+def test_a_field_nobody_was_asked_is_not_applicable() -> None:
+    unit = gold(worth_votes("no", "no"))
+    assert unit.fields["kind"] == GoldLabel(None, NOT_APPLICABLE, 0, 0)
+    assert unit.resolved
+
+
+def test_an_asked_field_without_votes_is_unresolved() -> None:
+    unit = gold(worth_votes("no", "no"), {"rev": {"worth": "yes"}})
+    assert unit.fields["kind"] == GoldLabel(None, UNRESOLVED, 0, 0)
+    assert not unit.resolved
+
+
+def test_multi_values_are_compared_as_whole_sets() -> None:
+    same = gold({"a": {"worth": "yes", "kind": ["b", "a"]}, "b": {"worth": "yes", "kind": ["a", "b"]}})
+    assert same.fields["kind"] == GoldLabel(["a", "b"], UNANIMOUS, 2, 2)
+    overlap = gold({"a": {"worth": "yes", "kind": ["a"]}, "b": {"worth": "yes", "kind": ["a", "b"]}})
+    assert overlap.fields["kind"].resolution == UNRESOLVED
+    assert overlap.disagreeing == ("kind",)
+
+
+def test_leaving_an_optional_field_empty_is_a_vote_for_no_value() -> None:
+    unit = gold({"a": {"worth": "no", "note": "see wire"}, "b": {"worth": "no"}, "c": {"worth": "no"}})
+    assert unit.fields["note"] == GoldLabel(None, MAJORITY, 3, 2)
+
+
+def test_an_unresolved_optional_field_does_not_hold_the_unit_back() -> None:
+    unit = gold({"a": {"worth": "no", "note": "x"}, "b": {"worth": "no", "note": "y"}})
+    assert unit.fields["note"].resolution == UNRESOLVED
+    assert unit.resolved
+
+
+def test_annotations_are_kept_per_annotator_for_a_review_screen() -> None:
+    annotations = {"zoe": {"worth": "no"}, "al": {"worth": "yes", "kind": ["c"]}}
+    unit = gold(annotations, {"rev": {"worth": "yes", "kind": ["c"]}})
+    assert list(unit.annotations) == ["al", "zoe"]
+    assert unit.annotations["al"] == {"worth": "yes", "kind": ["c"]}
+    assert unit.adjudications == {"rev": {"worth": "yes", "kind": ["c"]}}
+    assert unit.disagreeing == ("worth",)
+
+
+def test_disagreements_lists_most_disagreement_first() -> None:
+    def unit(start: int, annotations: dict):
+        return resolve_unit(SCHEMA, ("doc", start, start + 1), annotations, {}, 0.5)
+
+    calm = unit(0, worth_votes("no", "no"))
+    one_field = unit(1, worth_votes("no", "yes"))
+    one_field_more_pairs = unit(2, worth_votes("no", "yes", "very"))
+    two_fields = unit(3, {"a": {"worth": "no", "note": "x"}, "b": {"worth": "yes", "kind": ["a"]}})
+    ordered = disagreements([calm, one_field, one_field_more_pairs, two_fields])
+    assert [u.key[1] for u in ordered] == [3, 2, 1]
+    assert one_field_more_pairs.disagreeing_pairs == 3
