@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from annotator.anchors import AnchoredLabel
 from annotator.schema import Field, Schema
 
 ADJUDICATED = "adjudicated"
@@ -74,6 +75,12 @@ class UnitGold:
         return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None}
 
 
+@dataclass
+class Gold:
+    units: list[UnitGold]  # units with a `done` annotation or an adjudication, in key order
+    unusable: list[tuple[dict, str]]  # current `done` labels that cannot count, and why
+
+
 class InvalidMinAgreement(ValueError):
     pass
 
@@ -85,6 +92,47 @@ def check_min_agreement(value: float) -> float:
             f"--min-agreement must be between 0.5 and 1 (a majority is always strict), not {value}"
         )
     return value
+
+
+def gold_units(
+    schema: Schema,
+    current: Mapping[tuple[str, Key], AnchoredLabel],
+    min_agreement: float = DEFAULT_MIN_AGREEMENT,
+) -> Gold:
+    """The gold labels of every labelled unit, from the current labels placed on the corpus
+    (`anchors.anchor(...).current`). Labels that do not fit `schema` are returned as unusable."""
+    check_min_agreement(min_agreement)
+    annotations: dict[Key, dict[str, dict]] = {}
+    adjudications: dict[Key, dict[str, dict]] = {}
+    unusable: list[tuple[dict, str]] = []
+    for (annotator, key), placed in sorted(current.items()):
+        record = placed.record
+        if record["status"] != "done":
+            continue
+        reason = unusable_reason(schema, record)
+        if reason is not None:
+            unusable.append((record, reason))
+            continue
+        into = adjudications if record.get("kind") == "adjudication" else annotations
+        into.setdefault(key, {})[annotator] = record["labels"]
+    units = [
+        resolve_unit(schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement)
+        for key in sorted(annotations.keys() | adjudications.keys())
+    ]
+    return Gold(units, unusable)
+
+
+def unusable_reason(schema: Schema, record: Mapping) -> str | None:
+    """Why a `done` record cannot count towards gold labels under `schema`, or None."""
+    if (record["schema"], record["schema_version"]) != (schema.name, schema.version):
+        return (
+            f"labelled with schema {record['schema']} v{record['schema_version']},"
+            f" not {schema.name} v{schema.version}"
+        )
+    errors = schema.label_errors(record["labels"])
+    if not errors and record.get("kind") != "adjudication":
+        errors = [f"required field '{field_id}' has no value" for field_id in schema.missing_required(record["labels"])]
+    return "; ".join(errors) or None
 
 
 def resolve_unit(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.anchors import AnchoredLabel
+from annotator.corpus import Unit
 from annotator.gold import (
     ADJUDICATED,
     MAJORITY,
@@ -15,6 +17,7 @@ from annotator.gold import (
     InvalidMinAgreement,
     check_min_agreement,
     disagreements,
+    gold_units,
     resolve_unit,
 )
 from annotator.schema import Schema
@@ -193,3 +196,48 @@ def test_disagreements_lists_most_disagreement_first() -> None:
     ordered = disagreements([calm, one_field, one_field_more_pairs, two_fields])
     assert [u.key[1] for u in ordered] == [3, 2, 1]
     assert one_field_more_pairs.disagreeing_pairs == 3
+
+
+def placed(annotator: str, start: int, labels: dict, **record_keys) -> tuple[tuple, AnchoredLabel]:
+    unit = Unit("doc", start, start + 1, "x", "sha", 0)
+    record = {"annotator": annotator, "schema": "tiny", "schema_version": 1, "status": "done", "labels": labels}
+    return (annotator, unit.key), AnchoredLabel({**record, **record_keys}, unit)
+
+
+def test_gold_units_count_done_heads_and_adjudications_only() -> None:
+    current = dict(
+        [
+            placed("a", 0, {"worth": "yes", "kind": ["a"]}),
+            placed("b", 0, {"worth": "no"}),
+            placed("rev", 0, {"worth": "no"}, kind="adjudication"),
+            placed("c", 0, {"worth": "very", "kind": ["c"]}, status="skipped"),
+            placed("a", 1, {}, status="flagged"),
+            placed("rev", 2, {"worth": "no"}, kind="adjudication"),
+        ]
+    )
+    gold = gold_units(SCHEMA, current)
+    assert [unit.key for unit in gold.units] == [("doc", 0, 1), ("doc", 2, 3)]
+    first, second = gold.units
+    assert list(first.annotations) == ["a", "b"]
+    assert first.fields["worth"] == GoldLabel("no", ADJUDICATED, 2, 1)
+    assert second.annotations == {} and second.labels == {"worth": "no"}
+    assert gold.unusable == []
+
+
+def test_gold_units_set_aside_labels_that_do_not_fit_the_schema() -> None:
+    current = dict(
+        [
+            placed("a", 0, {"worth": "yes", "kind": ["a"]}),
+            placed("b", 0, {"worth": "yes"}),
+            placed("c", 0, {"worth": "maybe"}),
+            placed("d", 0, {"worth": "no"}, schema_version=2),
+        ]
+    )
+    gold = gold_units(SCHEMA, current)
+    assert list(gold.units[0].annotations) == ["a"]
+    reasons = {record["annotator"]: reason for record, reason in gold.unusable}
+    assert reasons == {
+        "b": "required field 'kind' has no value",
+        "c": "field 'worth' has no value 'maybe' (values: no, yes, very)",
+        "d": "labelled with schema tiny v2, not tiny v1",
+    }
