@@ -1,0 +1,409 @@
+"""Export building blocks: split parsing and assignment, CSV neutralising, encodings, the output folder."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotator import __version__
+from annotator.corpus import Corpus, Unit, load_corpus
+from annotator.export import (
+    FORMATS,
+    Dataset,
+    ExportError,
+    ExportOptions,
+    build_dataset,
+    export,
+    assign_splits,
+    check_out_dir,
+    encode_csv,
+    encode_parquet,
+    import_pyarrow,
+    neutralise,
+    parse_splits,
+    write_folder,
+)
+from annotator.schema import load_schema
+from annotator.store import AnnotationLog, load_store
+from conftest import SCHEMA
+
+
+def test_parse_splits_keeps_the_order_given() -> None:
+    assert parse_splits("train=0.8,dev=0.1,test=0.1") == [("train", 0.8), ("dev", 0.1), ("test", 0.1)]
+    assert parse_splits(" all = 1 ") == [("all", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("train=0.8,test=0.1", "add up to 0.9"),
+        ("train=0.5,train=0.5", "given twice"),
+        ("train", "not NAME=SHARE"),
+        ("tr ain=1", "not NAME=SHARE"),
+        ("train=lots", "not a number"),
+        ("train=1,test=0", "above 0"),
+        ("train=1.5,test=-0.5", "above 0"),
+    ],
+)
+def test_parse_splits_refuses_bad_specs(spec: str, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        parse_splits(spec)
+
+
+def test_split_assignment_is_by_document_and_follows_the_shares() -> None:
+    docs = {f"doc{index:03d}": 1 for index in range(100)}
+    assigned = assign_splits(docs, parse_splits("train=0.8,dev=0.1,test=0.1"), seed=0)
+    assert set(assigned) == set(docs)
+    counts = {name: sum(1 for split in assigned.values() if split == name) for name in ("train", "dev", "test")}
+    assert counts == {"train": 80, "dev": 10, "test": 10}
+
+
+def test_split_assignment_depends_on_the_seed_only() -> None:
+    docs = {f"doc{index}": index % 7 + 1 for index in range(40)}
+    splits = parse_splits("train=0.5,test=0.5")
+    first = assign_splits(docs, splits, seed=3)
+    assert assign_splits(dict(reversed(list(docs.items()))), splits, seed=3) == first
+    assert assign_splits(docs, splits, seed=4) != first
+
+
+def test_a_large_document_is_never_cut() -> None:
+    docs = {"big": 90, "small": 10}
+    assigned = assign_splits(docs, parse_splits("train=0.5,test=0.5"), seed=0)
+    assert assigned["big"] in ("train", "test") and assigned["small"] in ("train", "test")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\r=1", "=HYPERLINK(\"http://x\")"])
+def test_formula_cells_are_neutralised(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain", "a=b", "", "'quoted", "1-2", " =1"])
+def test_other_cells_are_left_alone(cell: str) -> None:
+    assert neutralise(cell) == cell
+
+
+def test_csv_neutralises_text_and_list_cells_and_reads_back() -> None:
+    names = ["doc", "start", "text", "resolved", "flags", "note"]
+    rows = [
+        {"doc": "=cmd|' /C calc'!A0", "start": 0, "text": "-5 dead", "resolved": True, "flags": ["a", "b"], "note": None},
+        {"doc": "d", "start": 7, "text": "fine", "resolved": False, "flags": None, "note": "@mention"},
+    ]
+    read = list(csv.reader(io.StringIO(encode_csv(rows, names).decode("utf-8"), newline="")))
+    assert read[0] == names
+    assert read[1] == ["'=cmd|' /C calc'!A0", "0", "'-5 dead", "true", "a;b", ""]
+    assert read[2] == ["d", "7", "fine", "false", "", "'@mention"]
+
+
+def test_parquet_round_trips() -> None:
+    pa, pq = import_pyarrow()
+    schema = load_schema(SCHEMA)
+    names = ["doc", "start", "end", "resolved", "annotators", "claim_type", "checkworthiness", "claim_type@ann"]
+    rows = [
+        {"doc": "d", "start": 0, "end": 5, "resolved": True, "annotators": 2, "claim_type": ["event", "quantity"],
+         "checkworthiness": "check", "claim_type@ann": ["event"]},
+        {"doc": "d", "start": 6, "end": 9, "resolved": False, "annotators": 1, "claim_type": None,
+         "checkworthiness": None, "claim_type@ann": None},
+    ]
+    table = pq.read_table(pa.BufferReader(encode_parquet(rows, schema, names)))
+    assert table.column_names == names
+    assert table.to_pylist() == rows
+    assert table.schema.field("claim_type").type == pa.list_(pa.string())
+    assert encode_parquet(rows, schema, names) == encode_parquet(rows, schema, names)
+
+
+def test_parquet_without_pyarrow_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ExportError, match=r"pip install 'annotator\[parquet\]'"):
+        import_pyarrow()
+
+
+def _previous_export(out: Path, extra: dict[str, bytes] | None = None) -> None:
+    files = {"README.md": b"card", "data/train.jsonl": b"{}\n"}
+    manifest = {"tool": "annotator", "outputs": {name: "x" for name in files}}
+    write_folder(out, {**files, "manifest.json": orjson.dumps(manifest), **(extra or {})})
+
+
+def test_out_may_be_new_empty_or_a_previous_export(tmp_path: Path) -> None:
+    check_out_dir(tmp_path / "new")
+    (tmp_path / "empty").mkdir()
+    check_out_dir(tmp_path / "empty")
+    _previous_export(tmp_path / "previous")
+    check_out_dir(tmp_path / "previous")
+
+
+def test_out_with_user_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(ExportError, match="not an export of this tool"):
+        check_out_dir(tmp_path / "mine")
+    _previous_export(tmp_path / "previous", {"notes.txt": b"mine"})
+    with pytest.raises(ExportError, match=r"not part of the previous export \(notes.txt\)"):
+        check_out_dir(tmp_path / "previous")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ExportError, match="not a folder"):
+        check_out_dir(tmp_path / "file")
+
+
+def test_a_new_export_replaces_the_previous_one_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"a.txt": b"old", "data/old.jsonl": b"old"})
+    write_folder(out, {"a.txt": b"new"})
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a.txt"]
+    assert (out / "a.txt").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.export as export_module
+
+    real = export_module._write_synced
+
+    def fail_on_second(path: Path, data: bytes) -> None:
+        if path.name == "second":
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(export_module, "_write_synced", fail_on_second)
+    write_folder_args = {"first": b"1", "second": b"2"}
+    with pytest.raises(OSError):
+        write_folder(tmp_path / "out", write_folder_args)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- round trips through a real store ----------------------------------------------------------
+
+CHECK = {
+    "checkworthiness": "check",
+    "source_type": "official_named",
+    "source": "the ministry",
+    "claim_type": ["event", "quantity"],
+    "verifiability": "public",
+    "hedging": "asserted",
+}
+NO_CLAIM = {"checkworthiness": "no_claim"}
+DOCS = {
+    f"doc{index}": f"Report {index} opens here.\n\nThe first claim of report {index}. The second claim of report {index}.\n"
+    for index in range(6)
+}
+DOCS["formulas"] = "=HYPERLINK(\"http://example.invalid\")\n\n-5 degrees were measured. @all read this.\n"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc, text in DOCS.items():
+        (folder / f"{doc}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def label(store: Path, annotator: str, corpus: Corpus, unit: Unit, labels: dict, **extra: object) -> None:
+    with AnnotationLog.open(store, annotator) as log:
+        log.append(
+            unit,
+            doc_sha256=corpus.document(unit.doc).sha256,
+            schema="factcheck",
+            schema_version=1,
+            labels=labels,
+            status=str(extra.pop("status", "done")),
+            **extra,
+        )
+
+
+@pytest.fixture
+def store(tmp_path: Path, corpus_dir: Path) -> Path:
+    """alice and bob label every unit no_claim; five units tell the resolution paths apart."""
+    folder = tmp_path / "annotations"
+    corpus = load_corpus([corpus_dir])
+    for unit in corpus.units():
+        for annotator in ("alice", "bob"):
+            label(folder, annotator, corpus, unit, NO_CLAIM)
+    majority, split, adjudicated, single, skipped = corpus.document("doc0").units[:3] + corpus.document("doc1").units[:2]
+    label(folder, "alice", corpus, majority, CHECK)
+    label(folder, "bob", corpus, majority, CHECK)
+    label(folder, "carol", corpus, majority, NO_CLAIM)
+    label(folder, "alice", corpus, split, CHECK)
+    label(folder, "rev", corpus, adjudicated, CHECK, kind="adjudication")
+    label(folder, "bob", corpus, single, {}, status="retracted")
+    label(folder, "alice", corpus, skipped, {}, status="skipped")
+    label(folder, "bob", corpus, skipped, NO_CLAIM, status="flagged")
+    return folder
+
+
+def export_to(out: Path, corpus_dir: Path, store: Path, **options: object) -> Dataset:
+    schema = load_schema(SCHEMA)
+    corpus = load_corpus([corpus_dir])
+    dataset = build_dataset(schema, SCHEMA, corpus, store, load_store(store), ExportOptions(**options))
+    export(out, dataset)
+    return dataset
+
+
+def read_jsonl(out: Path) -> dict[str, list[dict]]:
+    return {
+        path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        for path in sorted((out / "data").glob("*.jsonl"))
+    }
+
+
+def by_text(rows: list[dict]) -> dict[str, dict]:
+    return {row["text"]: row for row in rows}
+
+
+def test_jsonl_round_trip_gives_every_unit_its_gold_label(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    export_to(tmp_path / "out", corpus_dir, store, include_annotators=True)
+    rows = by_text([row for rows in read_jsonl(tmp_path / "out").values() for row in rows])
+    corpus = load_corpus([corpus_dir])
+    assert len(rows) == len(corpus.units()) - 1  # but the one only skipped and flagged
+    assert "The first claim of report 1." not in rows
+    majority = rows["Report 0 opens here."]
+    assert (majority["checkworthiness"], majority["checkworthiness_resolution"]) == ("check", "majority")
+    assert majority["claim_type"] == ["event", "quantity"]
+    assert majority["annotators"] == 3 and majority["resolved"] is True
+    assert majority["checkworthiness@carol"] == "no_claim"
+    assert majority["claim_type@carol"] is None
+    split = rows["The first claim of report 0."]
+    assert (split["checkworthiness"], split["checkworthiness_resolution"], split["resolved"]) == (None, "unresolved", False)
+    assert split["claim_type_resolution"] == "unresolved"
+    adjudicated = rows["The second claim of report 0."]
+    assert (adjudicated["checkworthiness"], adjudicated["checkworthiness_resolution"]) == ("check", "adjudicated")
+    assert adjudicated["hedging_resolution"] == "adjudicated"
+    single = rows["Report 1 opens here."]
+    assert (single["checkworthiness"], single["checkworthiness_resolution"], single["annotators"]) == ("no_claim", "single", 1)
+    assert single["claim_type_resolution"] == "not_applicable"
+    calm = rows["Report 2 opens here."]
+    assert (calm["checkworthiness"], calm["checkworthiness_resolution"]) == ("no_claim", "unanimous")
+    assert calm["doc"] == "doc2" and DOCS["doc2"][calm["start"]:calm["end"]] == calm["text"]
+
+
+def test_rows_hold_the_columns_in_order(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    dataset = export_to(tmp_path / "out", corpus_dir, store)
+    row = next(iter(read_jsonl(tmp_path / "out").values()))[0]
+    assert list(row) == dataset.columns
+    assert dataset.columns[:8] == ["doc", "start", "end", "text", "resolved", "annotators", "checkworthiness", "checkworthiness_resolution"]
+
+
+def test_no_document_is_in_two_splits(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    export_to(tmp_path / "out", corpus_dir, store, splits=(("train", 0.5), ("dev", 0.25), ("test", 0.25)))
+    docs = {split: {row["doc"] for row in rows} for split, rows in read_jsonl(tmp_path / "out").items()}
+    assert len(docs) >= 2
+    for split, names in docs.items():
+        for other, other_names in docs.items():
+            assert split == other or not names & other_names
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    for fmt in FORMATS:
+        first, second = tmp_path / f"{fmt}-1", tmp_path / f"{fmt}-2"
+        export_to(first, corpus_dir, store, format=fmt, include_annotators=True)
+        export_to(second, corpus_dir, store, format=fmt, include_annotators=True)
+        export_to(second, corpus_dir, store, format=fmt, include_annotators=True)  # over the previous export
+        assert _files(first) == _files(second)
+        assert len(_files(first)) >= 4
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_manifest_hashes_every_input_and_output(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    dataset = export_to(tmp_path / "out", corpus_dir, store)
+    files = _files(tmp_path / "out")
+    manifest = json.loads(files.pop("manifest.json"))
+    assert manifest["outputs"] == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    assert "factcheck.v1.json" in files and files["factcheck.v1.json"] == SCHEMA.read_bytes()
+    annotations = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in store.glob("*.jsonl")}
+    assert manifest["inputs"]["annotations"] == annotations
+    assert manifest["schema"] == {"name": "factcheck", "version": 1, "file": "factcheck.v1.json",
+                                  "sha256": hashlib.sha256(SCHEMA.read_bytes()).hexdigest()}
+    assert manifest["tool_version"] == __version__
+    assert {split: counts["rows"] for split, counts in manifest["splits"].items()} == {
+        split: len(rows) for split, rows in dataset.splits.items()
+    }
+    assert manifest["counts"]["unresolved_units"] == 1
+
+
+def test_csv_round_trip_neutralises_formula_text(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    export_to(tmp_path / "out", corpus_dir, store, format="csv")
+    rows = []
+    for path in sorted((tmp_path / "out" / "data").glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    texts = {row["text"] for row in rows}
+    assert "'=HYPERLINK(\"http://example.invalid\")" in texts
+    assert "'-5 degrees were measured." in texts
+    assert "'@all read this." in texts
+    majority = next(row for row in rows if row["text"] == "Report 0 opens here.")
+    assert (majority["claim_type"], majority["resolved"], majority["hedging"]) == ("event;quantity", "true", "asserted")
+    assert majority["note"] == ""
+
+
+def test_resolved_only_leaves_unresolved_units_out_and_the_card_counts_them(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    everything = export_to(tmp_path / "all", corpus_dir, store)
+    resolved = export_to(tmp_path / "resolved", corpus_dir, store, resolved_only=True)
+    assert len(everything.rows) - len(resolved.rows) == 1
+    assert all(row["resolved"] for rows in read_jsonl(tmp_path / "resolved").values() for row in rows)
+    card = (tmp_path / "resolved" / "README.md").read_text(encoding="utf-8")
+    assert "| unresolved units, left out (--resolved-only) | 1 |" in card
+    assert f"| rows exported | {len(resolved.rows)} |" in card
+
+
+def test_the_card_header_declares_each_non_empty_split(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    dataset = export_to(tmp_path / "out", corpus_dir, store, splits=(("train", 0.9), ("test", 0.1)))
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    header = card.split("\n---\n", 1)[0] + "\n---"
+    entries = "".join(
+        f"  - split: {split}\n    path: data/{split}.jsonl\n" for split, rows in dataset.splits.items() if rows
+    )
+    assert header == (
+        "---\n"
+        'pretty_name: "Fact-check annotation of news sentences"\n'
+        "task_categories:\n- text-classification\n"
+        "size_categories:\n- n<1K\n"
+        "configs:\n- config_name: default\n  data_files:\n" + entries + "---"
+    )
+    for field in load_schema(SCHEMA).fields:
+        assert f"(`{field.id}`)" in card
+    assert "## Agreement" in card and "## How the data was made" in card
+
+
+def test_stale_labels_are_reported_and_counted(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    (corpus_dir / "doc3.txt").write_text("Report 3 opens here.\n\nAll new text.\n", encoding="utf-8")
+    dataset = export_to(tmp_path / "out", corpus_dir, store)
+    reasons = [problem.reason for problem in dataset.left_out]
+    assert len(reasons) == 4  # two sentences, two annotators
+    assert all("left out: sentence text no longer in the document" in reason for reason in reasons)
+    assert {Path(problem.path).name for problem in dataset.left_out} == {"alice.jsonl", "bob.jsonl"}
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "| labels left out (stale or not fitting the schema, listed below) | 4 |" in card
+
+
+def test_a_damaged_store_stops_the_export(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    with open(store / "alice.jsonl", "ab") as handle:
+        handle.write(b"{not json}\n")
+    with pytest.raises(ExportError, match=r"alice.jsonl:\d+: not valid JSON"):
+        export_to(tmp_path / "out", corpus_dir, store)
+    assert not (tmp_path / "out").exists()
+
+
+def test_nothing_to_export_is_an_error(tmp_path: Path, corpus_dir: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ExportError, match="nothing to export"):
+        export_to(tmp_path / "out", corpus_dir, tmp_path / "empty")
+
+
+def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    dataset = export_to(tmp_path / "out", corpus_dir, store, splits=(("train", 0.7), ("test", 0.3)))
+    loaded = datasets.load_dataset(str(tmp_path / "out"))
+    assert {split: loaded[split].num_rows for split in loaded} == {
+        split: len(rows) for split, rows in dataset.splits.items() if rows
+    }
+    assert loaded["train"].column_names == dataset.columns
