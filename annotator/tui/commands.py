@@ -1,0 +1,44 @@
+"""The command palette (`ctrl+p`): the annotation actions by name, made from the same bindings as the keys."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+PALETTE_BINDING_IDS = (
+    "save-done", "skip", "flag", "undo", "next-unlabelled", "search", "search-next",
+    "next-sentence", "previous-sentence", "stats", "help", "quit",
+)
+
+
+def palette_bindings(bindings: list[Binding]) -> list[Binding]:
+    """The bindings worth a palette entry, in palette order."""
+    by_id = {binding.id: binding for binding in bindings}
+    return [by_id[binding_id] for binding_id in PALETTE_BINDING_IDS if binding_id in by_id]
+
+
+class AnnotatorCommands(Provider):
+    """One command per annotation action; running it is the same as pressing its key."""
+
+    def _commands(self) -> list[tuple[str, Binding]]:
+        screen = self.app.annotate_screen  # type: ignore[attr-defined]
+        bindings = palette_bindings([*screen.BINDINGS, *self.app.BINDINGS])
+        return [(binding.tooltip or binding.description, binding) for binding in bindings]
+
+    def _run(self, binding: Binding):  # type: ignore[no-untyped-def]
+        screen = self.app.annotate_screen  # type: ignore[attr-defined]
+        node = screen if binding in screen.BINDINGS else self.app
+        return partial(node.run_action, binding.action)
+
+    async def discover(self) -> Hits:
+        for name, binding in self._commands():
+            yield DiscoveryHit(name, self._run(binding), help=f"key: {binding.key}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, binding in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), self._run(binding), help=f"key: {binding.key}")

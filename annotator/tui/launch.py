@@ -1,0 +1,74 @@
+"""Everything that happens before the annotation app starts: load, check, and say clearly what is wrong.
+
+Loading runs before the UI takes the terminal: with the segmentation cache warm, 100,000 sentences
+load in well under a second, and a user error is then a plain message on stderr, not a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.anchors import anchor
+from annotator.corpus import Corpus, load_corpus
+from annotator.schema import SchemaError, load_schema
+from annotator.session import Session
+from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.saving import StoreSaver
+
+
+class LaunchError(Exception):
+    """The app cannot start; `lines` say why, one problem each."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_dir: Path) -> AnnotatorApp:
+    """The app, ready to run, with its writer attached; LaunchError for anything the user must fix."""
+    try:
+        annotator = check_annotator_name(annotator)
+    except InvalidAnnotatorName as error:
+        raise LaunchError([f"{error} (choose one with --as NAME)"]) from None
+    try:
+        schema = load_schema(schema_path)
+    except SchemaError as error:
+        raise LaunchError([f"cannot use schema {schema_path}:", *map(str, error.problems)]) from None
+    corpus = load_corpus(list(paths))
+    if not corpus.documents:
+        raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(paths)}"])
+    log = open_log(store_dir, annotator)
+    notices = [f"skipped {problem}" for problem in corpus.problems]
+    session, stale = build_session(corpus, schema, log, annotator)
+    notices += stale + log_notices(log)
+    app = AnnotatorApp(corpus=corpus, session=session, annotator=annotator, store_dir=store_dir, notices=tuple(notices))
+    app.attach_saver(StoreSaver(log, schema, corpus, on_saved=app.report_saved, on_failed=app.report_failed))
+    return app
+
+
+def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
+    try:
+        return AnnotationLog.open(store_dir, annotator)
+    except StoreDamaged as error:
+        raise LaunchError(["the annotation store is damaged; fix these lines first:", *map(str, error.problems)]) from None
+    except StoreError as error:
+        raise LaunchError([str(error)]) from None
+
+
+def build_session(corpus: Corpus, schema_: object, log: AnnotationLog, annotator: str) -> tuple[Session, list[str]]:
+    """The session over the corpus with this annotator's current labels placed on it, and notices
+    about labels that could not be placed (stale)."""
+    latest = {(annotator, *key): record for key, record in log.latest().items()}
+    anchoring = anchor(latest, corpus)
+    heads = {label.unit.key: label.record for label in anchoring.current.values()}
+    moved = {label.unit.key for label in anchoring.moved}
+    notices = [f"label {label.record['id']} on {label.record['doc']} is stale: {label.reason}" for label in anchoring.stale]
+    if moved:
+        notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
+    return Session(schema_, corpus.units(), heads=heads, moved=moved), notices  # type: ignore[arg-type]
+
+
+def log_notices(log: AnnotationLog) -> list[str]:
+    return [f"recovered after a crash: {log.recovered}"] if log.recovered else []

@@ -1,0 +1,347 @@
+"""The annotation screen: sentence list, context, schema form, header, status line and Footer.
+
+Every key is a Binding with an id (remappable through `App.set_keymap`). The screen turns keys into
+session calls and shows the result; what a key means for the labels is decided by the session.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from annotator.session import Missing, SaveRequest, Session
+from annotator.tui.safe_text import notify_safe, safe_line
+from annotator.tui.widgets.context import ContextPane
+from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
+from annotator.tui.widgets.sentence_list import SentenceList
+
+PICK_BINDINGS = [
+    Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)
+]
+
+STATUS_TEXT = {"done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+
+
+class SearchBar(Input):
+    """The `/` prompt: enter jumps to the next sentence containing the text, escape closes."""
+
+    BINDINGS = [Binding("escape", "close", "Close search", id="search-close")]
+
+    def action_close(self) -> None:
+        self.display = False
+        self.screen.focus_form()  # type: ignore[attr-defined]
+
+
+class AnnotateScreen(Screen):
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next", tooltip="Next sentence", id="next-sentence"),
+        Binding("k,up", "move(-1)", "Prev", tooltip="Previous sentence", id="previous-sentence"),
+        Binding("pagedown", "page(1)", "Page down", show=False, tooltip="A page of sentences down", id="page-down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="A page of sentences up", id="page-up"),
+        Binding("enter", "done", "Done", tooltip="Save the sentence as done and go to the next unlabelled one", id="save-done"),
+        Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
+        Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
+        Binding("g", "next_unlabelled", "Unlabelled", tooltip="Go to the next unlabelled sentence", id="next-unlabelled"),
+        Binding("slash", "search", "Search", tooltip="Search sentences", id="search"),
+        Binding("n", "search_next", "Next match", show=False, tooltip="Go to the next sentence matching the search", id="search-next"),
+        Binding("left", "highlight(-1)", "Value left", show=False, tooltip="Highlight the previous value of the field (its definition is shown)", id="value-left"),
+        Binding("right", "highlight(1)", "Value right", show=False, tooltip="Highlight the next value of the field", id="value-right"),
+        Binding("space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"),
+        Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (keeps what you typed)", id="leave-field"),
+        *PICK_BINDINGS,
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.query_text = ""
+        self.message: Content | None = None
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        yield Static(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, id="sentences")
+                yield ContextPane(id="context")
+            with Vertical(id="right"):
+                yield SchemaForm(session.schema, id="form")
+                yield Static(id="definition")
+        yield Static(id="status")
+        yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", SearchBar).display = False
+        self.sentences.cursor = self.session.cursor
+        self.show_unit()
+        self.focus_form()
+
+    @property
+    def sentences(self) -> SentenceList:
+        return self.query_one("#sentences", SentenceList)
+
+    @property
+    def form(self) -> SchemaForm:
+        return self.query_one("#form", SchemaForm)
+
+    # Showing
+
+    def show_unit(self) -> None:
+        """Refresh everything that depends on the current unit."""
+        session = self.session
+        index = session.cursor
+        labels = session.labels(index)
+        self.form.show(labels, {field.id for field in session.applicable_fields(index)})
+        unit = session.unit
+        self.query_one("#context", ContextPane).show(self.app.corpus.document(unit.doc), unit)  # type: ignore[attr-defined]
+        self.show_header()
+        self.show_definition()
+        self.show_status()
+
+    def show_header(self) -> None:
+        session = self.session
+        progress = session.progress(session.cursor)
+        schema = session.schema
+        self.query_one("#header", Static).update(
+            Content.assemble(
+                ("annotator ", "$text-muted"),
+                (safe_line(self.app.annotator), "bold"),  # type: ignore[attr-defined]
+                ("  schema ", "$text-muted"),
+                f"{safe_line(schema.name)} v{schema.version}",
+                ("  document ", "$text-muted"),
+                f"{progress.doc_done}/{progress.doc_total}",
+                ("  corpus ", "$text-muted"),
+                f"{progress.corpus_done}/{progress.corpus_total}",
+                ("  sentence ", "$text-muted"),
+                f"{session.cursor + 1}",
+            )
+        )
+
+    def show_definition(self) -> None:
+        focused = self.focused
+        text = focused.highlighted_description() if isinstance(focused, ChoiceField | TextField) else Content("")
+        self.query_one("#definition", Static).update(text)
+
+    def show_status(self) -> None:
+        """The save state of the current unit, then the last message (missing fields, a failure)."""
+        index = self.session.cursor
+        status = self.query_one("#status", Static)
+        status.set_class(False, "-error")
+        if self.session.is_saving(index):
+            state = Content("saving…")
+        elif self.session.is_unsaved(index):
+            state = Content.styled("● unsaved: enter saves as done, s skips, f flags", "$text-warning")
+        elif (current := self.session.status(index)) is not None:
+            state = Content.styled(f"saved · {STATUS_TEXT[current]}", "$text-success")
+        else:
+            state = Content.styled("not labelled yet", "$text-muted")
+        status.update(Content.assemble(state, "   ", self.message) if self.message else state)
+
+    def say(self, message: Content | None, *, error: bool = False) -> None:
+        self.message = message
+        self.show_status()
+        self.query_one("#status", Static).set_class(error, "-error")
+
+    # Moving
+
+    def move_to(self, index: int) -> None:
+        self.commit_text()
+        self.message = None
+        self.session.cursor = index
+        self.sentences.cursor = index
+        self.show_unit()
+
+    @on(SentenceList.Clicked)
+    def _clicked(self, event: SentenceList.Clicked) -> None:
+        self.move_to(event.index)
+
+    def action_move(self, step: int) -> None:
+        self.move_to(max(0, min(self.session.cursor + step, len(self.session.units) - 1)))
+
+    def action_page(self, step: int) -> None:
+        self.action_move(step * self.sentences.page_rows())
+
+    def action_next_unlabelled(self) -> None:
+        index = self.session.next_unlabelled(self.session.cursor)
+        if self.session.status(index) is not None:
+            self.say(Content("every sentence has a status"))
+            return
+        self.move_to(index)
+
+    # Labelling
+
+    def focused_field(self) -> ChoiceField | TextField | None:
+        focused = self.focused
+        return focused if isinstance(focused, ChoiceField | TextField) else None
+
+    def focus_form(self) -> None:
+        fields = [field for field in self.form.fields if field.display]
+        if fields:
+            fields[0].focus()
+
+    def action_pick(self, number: int) -> None:
+        field = self.focused_field()
+        if not isinstance(field, ChoiceField):
+            self.say(Content("move to a choice field with tab first"))
+            return
+        if self.session.pick(self.session.cursor, field.field.id, number):
+            field.highlight = number - 1
+            self.changed()
+
+    def action_highlight(self, step: int) -> None:
+        field = self.focused_field()
+        if isinstance(field, ChoiceField):
+            field.move_highlight(step)
+            self.show_definition()
+
+    def action_pick_highlighted(self) -> None:
+        field = self.focused_field()
+        if isinstance(field, ChoiceField):
+            self.action_pick(field.highlight + 1)
+
+    def commit_text(self) -> None:
+        """Take the typed text of every text field into the labels (a change if it differs)."""
+        index = self.session.cursor
+        changed = False
+        for widget in self.form.fields:
+            if isinstance(widget, TextField) and widget.display:
+                changed |= self.session.set_text(index, widget.field.id, widget.value.strip())
+        if changed:
+            self.changed(refocus=False)
+
+    def changed(self, *, refocus: bool = True) -> None:
+        """The current unit's labels changed: redraw, and save at once when the session allows."""
+        index = self.session.cursor
+        request = self.session.autosave(index)
+        if request is not None:
+            self.submit(request)
+        self.form.show(self.session.labels(index), {field.id for field in self.session.applicable_fields(index)})
+        if refocus and self.focused is not None and not self.focused.display:
+            self.focus_form()
+        self.sentences.refresh_row(index)
+        self.show_definition()
+        self.show_status()
+
+    def action_leave_field(self) -> None:
+        if isinstance(self.focused, TextField):
+            self.commit_text()
+            self.focus_next()
+
+    @on(Input.Submitted, ".field")
+    def _text_submitted(self) -> None:
+        self.action_done()
+
+    @on(Input.Blurred, ".field")
+    def _text_left(self) -> None:
+        self.commit_text()
+
+    # Saving
+
+    def action_done(self) -> None:
+        self.commit_text()
+        result = self.session.mark_done(self.session.cursor)
+        if isinstance(result, Missing):
+            self.say(Content.assemble("not done: missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
+            return
+        self.submit_and_advance(result)
+
+    def action_skip(self) -> None:
+        self.commit_text()
+        self.submit_and_advance(self.session.status_request(self.session.cursor, "skipped"))
+
+    def action_flag(self) -> None:
+        self.commit_text()
+        self.submit_and_advance(self.session.status_request(self.session.cursor, "flagged"))
+
+    def submit_and_advance(self, request: SaveRequest) -> None:
+        self.submit(request)
+        self.sentences.refresh_row(request.index)
+        self.move_to(self.session.next_unlabelled(request.index))
+
+    def action_undo(self) -> None:
+        self.commit_text()
+        result = self.session.undo()
+        if result is None:
+            self.say(Content("nothing to undo in this session"))
+            return
+        if isinstance(result, SaveRequest):
+            self.submit(result)
+            self.move_to(result.index)
+            self.say(Content("undone: restoring the earlier labels"))
+        else:
+            self.sentences.refresh_row(result)
+            self.show_unit()
+            self.say(Content("undone: unsaved picks dropped"))
+
+    def submit(self, request: SaveRequest) -> None:
+        self.app.submit(request)  # type: ignore[attr-defined]
+
+    def saved(self, request: SaveRequest) -> None:
+        """A record is on disk (called by the app when the writer confirms it)."""
+        self.sentences.refresh_row(request.index)
+        if request.index == self.session.cursor:
+            self.show_unit()
+        else:
+            self.show_header()
+
+    def save_failed(self, request: SaveRequest, reason: str) -> None:
+        """Go back to the unit whose labels were not saved, so they are on screen to retry."""
+        self.sentences.refresh_row(request.index)
+        self.move_to(request.index)
+        message = f"save failed, labels kept on screen (press enter to retry): {reason}"
+        self.say(Content(safe_line(message)), error=True)
+        notify_safe(self.app, message, severity="error", timeout=10)
+
+    # Searching
+
+    def action_search(self) -> None:
+        bar = self.query_one("#search", SearchBar)
+        bar.display = True
+        bar.value = self.query_text
+        bar.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_text = event.value
+        bar = self.query_one("#search", SearchBar)
+        bar.display = False
+        self.focus_form()
+        self.action_search_next()
+
+    def action_search_next(self) -> None:
+        if not self.query_text:
+            self.action_search()
+            return
+        found = self.session.search(self.query_text, self.session.cursor)
+        if found is None:
+            self.say(Content.assemble("no sentence contains ", (safe_line(self.query_text), "bold")))
+            return
+        self.move_to(found)
+
+    # Focus and the Footer
+
+    def on_descendant_focus(self) -> None:
+        self.show_definition()
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide (and disable) what a focused text input would type anyway; show escape only there."""
+        typing = isinstance(self.focused, Input)
+        if action == "leave_field":
+            return typing and isinstance(self.focused, TextField)
+        if typing and action in ("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"):
+            return False
+        if action == "pick" and not isinstance(self.focused, ChoiceField):
+            return False
+        return True

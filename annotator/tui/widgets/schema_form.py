@@ -1,0 +1,132 @@
+"""The schema form: one widget per field, built once from the schema and refreshed per unit.
+
+Choice fields draw their values as numbered chips (the key that picks each), the chosen ones marked
+with ●, the highlighted one underlined. Text fields are Inputs. The form only shows labels; the
+screen asks the session what a key changes.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input
+
+from annotator.schema import Field, Schema
+from annotator.tui.safe_text import safe_line
+
+CHIP_GAP = Content(" ")
+
+
+def value_key(position: int) -> str:
+    """The key that picks the value at 0-based `position`: 1-9, then 0 for the tenth."""
+    return str((position + 1) % 10)
+
+
+def field_heading(field: Field) -> Content:
+    """A field's label, with * when it is required."""
+    return Content.assemble(safe_line(field.label), (" *", "$text-error") if field.required else "")
+
+
+class ChoiceField(Widget, can_focus=True):
+    """A single or multiple choice field: heading line, then its values as numbered chips."""
+
+    highlight: reactive[int] = reactive(0)
+
+    def __init__(self, field: Field) -> None:
+        super().__init__(id=f"field-{field.id}", classes="field")
+        self.field = field
+        self.chosen: list[str] = []
+
+    def show(self, value: str | list[str] | None) -> None:
+        """Display the field's current value (None when unset)."""
+        self.chosen = value if isinstance(value, list) else [] if value is None else [value]
+        if self.chosen:
+            self.highlight = self.field.value_ids.index(self.chosen[0])
+        self.refresh(layout=True)
+
+    def move_highlight(self, step: int) -> None:
+        self.highlight = (self.highlight + step) % len(self.field.values)
+
+    def highlighted_description(self) -> Content:
+        value = self.field.values[self.highlight]
+        return Content.assemble((safe_line(value.label), "bold"), ": ", safe_line(value.description or self.field.description))
+
+    def render(self) -> Content:
+        return self._layout(self.content_region.width or 80)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._layout(width).split("\n"))
+
+    def _layout(self, width: int) -> Content:
+        """Heading, then the chips flowed onto lines of `width` cells without splitting a chip."""
+        kind = "one" if self.field.kind == "single" else "any"
+        lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"))]
+        line = Content("")
+        for position in range(len(self.field.values)):
+            chip = self._chip(position)
+            if line and line.cell_length + 1 + chip.cell_length > width:
+                lines.append(line)
+                line = chip
+            else:
+                line = line + CHIP_GAP + chip if line else chip
+        lines.append(line)
+        return Content("\n").join(lines)
+
+    def _chip(self, position: int) -> Content:
+        value = self.field.values[position]
+        chosen = value.id in self.chosen
+        chip = Content.assemble(
+            ("●" if chosen else " ", "$text-success"),
+            (value_key(position), "bold $accent"),
+            " ",
+            (safe_line(value.label), "bold $text-success" if chosen else ""),
+        )
+        if position == self.highlight and self.has_focus:
+            chip = chip.stylize("underline reverse", 1)
+        return chip
+
+
+class TextField(Input):
+    """A free-text field; the screen saves its value when the annotator leaves it."""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__(id=f"field-{field.id}", classes="field", placeholder="type, then escape or tab")
+        self.field = field
+        self.border_title = field_heading(field)
+
+    def show(self, value: str | list[str] | None) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.value != text:
+            self.value = text
+
+    def highlighted_description(self) -> Content:
+        return Content.assemble((safe_line(self.field.label), "bold"), ": ", safe_line(self.field.description))
+
+
+FieldWidget = ChoiceField | TextField
+
+
+class SchemaForm(VerticalScroll, can_focus=False):
+    """Every field of the schema; fields whose `when` does not hold are hidden."""
+
+    def __init__(self, schema: Schema, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        for field in self.schema.fields:
+            yield TextField(field) if field.kind == "text" else ChoiceField(field)
+
+    @property
+    def fields(self) -> list[FieldWidget]:
+        return list(self.query(".field").results(Widget))  # type: ignore[arg-type]
+
+    def show(self, labels: dict, applicable: set[str]) -> None:
+        """Show `labels`; only the fields in `applicable` are displayed."""
+        for widget in self.fields:
+            widget.display = widget.field.id in applicable
+            widget.show(labels.get(widget.field.id))

@@ -1,0 +1,54 @@
+"""Fixtures for the UI tests: an app over a small corpus with its store in a temp dir."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.launch import prepare
+
+TUI_DIR = Path(__file__).resolve().parent
+REPO = TUI_DIR.parent.parent
+SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+HOSTILE = REPO / "tests" / "data" / "hostile.txt"
+
+SMALL_TEXT = (
+    "Missiles fired at dawn\n\n"
+    "North Korea fired two missiles on Monday, the military said. The launch came a day before the talks.\n\n"
+    "No damage was reported.\n"
+)
+
+MakeApp = Callable[..., AnnotatorApp]
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "news.txt").write_text(SMALL_TEXT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
+    """Build the app as `annotator annotate` does (call it again to reopen)."""
+
+    def make(paths: list[Path] | None = None, annotator: str = "tester") -> AnnotatorApp:
+        return prepare(paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir)
+
+    return make
+
+
+def records(store_dir: Path, annotator: str = "tester") -> list[dict]:
+    """The records on disk, read straight from the file."""
+    path = store_dir / f"{annotator}.jsonl"
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []

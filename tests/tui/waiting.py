@@ -1,0 +1,27 @@
+"""Every wait the UI tests do, bounded and in one place.
+
+A wait on a duration asserts that the machine is fast enough; these poll a condition instead, so a
+loaded machine makes a test slower, never red.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+TIMEOUT = 10.0
+"""Seconds any one wait may take before the test has failed."""
+
+POLL = 0.01
+"""Seconds between polls of state that another thread sets."""
+
+
+async def wait_for(pilot: Pilot, predicate: Callable[[], bool], *, description: str, seconds: float = TIMEOUT) -> None:
+    """Pump the app until `predicate` holds, or fail saying what never happened."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {seconds}s waiting for {description}")
+        await pilot.pause(POLL)
