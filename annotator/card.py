@@ -66,7 +66,24 @@ def _header(dataset: Dataset) -> str:
         path = dataset.data_file(split)
         if path is not None:
             lines += [f"  - split: {split}", f"    path: {path}"]
+    lines += ["dataset_info:", "  features:"]
+    for name, kind in column_types(dataset).items():
+        lines += [f"  - name: {_yaml_string(name)}", f"    {kind}"]
     return "\n".join([*lines, "---"])
+
+
+def column_types(dataset: Dataset) -> dict[str, str]:
+    """column -> its `datasets` feature in YAML (`dtype: string`, `sequence: string`, ...).
+
+    Declared so that `datasets` need not guess: a column that is null throughout one split would
+    otherwise be typed `null` there and clash with the other splits.
+    """
+    types = {"start": "dtype: int64", "end": "dtype: int64", "resolved": "dtype: bool", "annotators": "dtype: int64"}
+    lists = dataset.options.format != "csv"  # CSV joins lists into one string
+    for field in dataset.schema.fields:
+        kind = "sequence: string" if field.kind == "multi" and lists else "dtype: string"
+        types.update({name: kind for name in dataset.columns if name == field.id or name.startswith(f"{field.id}@")})
+    return {name: types.get(name, "dtype: string") for name in dataset.columns}
 
 
 def _yaml_string(text: str) -> str:

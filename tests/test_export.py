@@ -231,7 +231,7 @@ def store(tmp_path: Path, corpus_dir: Path) -> Path:
     label(folder, "bob", corpus, majority, CHECK)
     label(folder, "carol", corpus, majority, NO_CLAIM)
     label(folder, "alice", corpus, split, CHECK)
-    label(folder, "rev", corpus, adjudicated, CHECK, kind="adjudication")
+    label(folder, "rev", corpus, adjudicated, {**CHECK, "note": "wire confirms"}, kind="adjudication")
     label(folder, "bob", corpus, single, {}, status="retracted")
     label(folder, "alice", corpus, skipped, {}, status="skipped")
     label(folder, "bob", corpus, skipped, NO_CLAIM, status="flagged")
@@ -275,6 +275,7 @@ def test_jsonl_round_trip_gives_every_unit_its_gold_label(tmp_path: Path, corpus
     adjudicated = rows["The second claim of report 0."]
     assert (adjudicated["checkworthiness"], adjudicated["checkworthiness_resolution"]) == ("check", "adjudicated")
     assert adjudicated["hedging_resolution"] == "adjudicated"
+    assert (adjudicated["note"], adjudicated["note_resolution"]) == ("wire confirms", "adjudicated")
     single = rows["Report 1 opens here."]
     assert (single["checkworthiness"], single["checkworthiness_resolution"], single["annotators"]) == ("no_claim", "single", 1)
     assert single["claim_type_resolution"] == "not_applicable"
@@ -362,16 +363,29 @@ def test_the_card_header_declares_each_non_empty_split(tmp_path: Path, corpus_di
     entries = "".join(
         f"  - split: {split}\n    path: data/{split}.jsonl\n" for split, rows in dataset.splits.items() if rows
     )
-    assert header == (
+    assert header.startswith(
         "---\n"
         'pretty_name: "Fact-check annotation of news sentences"\n'
         "task_categories:\n- text-classification\n"
         "size_categories:\n- n<1K\n"
-        "configs:\n- config_name: default\n  data_files:\n" + entries + "---"
+        "configs:\n- config_name: default\n  data_files:\n" + entries + "dataset_info:\n  features:\n"
     )
     for field in load_schema(SCHEMA).fields:
         assert f"(`{field.id}`)" in card
     assert "## Agreement" in card and "## How the data was made" in card
+
+
+@pytest.mark.parametrize(("fmt", "claim_type"), [("jsonl", "sequence: string"), ("csv", "dtype: string")])
+def test_the_card_header_types_every_column(tmp_path: Path, corpus_dir: Path, store: Path, fmt: str, claim_type: str) -> None:
+    dataset = export_to(tmp_path / "out", corpus_dir, store, format=fmt, include_annotators=True)
+    header = (tmp_path / "out" / "README.md").read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    features = header.split("  features:\n", 1)[1]
+    assert features.count("  - name: ") == len(dataset.columns)
+    assert '  - name: "start"\n    dtype: int64\n' in features
+    assert '  - name: "resolved"\n    dtype: bool\n' in features
+    assert f'  - name: "claim_type"\n    {claim_type}\n' in features
+    assert f'  - name: "claim_type@alice"\n    {claim_type}\n' in features
+    assert '  - name: "claim_type_resolution"\n    dtype: string\n' in features
 
 
 def test_stale_labels_are_reported_and_counted(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
@@ -401,9 +415,17 @@ def test_nothing_to_export_is_an_error(tmp_path: Path, corpus_dir: Path) -> None
 
 def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
     datasets = pytest.importorskip("datasets")
-    dataset = export_to(tmp_path / "out", corpus_dir, store, splits=(("train", 0.7), ("test", 0.3)))
-    loaded = datasets.load_dataset(str(tmp_path / "out"))
-    assert {split: loaded[split].num_rows for split in loaded} == {
-        split: len(rows) for split, rows in dataset.splits.items() if rows
-    }
-    assert loaded["train"].column_names == dataset.columns
+    for fmt in FORMATS:
+        out = tmp_path / fmt
+        dataset = export_to(out, corpus_dir, store, format=fmt, splits=(("train", 0.5), ("test", 0.5)), seed=2)
+        assert dataset.split_documents["test"][0] == "doc0"  # the only note is in the split read second
+        loaded = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf-cache"))
+        assert {split: loaded[split].num_rows for split in loaded} == {
+            split: len(rows) for split, rows in dataset.splits.items() if rows
+        }
+        rows = by_text([row for split in loaded for row in loaded[split]])
+        assert loaded["train"].column_names == dataset.columns
+        majority = rows["Report 0 opens here."]
+        assert majority["claim_type"] == ("event;quantity" if fmt == "csv" else ["event", "quantity"])
+        assert (majority["start"], majority["resolved"], majority["note"]) == (0, True, None)
+        assert rows["The second claim of report 0."]["note"] == "wire confirms"
