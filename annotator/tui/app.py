@@ -42,7 +42,7 @@ class AnnotatorApp(App):
     TITLE = "annotator"
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit (every label shown as saved is on disk)", id="quit"),
+        Binding("q", "quit", "Quit", show=False, tooltip="Quit (every label shown as saved is on disk)", id="quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit, even from a text field", id="quit-now"),
         Binding("question_mark,f1", "help", "Help", tooltip="This help: keys and the schema's definitions", id="help"),
     ]

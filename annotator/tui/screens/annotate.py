@@ -39,15 +39,15 @@ class SearchBar(Input):
 
 class AnnotateScreen(Screen):
     BINDINGS = [
-        Binding("j,down", "move(1)", "Next", tooltip="Next sentence", id="next-sentence"),
-        Binding("k,up", "move(-1)", "Prev", tooltip="Previous sentence", id="previous-sentence"),
+        Binding("j,down", "move(1)", "Move", key_display="j/k", tooltip="Next sentence", id="next-sentence"),
+        Binding("k,up", "move(-1)", "Prev", show=False, tooltip="Previous sentence", id="previous-sentence"),
         Binding("pagedown", "page(1)", "Page down", show=False, tooltip="A page of sentences down", id="page-down"),
         Binding("pageup", "page(-1)", "Page up", show=False, tooltip="A page of sentences up", id="page-up"),
         Binding("enter", "done", "Done", tooltip="Save the sentence as done and go to the next unlabelled one", id="save-done"),
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
-        Binding("g", "next_unlabelled", "Unlabelled", tooltip="Go to the next unlabelled sentence", id="next-unlabelled"),
+        Binding("g", "next_unlabelled", "Unlabelled", show=False, tooltip="Go to the next unlabelled sentence", id="next-unlabelled"),
         Binding("slash", "search", "Search", tooltip="Search sentences", id="search"),
         Binding("n", "search_next", "Next match", show=False, tooltip="Go to the next sentence matching the search", id="search-next"),
         Binding("left", "highlight(-1)", "Value left", show=False, tooltip="Highlight the previous value of the field (its definition is shown)", id="value-left"),
@@ -75,7 +75,7 @@ class AnnotateScreen(Screen):
                 yield Static(id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", SearchBar).display = False
@@ -157,6 +157,8 @@ class AnnotateScreen(Screen):
         self.session.cursor = index
         self.sentences.cursor = index
         self.show_unit()
+        if not isinstance(self.focused, SearchBar):
+            self.focus_form()
 
     @on(SentenceList.Clicked)
     def _clicked(self, event: SentenceList.Clicked) -> None:
