@@ -38,6 +38,7 @@ from annotator.card import render_card
 from annotator.corpus import Corpus
 from annotator.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
 from annotator.problems import Problem
+from annotator.report import build_report, render_markdown
 from annotator.schema import Schema
 from annotator.store import StoreView
 
@@ -140,7 +141,7 @@ def build_dataset(
         documents={doc: corpus.document(doc).sha256 for doc in sorted(per_doc)},
         inputs={path.name: sha256_hex(path.read_bytes()) for path in sorted(store_dir.glob("*.jsonl"))},
         left_out=left_out,
-        agreement="",
+        agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus)),
     )
 
 
