@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from annotator.corpus import Corpus, Document, Unit
 
 UnitKey = tuple[str, int, int]  # (doc, start, end)
+# Keys that the store's load path does not type-check but placing a label relies on.
+_TEXT_KEYS = ("doc_sha256", "text_sha256", "ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,8 @@ def _candidates(record: dict, doc: str, index: _DocumentIndex | None) -> list[Un
     """The units the label may lie on (the exact one if unchanged), or why there are none."""
     if index is None:
         return f"document '{doc}' is not in the corpus"
+    if any(type(record[key]) is not str for key in _TEXT_KEYS):
+        return f"malformed record: {', '.join(_TEXT_KEYS)} must be strings"
     text_sha256 = record["text_sha256"]
     unchanged = record["doc_sha256"] == index.sha256
     if unchanged:

@@ -181,3 +181,10 @@ def test_duplicate_text_follows_its_neighbours(original: Corpus, tmp_path: Path)
     new_second = [u for u in edited.units() if u.text == NO_DAMAGE][1]
     assert anchoring.current[("bob", new_second.key)].moved_from == (second.start, second.end)
     assert anchoring.stale == []
+
+
+def test_malformed_record_is_stale_not_a_crash(original: Corpus) -> None:
+    unit = original.units()[0]
+    broken = dict(record("ann", unit, original.document("news").sha256), text_sha256=["not", "a", "hash"])
+    anchoring = anchor(latest_of([broken]), original)
+    assert [s.reason for s in anchoring.stale] == ["malformed record: doc_sha256, text_sha256, ts must be strings"]
