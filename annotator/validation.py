@@ -1,0 +1,144 @@
+"""Validation of a whole annotation store against a schema and a corpus (`annotator validate`).
+
+Every line of every annotation file is checked against the record format, every record's labels
+against the schema, the revision chains for consistency, and the current labels against the
+corpus (stale anchors). Nothing is written: the store is read with `load_store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.anchors import anchor
+from annotator.corpus import Corpus
+from annotator.problems import Problem
+from annotator.schema import Schema
+from annotator.store import StoreView, load_store, record_problems
+
+Place = tuple[str, int]  # (file, line)
+
+
+@dataclass
+class ValidationReport:
+    annotators: list[str]
+    documents: int
+    units: int
+    records: int
+    current: int  # current labels: (annotator, unit) pairs placed on the corpus
+    done: int  # current labels with status `done`
+    units_labelled: int  # distinct units with at least one current label
+    moved: int  # current labels re-anchored to a changed document
+    stale: int  # current labels that could not be placed
+    torn: int  # files ending in an incomplete line
+    problems: list[Problem] = field(default_factory=list)  # sorted by file and line
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
+    """Check every annotation file of `store_dir` (which must exist) against `schema` and `corpus`."""
+    view = load_store(store_dir)
+    checked = _check_records(view, Path(store_dir), schema)
+    # A malformed head is reported once, as such: its offsets and hashes cannot be trusted.
+    anchoring = anchor({key: r for key, r in view.latest.items() if id(r) not in checked.malformed}, corpus)
+    stale = [Problem(*checked.places[id(s.record)], f"stale label: {s.reason}") for s in anchoring.stale]
+    problems = [*view.problems, *corpus.problems, *checked.problems, *stale]
+    current = anchoring.current.values()
+    return ValidationReport(
+        annotators=sorted(view.records),
+        documents=len(corpus.documents),
+        units=sum(len(document.units) for document in corpus.documents),
+        records=sum(len(records) for records in view.records.values()),
+        current=len(current),
+        done=sum(label.record["status"] == "done" for label in current),
+        units_labelled=len({unit_key for _, unit_key in anchoring.current}),
+        moved=len(anchoring.moved),
+        stale=len(anchoring.stale),
+        torn=sum(_is_torn(Path(store_dir) / f"{annotator}.jsonl") for annotator in view.records),
+        problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
+    )
+
+
+@dataclass
+class _Checked:
+    problems: list[Problem] = field(default_factory=list)
+    places: dict[int, Place] = field(default_factory=dict)  # id() of each record -> where it is
+    first: dict[str, Place] = field(default_factory=dict)  # record id -> where it first occurs
+    malformed: set[int] = field(default_factory=set)  # id() of the records that break the format
+
+
+def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked:
+    checked = _Checked()
+    for annotator, records in view.records.items():
+        path = str(store_dir / f"{annotator}.jsonl")
+        numbered = list(_numbered(records, {p.line for p in view.problems if p.path == path}))
+        checked.places.update((id(record), (path, line)) for line, record in numbered)
+        for line, record in numbered:
+            checked.problems += [Problem(path, line, reason) for reason in _record_reasons(record, schema, checked)]
+            checked.first.setdefault(record["id"], (path, line))
+        checked.problems += [Problem(path, line, reason) for line, reason in _chain_problems(numbered)]
+    return checked
+
+
+def _numbered(records: list[dict], problem_lines: set[int | None]) -> Iterator[tuple[int, dict]]:
+    """(line number, record): `read_log` turns every complete line into a record or a problem."""
+    line = 0
+    for record in records:
+        line += 1
+        while line in problem_lines:
+            line += 1
+        yield line, record
+
+
+def _record_reasons(record: dict, schema: Schema, checked: _Checked) -> list[str]:
+    reasons = record_problems(record)
+    if reasons:
+        checked.malformed.add(id(record))
+    if record["id"] in checked.first:
+        first_path, first_line = checked.first[record["id"]]
+        reasons.append(f"duplicate record id {record['id']} (first at {first_path}:{first_line})")
+    return reasons or label_problems(record, schema)
+
+
+def label_problems(record: dict, schema: Schema) -> list[str]:
+    """What is wrong with a well-formed record's labels under `schema`."""
+    if (record["schema"], record["schema_version"]) != (schema.name, schema.version):
+        return [
+            f"labelled with schema {record['schema']} v{record['schema_version']},"
+            f" not {schema.name} v{schema.version}"
+        ]
+    reasons = [f"labels: {error}" for error in schema.label_errors(record["labels"])]
+    if record["status"] == "done" and record.get("kind") != "adjudication":
+        missing = schema.missing_required(record["labels"])
+        reasons += [f"status done but required field '{field_id}' has no value" for field_id in missing]
+    return reasons
+
+
+def _chain_problems(numbered: list[tuple[int, dict]]) -> Iterator[tuple[int, str]]:
+    """Revision chains of one file: `prev` names an earlier record, `rev` counts on, no forks."""
+    seen: dict[str, tuple[int, dict]] = {}
+    superseded_by: dict[str, int] = {}
+    for line, record in numbered:
+        prev = record["prev"]
+        if prev is not None:
+            if prev not in seen:
+                yield line, f"prev {prev} is not an earlier record of this file"
+            elif record["rev"] != seen[prev][1]["rev"] + 1:
+                yield line, f"rev {record['rev']} does not follow rev {seen[prev][1]['rev']} of prev (line {seen[prev][0]})"
+            if prev in superseded_by:
+                yield line, f"prev {prev} was already superseded at line {superseded_by[prev]} (forked history)"
+            superseded_by.setdefault(prev, line)
+        seen.setdefault(record["id"], (line, record))
+
+
+def _is_torn(path: Path) -> bool:
+    """Whether the file ends in an incomplete line (no final newline), as a crash mid-write leaves it."""
+    with path.open("rb") as file:
+        if file.seek(0, 2) == 0:
+            return False
+        file.seek(-1, 2)
+        return file.read(1) != b"\n"

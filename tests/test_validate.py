@@ -1,0 +1,272 @@
+"""`annotator validate`: every problem of a store reported as file:line, and nothing modified."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import orjson
+import pytest
+from conftest import SCHEMA
+
+from annotator.cli import main
+from annotator.corpus import load_corpus
+from annotator.store import AnnotationLog
+
+TEXT = (
+    "Missile talks stall\n\n"
+    "SEOUL, Aug. 14 (Yonhap) -- North Korea fired two missiles on Monday, the military said. "
+    "The launch came a day before the talks. No damage was reported.\n\n"
+    "The talks were postponed to Aug. 21.\n"
+)
+CHECKED = {
+    "checkworthiness": "check",
+    "source_type": "official_body",
+    "source": "the military",
+    "claim_type": ["event"],
+    "verifiability": "public",
+    "hedging": "asserted",
+}
+NO_CLAIM = {"checkworthiness": "no_claim"}
+
+
+class Store:
+    """A corpus folder and a store folder written by the real store, plus line surgery."""
+
+    def __init__(self, root: Path) -> None:
+        self.corpus = root / "corpus"
+        self.dir = root / "annotations"
+        self.corpus.mkdir()
+        (self.corpus / "news.txt").write_text(TEXT, encoding="utf-8")
+        self.units = load_corpus([self.corpus]).units()
+        self.sha = load_corpus([self.corpus]).document("news").sha256
+
+    def label(self, annotator: str, labels: list[dict], status: str = "done") -> None:
+        """Label the first len(labels) units, one record each."""
+        with AnnotationLog.open(self.dir, annotator) as log:
+            for unit, unit_labels in zip(self.units, labels):
+                log.append(unit, doc_sha256=self.sha, schema="factcheck", schema_version=1, labels=unit_labels, status=status)
+
+    def path(self, annotator: str) -> Path:
+        return self.dir / f"{annotator}.jsonl"
+
+    def records(self, annotator: str) -> list[dict]:
+        return [orjson.loads(line) for line in self.path(annotator).read_bytes().splitlines()]
+
+    def rewrite(self, annotator: str, records: list[dict | bytes], tail: bytes = b"") -> None:
+        lines = [r if isinstance(r, bytes) else orjson.dumps(r) for r in records]
+        self.path(annotator).write_bytes(b"\n".join(lines) + b"\n" + tail)
+
+    def edit(self, annotator: str, line: int, **changes: object) -> None:
+        records = self.records(annotator)
+        records[line - 1].update(changes)
+        self.rewrite(annotator, records)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path)
+    store.label("ann", [CHECKED, NO_CLAIM, NO_CLAIM, NO_CLAIM])
+    return store
+
+
+def validate(store: Store, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    code = main(["validate", "--store", str(store.dir), "--schema", str(SCHEMA), *extra, str(store.corpus)])
+    return code, capsys.readouterr().out
+
+
+def problems(output: str) -> list[str]:
+    return output.split("\n\n")[0].splitlines() if "\n\n" in output else []
+
+
+def test_clean_store(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    store.label("bob", [NO_CLAIM, CHECKED])
+    code, out = validate(store, capsys)
+    assert code == 0
+    assert problems(out) == []
+    assert f"store:    {store.dir} (2 annotators: ann, bob)" in out
+    assert "corpus:   1 document, 5 units" in out
+    assert "records:  6" in out
+    assert "labels:   6 current (6 done) on 4 units" in out
+    assert "anchors:  0 re-anchored, 0 stale" in out
+    assert out.rstrip().endswith("result:   clean")
+
+
+def test_empty_store_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path)
+    store.dir.mkdir()
+    code, out = validate(store, capsys)
+    assert code == 0
+    assert "(0 annotators: no annotation files)" in out
+
+
+def line_problem(store: Store, line: int, reason: str) -> str:
+    return f"{store.path('ann')}:{line}: {reason}"
+
+
+LINE_CASES = {
+    "unknown field": ({"labels": {**NO_CLAIM, "checkworthy": "check"}}, "labels: unknown field 'checkworthy'"),
+    "unknown value": ({"labels": {"checkworthiness": "high"}}, "labels: field 'checkworthiness' has no value 'high'"),
+    "list for a single field": (
+        {"labels": {"checkworthiness": ["no_claim"]}},
+        "labels: field 'checkworthiness' takes one value, not a list",
+    ),
+    "field not asked": (
+        {"labels": {"checkworthiness": "no_claim", "hedging": "asserted"}},
+        "labels: field 'hedging' has a value but is only asked when checkworthiness is at least 'minor'",
+    ),
+    "missing required when done": (
+        {"labels": {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["event"], "hedging": "possible"}},
+        "status done but required field 'verifiability' has no value",
+    ),
+    "other schema version": ({"schema_version": 2}, "labelled with schema factcheck v2, not factcheck v1"),
+    "other schema": ({"schema": "claims"}, "labelled with schema claims v1, not factcheck v1"),
+    "bad timestamp": ({"ts": "yesterday"}, 'ts must be a UTC time like 2026-11-21T21:48:00.123Z, got "yesterday"'),
+    "bad hash": ({"text_sha256": "abc"}, 'text_sha256 must be 64 lowercase hex digits, got "abc"'),
+    "unknown key": ({"colour": "red"}, "unknown key 'colour'"),
+    "rev out of step": ({"rev": 2}, "rev 2 does not fit prev null"),
+}
+
+
+@pytest.mark.parametrize("case", LINE_CASES)
+def test_record_problem_names_file_and_line(store: Store, capsys: pytest.CaptureFixture[str], case: str) -> None:
+    changes, reason = LINE_CASES[case]
+    store.edit("ann", 3, **changes)
+    code, out = validate(store, capsys)
+    assert code == 1
+    assert len(problems(out)) == 1 and problems(out)[0].startswith(line_problem(store, 3, reason))
+    assert "result:   1 problem (listed above)" in out
+
+
+def test_missing_required_is_fine_for_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path)
+    store.label("ann", [{"checkworthiness": "check"}], status="skipped")
+    assert validate(store, capsys)[0] == 0
+
+
+def test_malformed_lines_keep_later_line_numbers_right(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    records: list[dict | bytes] = list(store.records("ann"))
+    records[3]["labels"] = {"checkworthiness": "high"}
+    records.insert(1, b"{not json")
+    records.insert(2, b"")
+    missing_ts = dict(records[0], id="f" * 32)
+    del missing_ts["ts"]
+    records.insert(3, orjson.dumps(missing_ts))
+    store.rewrite("ann", records)
+    code, out = validate(store, capsys)
+    assert code == 1
+    found = problems(out)
+    assert found[0].startswith(line_problem(store, 2, "not valid JSON"))
+    assert found[1] == line_problem(store, 3, "empty line")
+    assert found[2] == line_problem(store, 4, "missing key 'ts'")
+    assert found[3].startswith(line_problem(store, 7, "labels: field 'checkworthiness' has no value 'high'"))
+    assert len(found) == 4
+
+
+def test_duplicate_record_id(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    records = store.records("ann")
+    store.rewrite("ann", [*records, records[1]])
+    code, out = validate(store, capsys)
+    assert problems(out) == [line_problem(store, 5, f"duplicate record id {records[1]['id']} (first at {store.path('ann')}:2)")]
+
+
+def test_broken_revision_chains(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    unit = store.units[0]
+    with AnnotationLog.open(store.dir, "ann") as log:
+        log.append(unit, doc_sha256=store.sha, schema="factcheck", schema_version=1, labels=NO_CLAIM, status="done")
+    records = store.records("ann")  # line 5 supersedes line 1
+    fork = dict(records[4], id="b" * 32)  # a second edit of line 1, as a bad merge would leave it
+    dangling = dict(records[4], id="c" * 32, prev="d" * 32)
+    jump = dict(records[4], id="e" * 32, prev=records[4]["id"], rev=5)
+    store.rewrite("ann", [*records, fork, dangling, jump])
+    code, out = validate(store, capsys)
+    assert problems(out) == [
+        line_problem(store, 6, f"prev {records[0]['id']} was already superseded at line 5 (forked history)"),
+        line_problem(store, 7, f"prev {'d' * 32} is not an earlier record of this file"),
+        line_problem(store, 8, "rev 5 does not follow rev 2 of prev (line 5)"),
+    ]
+
+
+def test_edited_document_reports_stale_and_counts_moved(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    edited = "Update: talks resume.\n\n" + TEXT.replace("a day before", "two days before")
+    (store.corpus / "news.txt").write_text(edited, encoding="utf-8")
+    code, out = validate(store, capsys)
+    assert code == 1
+    assert problems(out) == [line_problem(store, 3, "stale label: sentence text no longer in the document")]
+    assert "anchors:  3 re-anchored, 1 stale" in out
+    assert "labels:   3 current (3 done) on 3 units" in out
+
+
+def test_moved_labels_alone_are_clean(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    (store.corpus / "news.txt").write_text("Update: talks resume.\n\n" + TEXT, encoding="utf-8")
+    code, out = validate(store, capsys)
+    assert code == 0
+    assert "anchors:  4 re-anchored, 0 stale" in out
+
+
+def test_missing_document_is_stale(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    (store.corpus / "news.txt").rename(store.corpus / "other.txt")
+    code, out = validate(store, capsys)
+    assert problems(out) == [
+        line_problem(store, line, "stale label: document 'news' is not in the corpus") for line in (1, 2, 3, 4)
+    ]
+
+
+def test_torn_last_line(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    store.rewrite("ann", store.records("ann"), tail=b'{"format": 1, "id": "ab')
+    code, out = validate(store, capsys)
+    assert code == 1
+    assert problems(out) == [
+        line_problem(store, 5, "incomplete last line (23 bytes); it is set aside when this annotator next opens the file")
+    ]
+    assert "torn:     1 file ending in an incomplete line" in out
+    assert "records:  4" in out
+
+
+def test_bad_file_name_and_corpus_problem(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    (store.dir / "a b.jsonl").write_bytes(b"")
+    code, out = validate(store, capsys, str(store.corpus / "gone.txt"))
+    assert code == 1
+    assert problems(out) == [
+        f"{store.dir / 'a b.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'",
+        f"{store.corpus / 'gone.txt'}: no such file or folder",
+    ]
+
+
+def digests(*folders: Path) -> dict[Path, str]:
+    return {
+        path: hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_validate_modifies_nothing(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    store.label("bob", [CHECKED])
+    records = store.records("ann")
+    records[1]["labels"] = {"checkworthiness": "high"}
+    store.rewrite("ann", [*records, b"{oops"], tail=b'{"format": 1')
+    (store.corpus / "news.txt").write_text(TEXT.replace("two missiles", "three missiles"), encoding="utf-8")
+    before = digests(store.dir, store.corpus)
+    names = sorted(path.name for path in before)
+    assert validate(store, capsys)[0] == 1
+    assert digests(store.dir, store.corpus) == before
+    assert sorted(path.name for path in digests(store.dir, store.corpus)) == names
+
+
+def test_missing_store_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--store", str(tmp_path / "none"), "--schema", str(SCHEMA)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"annotator: {tmp_path / 'none'}: no such annotation folder (give one with --store)\n"
+    assert captured.out == ""
+
+
+def test_broken_schema_is_a_usage_error(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(SCHEMA.read_text(encoding="utf-8").replace('"required"', '"requried"', 1), encoding="utf-8")
+    code = main(["validate", "--store", str(store.dir), "--schema", str(schema), str(store.corpus)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith(f"annotator: {schema}: fields[0].requried: unknown key (did you mean 'required'?")
