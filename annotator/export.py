@@ -24,7 +24,7 @@ import io
 import os
 import re
 import shutil
-import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -408,7 +408,8 @@ def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
     replace `out` (a previous export, checked by `check_out_dir`).
     """
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.writing-", dir=out.parent))
+    temp = _sibling(out, "writing")
+    temp.mkdir()  # not tempfile.mkdtemp: the folder gets the user's usual permissions (umask)
     try:
         for name, data in files.items():
             _write_synced(temp / name, data)
@@ -416,6 +417,10 @@ def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _sibling(out: Path, what: str) -> Path:
+    return out.parent / f".{out.name}.{what}-{uuid.uuid4().hex}"
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -430,8 +435,7 @@ def _replace(out: Path, temp: Path) -> None:
     if not out.exists():
         temp.rename(out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
+    old = _sibling(out, "old")
     out.rename(old)
     temp.rename(out)
     shutil.rmtree(old)

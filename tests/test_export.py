@@ -159,6 +159,8 @@ def test_a_new_export_replaces_the_previous_one_whole(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a.txt"]
     assert (out / "a.txt").read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    (tmp_path / "usual").mkdir()
+    assert out.stat().st_mode == (tmp_path / "usual").stat().st_mode  # not a private temp folder's 0700
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -372,7 +374,8 @@ def test_the_card_header_declares_each_non_empty_split(tmp_path: Path, corpus_di
     )
     for field in load_schema(SCHEMA).fields:
         assert f"(`{field.id}`)" in card
-    assert "## Agreement" in card and "## How the data was made" in card
+    assert "## Agreement" in card and "Krippendorff's alpha" in card
+    assert "## How the data was made" in card
 
 
 @pytest.mark.parametrize(("fmt", "claim_type"), [("jsonl", "sequence: string"), ("csv", "dtype: string")])
