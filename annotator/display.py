@@ -1,0 +1,25 @@
+"""Untrusted text made safe to show in a terminal: the one replacement table of the tool."""
+
+from __future__ import annotations
+
+# Characters that would move the cursor, start escape sequences, reorder text (bidi) or hide it
+# (zero width) are shown as visible placeholders instead. U+061C and U+2028/U+2029 are bidi and
+# line-separator controls as well.
+_INVISIBLE = (0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+              *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF)
+
+_TABLE: dict[int, str] = {
+    **{code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\n\t"},
+    0x7F: "\u2421",
+    **{code: "\ufffd" for code in range(0x80, 0xA0)},
+    **{code: f"<U+{code:04X}>" for code in _INVISIBLE},
+}
+
+
+def printable(text: str) -> str:
+    """`text` with control, bidi and zero-width characters replaced by visible placeholders.
+
+    C0 controls except newline and tab become their Control Pictures symbol (ESC -> U+241B),
+    DEL becomes U+2421, C1 controls U+FFFD, and bidi / zero-width characters `<U+XXXX>`.
+    """
+    return text.translate(_TABLE)

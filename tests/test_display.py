@@ -1,0 +1,28 @@
+"""The one table that makes untrusted text safe for a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.display import printable
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[31mred", "\u241b[31mred"),
+        ("\x00\x07\x08\r\x1f", "\u2400\u2407\u2408\u240d\u241f"),
+        ("DEL\x7f", "DEL\u2421"),
+        ("C1\x85\x9b", "C1\ufffd\ufffd"),
+        ("a\u200bb\u200e\u200f", "a<U+200B>b<U+200E><U+200F>"),
+        ("\u202a\u202b\u202c\u202d\u202e", "<U+202A><U+202B><U+202C><U+202D><U+202E>"),
+        ("\u2060\u2064\u2066\u2069\ufeff", "<U+2060><U+2064><U+2066><U+2069><U+FEFF>"),
+    ],
+)
+def test_invisible_and_control_characters_become_visible(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_ordinary_text_newlines_and_tabs_are_kept() -> None:
+    text = "Kim said “great.”\n\t김정은 🚀 café \u200d joiner"
+    assert printable(text) == text
