@@ -1,0 +1,177 @@
+"""Sentence segmentation: Golden Rules, wire-news cases, the self-check, the cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pysbd.utils import TextSpan
+
+from annotator import segment as segment_module
+from annotator.segment import (
+    SegmentCache,
+    Segmentation,
+    check_segmentation,
+    segment,
+    segment_many,
+)
+from conftest import DATA, SEEDS
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end, _ in segment(text).units]
+
+
+def test_golden_rules_at_least_47_of_48() -> None:
+    cases = json.loads((DATA / "golden_rules_en.json").read_text(encoding="utf-8"))
+    assert len(cases) == 48
+    failed = [
+        (number, sentences(case["input"]))
+        for number, case in enumerate(cases, start=1)
+        if sentences(case["input"]) != case["expected"]
+    ]
+    assert len(failed) <= 1, f"failed Golden Rules: {failed}"
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        ["SEOUL, Aug. 14 (Yonhap) -- North Korean leader Kim Jong-un called for a boost.", "He left."],
+        ["The U.S. agreed to talks.", "They will be held in the U.S.", "The talks start soon."],
+        ["Seoul condemned the South Korea-U.S. military drills.", "Pyongyang did not reply."],
+        ["The exercise, scheduled for Aug. 21-31, will feature drills.", "It is annual."],
+        ["Dr. Lee spoke first.", "Gen. Park agreed with Mr. Kim.", "They left."],
+        ["The talks start at 10 a.m. Friday at the Pentagon.", "They end at 2 p.m.", "Drills follow."],
+        ["The launch came at 7 a.m. KST on the coast.", "It was the third."],
+        ['"He set a goal to boost capacity... so as to mass-produce missiles," the KCNA said.', "Go."],
+        ['He called it "reckless."', "The ministry said so."],
+        ["He called it “nonsense.”", "The ministry agreed."],
+        ["The North fired...", "The JCS said it was a missile."],
+        ['"This is not a threat. It is a warning," the KCNA commentary said.'],
+        ["Sales rose 5 pct.", "iPhone shipments led the gains."],
+    ],
+)
+def test_wire_news_sentences(expected: list[str]) -> None:
+    assert sentences(" ".join(expected)) == expected
+
+
+def test_headline_byline_and_dateline_lines_are_their_own_units() -> None:
+    text = (
+        "N. Korea's Kim calls for missile boost\n"
+        "By Lee Minji\n"
+        "SEOUL, Aug. 14 (Yonhap) -- Kim called for a boost. He visited factories.\n"
+    )
+    assert sentences(text) == [
+        "N. Korea's Kim calls for missile boost",
+        "By Lee Minji",
+        "SEOUL, Aug. 14 (Yonhap) -- Kim called for a boost.",
+        "He visited factories.",
+    ]
+    seg = segment(text)
+    assert [paragraph for _, _, paragraph in seg.units] == [0, 1, 2, 2]
+    assert [text[s:e] for s, e in seg.paragraphs][2].startswith("SEOUL")
+
+
+def test_a_very_long_line_is_split_as_its_parts_are() -> None:
+    # Long lines are cut before pySBD (it is quadratic in the length); cutting must not show.
+    paragraph = (SEEDS / "000_d7efd9d5cc810911.txt").read_text(encoding="utf-8").replace("\n", " ")
+    assert sentences(" ".join([paragraph] * 12)) == sentences(paragraph) * 12
+
+
+def test_markdown_heading_is_one_unit() -> None:
+    assert sentences("# U.S. and S. Korea. Talks resume\n\nThey met. It went well.") == [
+        "# U.S. and S. Korea. Talks resume",
+        "They met.",
+        "It went well.",
+    ]
+
+
+def test_crlf_offsets_index_the_text_as_is() -> None:
+    text = "Headline\r\n\r\nFirst one. Second one.\r\n"
+    seg = segment(text)
+    assert [text[s:e] for s, e, _ in seg.units] == ["Headline", "First one.", "Second one."]
+    assert check_segmentation(text, seg) is None
+
+
+def test_list_markers_are_not_merged_as_lower_case_continuations() -> None:
+    assert sentences("a. The first item b. The second item") == ["a. The first item", "b. The second item"]
+
+
+def test_fragments_without_words_join_a_neighbour() -> None:
+    assert sentences("... Hello there. Fine.") == ["... Hello there.", "Fine."]
+    assert sentences("It costs $1.5 bn. in 2023... so far.") == ["It costs $1.5 bn. in 2023... so far."]
+
+
+def test_overlapping_pysbd_spans_are_realigned() -> None:
+    # pySBD 0.3.4 returns (0, 10) "He was (. " and (8, 12) ". . " here: the spans overlap.
+    assert sentences("He was (. . . Then he left.") == ["He was (. . .", "Then he left."]
+
+
+class FakeSegmenter:
+    """Stands in for pySBD when it returns spans that do not fit the text."""
+
+    def __init__(self, spans: list[TextSpan]) -> None:
+        self.spans = spans
+
+    def segment(self, line: str) -> list[TextSpan]:
+        return self.spans
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        # overlapping spans, as pySBD gives when a sentence string occurs twice
+        [TextSpan("One. ", 0, 5), TextSpan("One. ", 0, 5), TextSpan("Two. Three.", 5, 16)],
+        # a sentence dropped and the offsets wrong
+        [TextSpan("One. ", 0, 5), TextSpan("Three.", 3, 9)],
+        # a sentence string pySBD altered: it can only be found by the others around it
+        [TextSpan("One. ", 0, 5), TextSpan("Tw0. ", 5, 10), TextSpan("Three.", 10, 16)],
+        [],
+    ],
+)
+def test_bad_pysbd_spans_lose_no_character(monkeypatch: pytest.MonkeyPatch, spans: list[TextSpan]) -> None:
+    monkeypatch.setattr(segment_module, "_segmenter", FakeSegmenter(spans))
+    text = "One. Two. Three."
+    seg = segment(text)
+    assert check_segmentation(text, seg) is None
+    assert "".join(text[s:e] for s, e, _ in seg.units).replace(" ", "") == "One.Two.Three."
+
+
+@pytest.mark.parametrize(
+    ("seg", "reason"),
+    [
+        (Segmentation(((0, 9),), ((0, 4, 0),)), "in no unit"),
+        (Segmentation(((0, 9),), ((0, 5, 0), (5, 9, 0))), "white space"),
+        (Segmentation(((0, 9),), ((0, 6, 0), (5, 9, 0))), "overlapping"),
+        (Segmentation(((0, 9),), ((0, 4, 0), (5, 12, 0))), "out of bounds"),
+        (Segmentation(((0, 4),), ((0, 4, 0), (5, 9, 0))), "outside its paragraph"),
+        (Segmentation(((0, 9),), ((0, 4, 0), (5, 9, 1))), "no paragraph"),
+        (Segmentation(((0, 9),), ((5, 9, 0),)), "in no unit"),
+    ],
+)
+def test_check_segmentation_finds_broken_spans(seg: Segmentation, reason: str) -> None:
+    problem = check_segmentation("One. Two.", seg)
+    assert problem is not None and reason in problem
+
+
+def test_parallel_segmentation_gives_the_same_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"Doc {n}. It has U.S. troops.\nBy Lee\nSEOUL, Aug. 14 (Yonhap) -- Yes. No." for n in range(40)]
+    serial = segment_many(texts)
+    monkeypatch.setattr(segment_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(segment_module.os, "cpu_count", lambda: 2)
+    assert segment_many(texts) == serial
+
+
+def test_cache_round_trip_and_corrupt_shards(tmp_path) -> None:
+    cache = SegmentCache(tmp_path)
+    seg = segment("One. Two.\nThree.")
+    sha = "ab" + "0" * 62
+    cache.put({sha: seg})
+    assert SegmentCache(tmp_path).get([sha, "cd" + "0" * 62]) == {sha: seg}
+    shard = cache.root / "ab.json"
+    for junk in (b"{not json", b"[1, 2]", b'{"' + sha.encode() + b'": [[0, 1], [0, 1]]}'):
+        shard.write_bytes(junk)
+        assert cache.get([sha]) == {}
+    cache.put({sha: seg})
+    assert cache.get([sha]) == {sha: seg}
+    assert [p.name for p in cache.root.iterdir()] == ["ab.json"]  # no temp files left behind
