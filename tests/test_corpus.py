@@ -1,0 +1,285 @@
+"""Loading a corpus: ids, offsets, bad input, the segmentation cache; the corpus benchmark runs."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator import corpus as corpus_module
+from annotator import segment as segment_module
+from annotator.corpus import Corpus, load_corpus
+from annotator.segment import Segmentation, check_segmentation, segment
+from conftest import REPO, SEEDS
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def jsonl(*records: object) -> str:
+    return "".join(orjson.dumps(record).decode() + "\n" for record in records)
+
+
+def reasons(corpus: Corpus) -> list[str]:
+    return [str(problem) for problem in corpus.problems]
+
+
+def test_seed_documents_have_the_expected_units() -> None:
+    corpus = load_corpus([SEEDS])
+    assert corpus.problems == []
+    assert [doc.id for doc in corpus.documents] == ["000_d7efd9d5cc810911", "004_5f7998d51eba2094"]
+    texts = [unit.text for unit in corpus.units()]
+    for expected in [
+        "By Lee Minji",
+        "Kim Jong Un Orders Major Boost in North Korean Missile Production for 2025",
+        "Factory Inspections and Modernisation Plans",
+        "This year's combined military exercise, scheduled for Aug. 21-31, will feature various "
+        "contingency drills, such as the computer simulation-based command post exercise, concurrent "
+        "field training and Ulchi civil defense drills.",
+        '"He set forth an important goal to drastically boost the existing missile production '
+        "capacity... so as to mass-produce missiles as required by the system of the expanded and "
+        "strengthened frontline units and missile units and by the operational plans,\" the KCNA said.",
+        "In response to Kim's first inspection of munitions factories earlier this month, South Korea's "
+        'unification ministry said the visit appears to have had "multiple" purposes -- flaunting its '
+        "military achievements, responding to the South Korea-U.S. military drills and seeking arms exports.",
+        "He emphasised the need to \"further expand the overall production capacity\" to keep pace with "
+        "military demands, ordering the construction of new munitions plants to achieve this goal.",
+    ]:
+        assert expected in texts
+    assert any(text.startswith("SEOUL, Aug. 14 (Yonhap) -- North Korean leader") for text in texts)
+    assert len(texts) == 35
+    for doc in corpus.documents:
+        assert check_segmentation(doc.text, segment(doc.text)) is None
+        covered = "".join(unit.text for unit in doc.units)
+        assert sorted(covered.replace(" ", "")) == sorted("".join(doc.text.split()))
+
+
+def test_units_carry_offsets_hashes_and_paragraphs(tmp_path: Path) -> None:
+    text = "\ufeffHeadline here\r\n\r\nFirst sentence. Second one.\r\n"
+    write(tmp_path / "doc.txt", text)
+    doc = load_corpus([tmp_path / "doc.txt"]).document("doc")
+    assert doc.text == text[1:]
+    assert doc.sha256 == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    assert [u.text for u in doc.units] == ["Headline here", "First sentence.", "Second one."]
+    for unit in doc.units:
+        assert unit.text == doc.text[unit.start : unit.end]
+        assert unit.text_sha256 == hashlib.sha256(unit.text.encode("utf-8")).hexdigest()
+        assert unit.key == ("doc", unit.start, unit.end)
+    assert [u.paragraph for u in doc.units] == [0, 1, 1]
+    assert [doc.text[s:e] for s, e in doc.paragraphs] == ["Headline here", "First sentence. Second one."]
+    assert doc.source == str(tmp_path / "doc.txt")
+    assert doc.meta == {}
+
+
+def test_folder_ids_are_relative_paths_sorted_and_hidden_files_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    write(root / "b.md", "B doc.")
+    write(root / "a.txt", "A doc.")
+    write(root / "sub" / "deep" / "c.TXT", "C doc.")
+    write(root / "notes.csv", "ignored,in,folders")
+    write(root / ".hidden.txt", "Hidden.")
+    write(root / ".git" / "x.txt", "Hidden folder.")
+    corpus = load_corpus([root])
+    assert corpus.problems == []
+    assert [doc.id for doc in corpus.documents] == ["a", "b", "sub/deep/c"]
+    assert corpus.documents[2].source == str(root / "sub" / "deep" / "c.TXT")
+    assert [unit.doc for unit in corpus.units()] == ["a", "b", "sub/deep/c"]
+    with pytest.raises(KeyError):
+        corpus.document("c")
+
+
+def test_jsonl_documents(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "docs.jsonl",
+        jsonl({"id": "x1", "text": "One. Two.", "meta": {"lang": "en"}}, {"id": 7, "text": "Three."}) + "\n",
+    )
+    corpus = load_corpus([path])
+    assert corpus.problems == []
+    assert [(d.id, d.meta, d.source) for d in corpus.documents] == [
+        ("x1", {"lang": "en"}, str(path)),
+        ("7", {}, str(path)),
+    ]
+    assert [u.text for u in corpus.units()] == ["One.", "Two.", "Three."]
+
+
+TRICKY = "aZ .!?\"'“”…()-,;:#\n\r\t\x0b\x1f\x85\u2028\u00a0\u3000가😀1."
+texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_units_of_any_text_cover_it_exactly_once(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp) / "doc.jsonl", jsonl({"id": "d", "text": text}))
+        corpus = load_corpus([path], cache_dir=Path(tmp))
+    if not text.strip():
+        assert corpus.documents == [] and len(corpus.problems) == 1
+        return
+    doc = corpus.document("d")
+    assert doc.text == text
+    previous_end = 0
+    for unit in doc.units:
+        assert previous_end <= unit.start < unit.end <= len(text)
+        assert unit.text == text[unit.start : unit.end] == unit.text.strip()
+        assert text[previous_end : unit.start].strip() == ""
+        previous_end = unit.end
+    assert text[previous_end:].strip() == ""
+    units = tuple((u.start, u.end, u.paragraph) for u in doc.units)
+    assert check_segmentation(text, Segmentation(doc.paragraphs, units)) is None
+
+
+def test_bad_files_are_reported_and_the_rest_still_loads(tmp_path: Path) -> None:
+    write(tmp_path / "a_good.txt", "Good one.")
+    write(tmp_path / "bad_utf8.txt", b"Line one.\nCaf\xe9 au lait.")
+    write(tmp_path / "empty.txt", "")
+    write(tmp_path / "blank.md", " \n\t\n")
+    write(tmp_path / "empty.jsonl", "\n")
+    corpus = load_corpus([tmp_path, tmp_path / "missing.txt", write(tmp_path / "x.pdf", "%PDF")])
+    assert [doc.id for doc in corpus.documents] == ["a_good"]
+    assert reasons(corpus) == [
+        f"{tmp_path / 'bad_utf8.txt'}:2: invalid UTF-8 at byte 13",
+        f"{tmp_path / 'blank.md'}: empty file (no text)",
+        f"{tmp_path / 'empty.jsonl'}: empty file (no documents)",
+        f"{tmp_path / 'empty.txt'}: empty file (no text)",
+        f"{tmp_path / 'missing.txt'}: no such file or folder",
+        f"{tmp_path / 'x.pdf'}: unsupported file type '.pdf' (use .txt, .md or .jsonl)",
+    ]
+
+
+def test_bad_jsonl_lines_name_the_line(tmp_path: Path) -> None:
+    lines = [
+        jsonl({"id": "ok", "text": "Fine."}),
+        "{not json\n",
+        "[1, 2]\n",
+        jsonl({"id": "no-text"}),
+        jsonl({"text": "No id."}),
+        jsonl({"id": "", "text": "Empty id."}),
+        jsonl({"id": "n", "text": 5}),
+        jsonl({"id": "blank", "text": "  \n"}),
+        jsonl({"id": "m", "text": "Meta.", "meta": [1]}),
+        "BAD-UTF8\n",
+        jsonl({"id": "last", "text": "Still loaded."}),
+    ]
+    data = "".join(lines).encode("utf-8").replace(b"BAD-UTF8", b'{"id": "u", "text": "caf\xe9"}')
+    path = write(tmp_path / "d.jsonl", data)
+    corpus = load_corpus([path])
+    assert [doc.id for doc in corpus.documents] == ["ok", "last"]
+    got = reasons(corpus)
+    assert got[0].startswith(f"{path}:2: not valid JSON: ")
+    assert got[1:] == [
+        f"{path}:3: not a JSON object",
+        f"{path}:4: missing `text`",
+        f"{path}:5: missing `id` (a non-empty string)",
+        f"{path}:6: missing `id` (a non-empty string)",
+        f"{path}:7: `text` is not a string",
+        f"{path}:8: empty document (`text` has no text)",
+        f"{path}:9: `meta` is not a JSON object",
+        f"{path}:10: invalid UTF-8 at byte {data.index(b'caf') + 3}",
+    ]
+
+
+def test_duplicate_ids_keep_the_first_and_name_both_sources(tmp_path: Path) -> None:
+    first = write(tmp_path / "one" / "doc.txt", "First.")
+    second = write(tmp_path / "two" / "doc.md", "Second.")
+    records = write(tmp_path / "r.jsonl", jsonl({"id": "doc", "text": "Third."}))
+    corpus = load_corpus([tmp_path / "one", tmp_path / "two", records])
+    assert [doc.text for doc in corpus.documents] == ["First."]
+    assert reasons(corpus) == [
+        f"{second}: duplicate document id 'doc' (kept the one from {first})",
+        f"{records}:1: duplicate document id 'doc' (kept the one from {first})",
+    ]
+
+
+def test_the_same_file_named_twice_loads_once(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "Once.")
+    corpus = load_corpus([path, tmp_path])
+    assert corpus.problems == []
+    assert [doc.id for doc in corpus.documents] == ["a"]
+
+
+def test_an_empty_folder_is_reported(tmp_path: Path) -> None:
+    assert reasons(load_corpus([tmp_path])) == [f"{tmp_path}: no .txt, .md or .jsonl files in this folder"]
+
+
+def forbid_segmentation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(texts: list[str]) -> None:
+        raise AssertionError(f"segmented again: {texts}")
+
+    monkeypatch.setattr(corpus_module, "segment_many", fail)
+
+
+def test_reopening_uses_the_cache(isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_corpus([SEEDS])
+    assert list(isolated_cache.glob("segments-*/*.json"))
+    forbid_segmentation(monkeypatch)
+    assert load_corpus([SEEDS]).units() == first.units()
+
+
+def test_a_new_segmenter_version_does_not_reuse_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    load_corpus([SEEDS])
+    monkeypatch.setattr(segment_module, "CACHE_KEY", "v-next")
+    forbid_segmentation(monkeypatch)
+    with pytest.raises(AssertionError, match="segmented again"):
+        load_corpus([SEEDS])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # torn write
+        lambda data: b"\x00" * len(data),
+        lambda data: data.replace(b"[", b"[1,", 1),  # valid JSON, wrong spans
+    ],
+)
+def test_a_damaged_cache_is_rebuilt_not_trusted(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch, damage
+) -> None:
+    doc = write(tmp_path / "a.txt", "One sentence. Another one.\nA third line.")
+    expected = load_corpus([doc]).units()
+    (shard,) = isolated_cache.glob("segments-*/*.json")
+    shard.write_bytes(damage(shard.read_bytes()))
+    assert load_corpus([doc]).units() == expected
+    forbid_segmentation(monkeypatch)
+    assert load_corpus([doc]).units() == expected  # the rebuilt entry is sound
+
+
+def test_cache_entries_are_checked_against_the_text(tmp_path: Path, isolated_cache: Path) -> None:
+    doc = write(tmp_path / "a.txt", "One sentence. Another one.")
+    expected = load_corpus([doc]).units()
+    (shard,) = isolated_cache.glob("segments-*/*.json")
+    entries = orjson.loads(shard.read_bytes())
+    (sha,) = entries
+    entries[sha] = [[0, 26], [0, 13, 0]]  # well-formed, but loses "Another one."
+    shard.write_bytes(orjson.dumps(entries))
+    assert load_corpus([doc]).units() == expected
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
+    blocker = write(tmp_path / "not-a-dir", "x")
+    doc = write(tmp_path / "a.txt", "One. Two.")
+    assert [u.text for u in load_corpus([doc], cache_dir=blocker).units()] == ["One.", "Two."]
+
+
+def test_corpus_benchmark_runs_small(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_corpus.py"), "--small"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for label in ("cached/baseline", "cold/baseline", "cached/cold", "peak"):
+        assert label in result.stdout
