@@ -1,0 +1,38 @@
+"""SVG snapshots of the main and help screens at 80x24 and 120x40 (Textual pinned in the test extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SCHEMA, SMALL_TEXT
+from textual.pilot import Pilot
+from waiting import wait_for
+
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.launch import prepare
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AnnotatorApp:
+    """The app over a one-document corpus named by a relative path, so the screen is the same on every machine."""
+    monkeypatch.chdir(tmp_path)
+    Path("news.txt").write_text(SMALL_TEXT, encoding="utf-8")
+    return prepare(paths=["news.txt"], annotator="tester", schema_path=SCHEMA, store_dir=tmp_path / "store")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_main_screen(snap_compare, app: AnnotatorApp, size: tuple[int, int]) -> None:
+    async def label(pilot: Pilot) -> None:
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: app.session.status(0) == "done" and not app.session.is_saving(0), description="the save")
+        await pilot.press("3", "tab", "2")  # the next sentence half labelled
+
+    assert snap_compare(app, terminal_size=size, run_before=label)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_help_screen(snap_compare, app: AnnotatorApp, size: tuple[int, int]) -> None:
+    assert snap_compare(app, terminal_size=size, press=["question_mark"])

@@ -1,0 +1,70 @@
+"""Untrusted text (documents, file names, schemas) renders literally and never sends control
+characters to the terminal."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import HOSTILE, MakeApp
+from rich.cells import cell_len
+from textual.content import Content
+
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.safe_text import safe_text
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
+HOSTILE_NAME = "[bold]x [@click=app.quit]q [link=https:evil]"  # a file name cannot hold "/"
+
+
+def screen_text(app: AnnotatorApp) -> str:
+    """Every cell the screen would send to the terminal, as text (the compositor's output)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def test_safe_text_is_literal_content_with_visible_controls() -> None:
+    content = safe_text("a [/] \x1b[2J b\u202e c [@click=app.quit]x[/]")
+    assert isinstance(content, Content)
+    assert content.plain == "a [/] ␛[2J b<U+202E> c [@click=app.quit]x[/]"
+    assert not content.spans
+
+
+def test_single_line_shows_line_breaks() -> None:
+    assert safe_text("one\ntwo\tthree", single_line=True).plain == "one ⏎ two three"
+
+
+async def test_hostile_document_and_file_name_render_literally(tmp_path: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a short relative path keeps the file name in the pane title
+    Path("hostile").mkdir()
+    shutil.copy(HOSTILE, Path("hostile") / f"{HOSTILE_NAME}.txt")
+    app = make_app([Path("hostile")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):  # visit the markup, escape-sequence and bidi paragraphs
+            await pilot.press("j")
+            text = screen_text(app)
+            assert not CONTROL.search(text), repr(CONTROL.search(text))
+        assert HOSTILE_NAME in text  # the file name, in the context pane's title
+        assert "[@click=app.quit]x[/]" in text and "[link=https://evil.example]click[/link]" in text
+        assert "␛[2J" in text
+        await pilot.press("j", "j", "j")
+        text = screen_text(app)
+        assert "<U+202E>" in text and "<U+200B>" in text
+        assert not CONTROL.search(text)
+        await pilot.press("j", "j", "j")
+        assert "북한" in screen_text(app)
+        await pilot.click("#context", offset=(10, 2))  # clicking text with an action tag runs nothing
+        assert app.is_running
+
+
+async def test_wide_characters_keep_the_gutter_aligned(tmp_path: Path, make_app: MakeApp) -> None:
+    corpus = tmp_path / "wide"
+    corpus.mkdir()
+    (corpus / "wide.txt").write_text("북한 국영 매체는 월요일 말했다. 👨‍👩‍👧 family here.\n\nPlain line.\n", encoding="utf-8")
+    app = make_app([corpus])
+    async with app.run_test(size=(80, 24)):
+        rows = screen_text(app).splitlines()[1:4]
+        divider_columns = {cell_len(row[: row.index("▏")]) for row in rows}
+        assert len(divider_columns) == 1
