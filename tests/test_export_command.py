@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.cli import main
 from annotator.commands import export as export_command
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
@@ -56,6 +57,11 @@ def test_export_with_the_defaults(project: Path, capsys: pytest.CaptureFixture[s
     manifest = json.loads((project / "dataset" / "manifest.json").read_text())
     assert manifest["options"]["splits"] == "train=0.8,dev=0.1,test=0.1"
     assert sorted(manifest["inputs"]["annotations"]) == ["alice.jsonl", "bob.jsonl"]
+
+
+def test_the_command_is_registered(project: Path) -> None:
+    assert main(["export", "--out", "dataset", "--format", "csv"]) == 0
+    assert (project / "dataset" / "data" / "train.csv").exists()
 
 
 def test_min_agreement_and_resolved_only(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
