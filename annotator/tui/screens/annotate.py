@@ -288,10 +288,9 @@ class AnnotateScreen(Screen):
     def saved(self, request: SaveRequest) -> None:
         """A record is on disk (called by the app when the writer confirms it)."""
         self.sentences.refresh_row(request.index)
+        self.show_header()
         if request.index == self.session.cursor:
-            self.show_unit()
-        else:
-            self.show_header()
+            self.show_status()
 
     def save_failed(self, request: SaveRequest, reason: str) -> None:
         """Go back to the unit whose labels were not saved, so they are on screen to retry."""

@@ -43,10 +43,13 @@ class ChoiceField(Widget, can_focus=True):
 
     def show(self, value: str | list[str] | None) -> None:
         """Display the field's current value (None when unset)."""
-        self.chosen = value if isinstance(value, list) else [] if value is None else [value]
-        if self.chosen:
-            self.highlight = self.field.value_ids.index(self.chosen[0])
-        self.refresh(layout=True)
+        chosen = value if isinstance(value, list) else [] if value is None else [value]
+        if chosen == self.chosen:
+            return
+        self.chosen = chosen
+        if chosen:
+            self.highlight = self.field.value_ids.index(chosen[0])
+        self.refresh()
 
     def move_highlight(self, step: int) -> None:
         self.highlight = (self.highlight + step) % len(self.field.values)
@@ -128,5 +131,7 @@ class SchemaForm(VerticalScroll, can_focus=False):
     def show(self, labels: dict, applicable: set[str]) -> None:
         """Show `labels`; only the fields in `applicable` are displayed."""
         for widget in self.fields:
-            widget.display = widget.field.id in applicable
+            shown = widget.field.id in applicable
+            if widget.display != shown:
+                widget.display = shown
             widget.show(labels.get(widget.field.id))

@@ -1,0 +1,140 @@
+"""Annotation UI speed: launch time on a big corpus, and labelling latency, each against a baseline.
+
+    python benchmarks/bench_tui.py [--sentences 100000] [--label 1000]
+
+1. Launch: wall time from starting a process to its first interactive screen, for the annotation
+   app on a corpus of `--sentences` sentences and for an empty Textual app, measured in the same
+   run (median of `--runs`). The segmentation cache is warmed first: this measures opening a corpus
+   already segmented once, which is every launch but the first (target: at most 2x the empty app).
+2. Latency: in one app, `--label` sentences are labelled with a digit, saved with enter (the
+   record fsynced by the writer thread and confirmed on screen) and advanced, against a key press
+   that is bound to nothing (target: p99 at most 1.5x).
+
+Prints figures and ratios; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+PER_DOCUMENT = 100
+NO_OP_KEY = "x"
+
+
+def write_corpus(folder: Path, sentences: int) -> None:
+    """`sentences` sentences in documents of 100, five sentences a paragraph."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc in range(max(1, sentences // PER_DOCUMENT)):
+        count = min(PER_DOCUMENT, sentences - doc * PER_DOCUMENT)
+        said = [f"Officials said on day {doc} that step {n} of the plan was complete." for n in range(count)]
+        paragraphs = [" ".join(said[i : i + 5]) for i in range(0, count, 5)]
+        (folder / f"doc{doc:05d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def child(kind: str, corpus: str, store: str) -> None:
+    """Run one app headless; print the wall-clock time at which its first screen is interactive."""
+
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        print(time.time(), flush=True)
+        pilot.app.exit()
+
+    if kind == "empty":
+        from textual.app import App
+
+        App().run(headless=True, auto_pilot=ready)
+        return
+    from annotator.tui.launch import prepare
+
+    app = prepare(paths=[corpus], annotator="bench", schema_path=SCHEMA, store_dir=Path(store))
+    app.run(headless=True, auto_pilot=ready)
+
+
+def launch_seconds(kind: str, corpus: Path, store: Path) -> float:
+    started = time.time()
+    command = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus), "--store", str(store)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ).stdout
+    return float(output.split()[0]) - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def latencies(corpus: Path, store: Path, count: int) -> dict[str, list[float]]:
+    """Seconds per key press: bound to nothing; a digit that labels; enter that saves (until the
+    writer confirms the record is on disk) and advances."""
+    from annotator.tui.launch import prepare
+
+    app = prepare(paths=[str(corpus)], annotator="bench", schema_path=SCHEMA, store_dir=store)
+    session = app.session
+    times: dict[str, list[float]] = {"no-op key press": [], "label (digit)": [], "save + advance (enter)": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(count):
+            started = time.perf_counter()
+            await pilot.press(NO_OP_KEY)
+            times["no-op key press"].append(time.perf_counter() - started)
+        for _ in range(count):
+            index = session.cursor
+            started = time.perf_counter()
+            await pilot.press("1")
+            times["label (digit)"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await pilot.press("enter")
+            while session.status(index) != "done" or session.is_saving(index):
+                await pilot.pause(0)
+            times["save + advance (enter)"].append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sentences", type=int, default=100_000)
+    parser.add_argument("--label", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", choices=["empty", "annotator"], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.corpus, args.store)
+        return
+    with tempfile.TemporaryDirectory() as temp:
+        run(Path(temp), args)
+
+
+def run(temp: Path, args: argparse.Namespace) -> None:
+    os.environ.setdefault("ANNOTATOR_CACHE_DIR", str(temp / "cache"))
+    corpus = temp / "corpus"
+    write_corpus(corpus, args.sentences)
+    from annotator.corpus import load_corpus
+
+    started = time.perf_counter()
+    total = len(load_corpus([corpus]).units())
+    print(f"corpus: {total} sentences; first segmentation (warms the cache) {time.perf_counter() - started:.1f} s")
+
+    empty = statistics.median(launch_seconds("empty", corpus, temp / "store") for _ in range(args.runs))
+    ours = statistics.median(launch_seconds("annotator", corpus, temp / f"store{run}") for run in range(args.runs))
+    print(f"launch to first screen (median of {args.runs}, warm cache): empty app {empty:.3f} s, annotator {ours:.3f} s, ratio {ours / empty:.2f} (target <= 2)")
+
+    times = asyncio.run(latencies(corpus, temp / "latency-store", min(args.label, total)))
+    baseline = times["no-op key press"]
+    for name, values in times.items():
+        print(
+            f"{name}: median {statistics.median(values) * 1000:.1f} ms, p99 {percentile(values, 0.99) * 1000:.1f} ms"
+            f" over {len(values)}; p99 ratio to no-op {percentile(values, 0.99) / percentile(baseline, 0.99):.2f} (target <= 1.5)"
+        )
+
+
+if __name__ == "__main__":
+    main()
