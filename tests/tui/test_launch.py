@@ -1,0 +1,65 @@
+"""What `annotator annotate` says, without a traceback, when it cannot start."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from conftest import SCHEMA
+
+from annotator.commands import annotate
+from annotator.store import AnnotationLog
+from annotator.tui.launch import LaunchError, prepare
+
+
+def launch_error(**changes: object) -> str:
+    arguments = {"paths": ["missing-folder"], "annotator": "tester", "schema_path": SCHEMA, "store_dir": Path("store")}
+    arguments.update(changes)
+    with pytest.raises(LaunchError) as caught:
+        prepare(**arguments)  # type: ignore[arg-type]
+    return "\n".join(caught.value.lines)
+
+
+def test_bad_annotator_name(corpus_dir: Path) -> None:
+    assert "invalid annotator name '../x'" in launch_error(paths=[str(corpus_dir)], annotator="../x")
+
+
+def test_broken_schema_names_the_file(tmp_path: Path, corpus_dir: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    assert str(broken) in launch_error(paths=[str(corpus_dir)], schema_path=broken)
+
+
+def test_missing_corpus_says_nothing_to_annotate(tmp_path: Path) -> None:
+    message = launch_error(paths=[str(tmp_path / "absent")], store_dir=tmp_path / "store")
+    assert "absent" in message and "nothing to annotate" in message
+
+
+def test_store_locked_by_another_writer(corpus_dir: Path, store_dir: Path) -> None:
+    with AnnotationLog.open(store_dir, "tester"):
+        assert "tester" in launch_error(paths=[str(corpus_dir)], store_dir=store_dir)
+
+
+def test_damaged_store_lists_file_and_line(corpus_dir: Path, store_dir: Path) -> None:
+    store_dir.mkdir()
+    (store_dir / "tester.jsonl").write_text("not json\n{}\n", encoding="utf-8")
+    assert "tester.jsonl:1" in launch_error(paths=[str(corpus_dir)], store_dir=store_dir)
+
+
+def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir: Path) -> None:
+    (corpus_dir / "bad.txt").write_bytes(b"\xff\xfe not utf-8 \xff")
+    store_dir.mkdir()
+    (store_dir / "tester.jsonl").write_bytes(b'{"format": 1, "id": "tor')
+    app = prepare(paths=[str(corpus_dir)], annotator="tester", schema_path=SCHEMA, store_dir=store_dir)
+    app.saver.close()
+    assert any("bad.txt" in notice for notice in app.notices)
+    assert any("recovered" in notice for notice in app.notices)
+
+
+def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    annotate.add_arguments(parser)
+    args = parser.parse_args([str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")])
+    assert annotate.run(args) == 2
+    assert capsys.readouterr().err.startswith("annotator: ")
