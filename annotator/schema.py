@@ -14,6 +14,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -80,9 +81,8 @@ class Condition(_Model):
     def holds(self, parent: Field, value: object) -> bool:
         """Whether the condition holds for `value`, the label of `parent` (the field it tests)."""
         if self.at_least is not None:
-            return isinstance(value, str) and value in parent.value_ids and (
-                parent.ordinal_rank(value) >= parent.ordinal_rank(self.at_least)
-            )
+            positions = parent.positions
+            return isinstance(value, str) and value in positions and positions[value] >= positions[self.at_least]
         chosen = value if isinstance(value, list) else [value]
         return any(v in self.in_ for v in chosen)
 
@@ -102,22 +102,30 @@ class Field(_Model):
     values: list[Value] = []
     when: Condition | None = None
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Value id -> 0-based position in the schema (a fast membership test too)."""
+        return {value.id: index for index, value in enumerate(self.values)}
+
     @property
     def value_ids(self) -> list[str]:
-        return [value.id for value in self.values]
+        return list(self.positions)
 
     def value(self, value_id: str) -> Value:
         """The value with this id; KeyError if the field has none."""
-        for value in self.values:
-            if value.id == value_id:
-                return value
-        raise KeyError(f"field '{self.id}' has no value '{value_id}'")
+        return self.values[self._position(value_id)]
 
     def ordinal_rank(self, value_id: str) -> int:
-        """0-based position of a value on this ordinal field's scale."""
+        """0-based position of a value on this ordinal field's scale; KeyError for an unknown value."""
         if not self.ordinal:
             raise ValueError(f"field '{self.id}' is not ordinal")
-        return self.value_ids.index(self.value(value_id).id)
+        return self._position(value_id)
+
+    def _position(self, value_id: str) -> int:
+        try:
+            return self.positions[value_id]
+        except KeyError:
+            raise KeyError(f"field '{self.id}' has no value '{value_id}'") from None
 
 
 class Schema(_Model):
@@ -126,8 +134,6 @@ class Schema(_Model):
     title: OneLine = ""
     description: str = ""
     fields: list[Field] = pydantic.Field(min_length=1)
-
-    _by_id: dict[str, Field] = pydantic.PrivateAttr(default_factory=dict)
 
     @pydantic.model_validator(mode="after")
     def _consistent(self) -> Schema:
@@ -140,8 +146,9 @@ class Schema(_Model):
             )
         return self
 
-    def model_post_init(self, context: Any) -> None:
-        self._by_id.update((field.id, field) for field in self.fields)
+    @cached_property
+    def _by_id(self) -> dict[str, Field]:
+        return {field.id: field for field in self.fields}
 
     def field(self, field_id: str) -> Field:
         """The field with this id; KeyError if the schema has none."""
@@ -152,22 +159,30 @@ class Schema(_Model):
 
     def applies(self, field: Field | str, labels: Mapping[str, object]) -> bool:
         """Whether `field` is asked given `labels`: its condition, and its parents', hold."""
-        if isinstance(field, str):
-            field = self.field(field)
-        condition = field.when
-        if condition is None:
-            return True
-        parent = self.field(condition.field)
-        return self.applies(parent, labels) and condition.holds(parent, labels.get(parent.id))
+        return (field if isinstance(field, str) else field.id) in self._asked(labels)
 
     def applicable_fields(self, labels: Mapping[str, object]) -> list[Field]:
-        return [field for field in self.fields if self.applies(field, labels)]
+        asked = self._asked(labels)
+        return [field for field in self.fields if field.id in asked]
+
+    def _asked(self, labels: Mapping[str, object]) -> set[str]:
+        """Ids of the fields asked given `labels`, in one pass: a condition tests an earlier field."""
+        asked: set[str] = set()
+        for field in self.fields:
+            condition = field.when
+            if condition is None or (
+                condition.field in asked
+                and condition.holds(self._by_id[condition.field], labels.get(condition.field))
+            ):
+                asked.add(field.id)
+        return asked
 
     def label_errors(self, labels: object) -> list[str]:
         """Everything wrong with `labels`, one message each; a missing required value is not an error here."""
         if not isinstance(labels, Mapping):
             return ["labels must be an object"]
         errors = [f"unknown field '{key}' (fields: {', '.join(self._by_id)})" for key in labels if key not in self._by_id]
+        asked = self._asked(labels)
         invalid: set[str] = set()
         for field in self.fields:
             if field.id not in labels:
@@ -176,26 +191,24 @@ class Schema(_Model):
             if value_errors:
                 invalid.add(field.id)
                 errors.extend(value_errors)
-            elif field.when is not None and field.when.field not in invalid and not self.applies(field, labels):
+            elif field.id not in asked and field.when.field not in invalid:
                 invalid.add(field.id)
                 errors.append(f"field '{field.id}' has a value but is only asked when {field.when}")
         return errors
 
     def missing_required(self, labels: Mapping[str, object]) -> list[str]:
         """Ids of the applicable required fields that have no value."""
+        asked = self._asked(labels)
         return [
             field.id
-            for field in self.applicable_fields(labels)
-            if field.required and labels.get(field.id) in (None, "", [])
+            for field in self.fields
+            if field.required and field.id in asked and labels.get(field.id) in (None, "", [])
         ]
 
     def prune(self, labels: Mapping[str, object]) -> dict:
         """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
-        kept = dict(labels)
-        for field in self.fields:
-            if field.id in kept and not self.applies(field, kept):
-                del kept[field.id]
-        return kept
+        asked = self._asked(labels)
+        return {key: value for key, value in labels.items() if key in asked or key not in self._by_id}
 
 
 def _value_errors(field: Field, value: object) -> list[str]:
@@ -206,6 +219,8 @@ def _value_errors(field: Field, value: object) -> list[str]:
             return [f"{where} is free text: give a string, not {type(value).__name__}"]
         return [f"{where} is an empty string: leave an unset field out"] if value == "" else []
     if field.kind == "single":
+        if isinstance(value, str) and value in field.positions:
+            return []
         if isinstance(value, list):
             return [f"{where} takes one value, not a list"]
         chosen = [value]
@@ -219,10 +234,12 @@ def _value_errors(field: Field, value: object) -> list[str]:
     for item in chosen:
         if item == "":
             errors.append(f"{where} has an empty value: leave an unset field out")
-        elif not isinstance(item, str) or item not in field.value_ids:
+        elif not isinstance(item, str) or item not in field.positions:
             errors.append(f"{where} has no value {item!r} (values: {', '.join(field.value_ids)})")
-    duplicates = sorted({item for item in chosen if isinstance(item, str) and chosen.count(item) > 1})
-    errors.extend(f"{where} lists {item!r} more than once" for item in duplicates)
+    strings = [item for item in chosen if isinstance(item, str)]
+    if len(set(strings)) < len(strings):
+        duplicates = sorted({item for item in strings if strings.count(item) > 1})
+        errors.extend(f"{where} lists {item!r} more than once" for item in duplicates)
     return errors
 
 

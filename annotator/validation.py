@@ -7,6 +7,7 @@ corpus (stale anchors). Nothing is written: the store is read with `load_store`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,15 @@ class ValidationReport:
 def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
     """Check every annotation file of `store_dir` (which must exist) against `schema` and `corpus`."""
     view = load_store(store_dir)
-    checked = _check_records(view, Path(store_dir), schema)
+    gc.freeze()  # the records stay alive throughout: spare the collector from rescanning them
+    try:
+        return _validate(view, Path(store_dir), schema, corpus)
+    finally:
+        gc.unfreeze()
+
+
+def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
+    checked = _check_records(view, store_dir, schema)
     # A malformed head is reported once, as such: its offsets and hashes cannot be trusted.
     anchoring = anchor({key: r for key, r in view.latest.items() if id(r) not in checked.malformed}, corpus)
     stale = [Problem(*checked.places[id(s.record)], f"stale label: {s.reason}") for s in anchoring.stale]
@@ -58,7 +67,7 @@ def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> Validatio
         units_labelled=len({unit_key for _, unit_key in anchoring.current}),
         moved=len(anchoring.moved),
         stale=len(anchoring.stale),
-        torn=sum(_is_torn(Path(store_dir) / f"{annotator}.jsonl") for annotator in view.records),
+        torn=sum(_is_torn(store_dir / f"{annotator}.jsonl") for annotator in view.records),
         problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
     )
 
