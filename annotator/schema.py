@@ -66,8 +66,6 @@ class Value(_Model):
 class Condition(_Model):
     """`{"field": F, "in": [value ids]}` or `{"field": F, "at_least": value_id}` (F ordinal)."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=False)
-
     field: Id
     in_: list[Id] | None = pydantic.Field(default=None, alias="in", min_length=1)
     at_least: Id | None = None
