@@ -41,6 +41,7 @@ class AnnotatorApp(App):
     CSS_PATH = "annotator.tcss"
     TITLE = "annotator"
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # below 70 columns the form goes under the list
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, tooltip="Quit (every label shown as saved is on disk)", id="quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit, even from a text field", id="quit-now"),
