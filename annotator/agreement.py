@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -102,6 +104,27 @@ class Units:
         return rows
 
 
+@dataclass(frozen=True)
+class Pairs:
+    """Two coders' values on the units both rated, grouped: `weight[p]` units got (`first[p]`, `second[p]`)."""
+
+    first: np.ndarray
+    second: np.ndarray
+    weight: np.ndarray
+    n_codes: int
+
+    @classmethod
+    def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int) -> Pairs:
+        cells, weight = np.unique(first * n_codes + second, return_counts=True)
+        return cls(cells // n_codes, cells % n_codes, weight.astype(float), n_codes)
+
+    def confusion(self) -> np.ndarray:
+        """(V, V) counts: rows the first coder's value, columns the second's."""
+        cells = self.first * self.n_codes + self.second
+        table = np.bincount(cells, weights=self.weight, minlength=self.n_codes**2)
+        return table.reshape(self.n_codes, self.n_codes).astype(int)
+
+
 # --- public coefficients over a ratings mapping ---------------------------------------------------
 
 
@@ -113,12 +136,14 @@ def percent_agreement(ratings: Ratings) -> float:
 
 def cohen_kappa(ratings: Ratings) -> float:
     """Cohen's (1960) kappa for exactly two coders, over the items both rated."""
-    return float(kappa_batch(_confusion(ratings, "Cohen's kappa")[None])[0])
+    pairs = _two_coder_pairs(ratings, "Cohen's kappa")
+    return float(kappa_batch(pairs, pairs.weight[None])[0])
 
 
 def scott_pi(ratings: Ratings) -> float:
     """Scott's (1955) pi for exactly two coders, over the items both rated."""
-    return float(scott_pi_batch(_confusion(ratings, "Scott's pi")[None])[0])
+    pairs = _two_coder_pairs(ratings, "Scott's pi")
+    return float(scott_pi_batch(pairs, pairs.weight[None])[0])
 
 
 def fleiss_kappa(ratings: Ratings) -> float:
@@ -183,25 +208,38 @@ def encode(ratings: Ratings, level: str = "nominal", order: Sequence[Hashable] |
         raise ValueError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
     rows = list(ratings.values())
     sizes = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
-    values = [value for row in rows for value in row.values()]
-    if level == "masi":
-        values = list(map(_label_set, values))
-    domain = _domain(values, level, order)
-    index = {value: code for code, value in enumerate(domain)}
+    values = chain.from_iterable(map(methodcaller("values"), rows))
+    first_seen, distinct = numbered(map(_label_set, values) if level == "masi" else values)
+    domain = _domain(distinct, level, order)
+    position = {value: code for code, value in enumerate(domain)}
     try:
-        codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
+        recode = np.array([position[value] for value in distinct], dtype=np.intp)
     except KeyError as error:
         raise ValueError(f"value {error.args[0]!r} is not in the given order") from None
-    return Units.from_sizes(sizes, codes, len(domain)), domain
+    return Units.from_sizes(sizes, recode[first_seen], len(domain)), domain
 
 
-def _domain(values: list, level: str, order: Sequence[Hashable] | None) -> list:
+class _Numbering(dict):
+    """Numbers keys 0, 1, ... in the order they are first looked up."""
+
+    def __missing__(self, key: Hashable) -> int:
+        self[key] = number = len(self)
+        return number
+
+
+def numbered(keys: Iterable[Hashable]) -> tuple[np.ndarray, list]:
+    """The number of each key, in order of first appearance, and the distinct keys in that order."""
+    numbering = _Numbering()
+    numbers = np.fromiter(map(numbering.__getitem__, keys), dtype=np.intp)
+    return numbers, list(numbering)
+
+
+def _domain(distinct: list, level: str, order: Sequence[Hashable] | None) -> list:
     """The distinct values, in the order their codes take."""
     if order is not None:
         if level != "ordinal":
             raise ValueError("an order is only meaningful for ordinal ratings")
         return list(dict.fromkeys(order))
-    distinct = list(dict.fromkeys(values))
     if level in ("interval", "ratio"):
         bad = [v for v in distinct if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)]
         if bad:
@@ -220,66 +258,87 @@ def _label_set(value: Any) -> frozenset:
     return frozenset(value)
 
 
-def _confusion(ratings: Ratings, name: str) -> np.ndarray:
-    """Counts of (first coder's value, second coder's value) over the items both rated."""
+def _two_coder_pairs(ratings: Ratings, name: str) -> Pairs:
+    """The (first coder's value, second coder's value) of every item both rated."""
     coders = list(dict.fromkeys(coder for row in ratings.values() for coder in row))
     if len(coders) != 2:
         raise ValueError(f"{name} needs exactly two coders, found {len(coders)}")
     first, second = coders
-    pairs = [(row[first], row[second]) for row in ratings.values() if len(row) == 2]
-    index = {value: code for code, value in enumerate(dict.fromkeys(v for pair in pairs for v in pair))}
-    size = len(index)
-    cells = [index[a] * size + index[b] for a, b in pairs]
-    return np.bincount(np.array(cells, dtype=np.intp), minlength=size * size).reshape(size, size).astype(float)
+    both = [(row[first], row[second]) for row in ratings.values() if len(row) == 2]
+    index = {value: code for code, value in enumerate(dict.fromkeys(v for pair in both for v in pair))}
+    codes = np.array([(index[a], index[b]) for a, b in both], dtype=np.intp).reshape(-1, 2)
+    return Pairs.from_codes(codes[:, 0], codes[:, 1], max(len(index), 1))
 
 
 # --- batched statistics -----------------------------------------------------------------------------
 
 
 def agreement_batch(units: Units, counts: np.ndarray) -> np.ndarray:
-    """Percent agreement per row of `counts`: the weighted mean over (pairable) units of their share
+    """Percent agreement per row of `counts`: the weighted mean over pairable `units` of their share
     of agreeing pairs."""
-    unit, first, second = _pairs(units)
-    sizes = units.sizes()
-    pairs_in_unit = np.maximum(sizes * (sizes - 1) / 2, 1)
-    share = np.bincount(unit, weights=first == second, minlength=units.n_units) / pairs_in_unit
+    share = 1 - mean_pair_distance(units)
     return _divide(counts @ share, counts.sum(axis=1))
 
 
 def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) -> np.ndarray:
     """Krippendorff's alpha per row of `counts` over pairable `units` whose codes index `domain`."""
-    unit, first, second = _pairs(units)
-    pair_weight = 2 / (units.sizes()[unit] - 1)  # both orders of the pair, 1 / (m_u - 1) each
-    totals = _binned(counts, units.unit, units.code, units.n_codes)
+    unit, code, count = _entries(units)
+    sizes = units.sizes()
+    totals = _binned(counts, unit, code, units.n_codes, count)
     if level == "ordinal":
         delta = _ordinal_distances(totals)
-        coincidences = _binned(counts, unit, first * units.n_codes + second, units.n_codes**2, pair_weight)
+        pair_unit, first, second, together = _entry_pairs(unit, code, count)
+        weight = 2 * together / (sizes[pair_unit] - 1)  # o_ck and o_kc, 1 / (m_u - 1) per pair of ratings
+        coincidences = _binned(counts, pair_unit, first * units.n_codes + second, units.n_codes**2, weight)
         observed = (coincidences * delta.reshape(len(counts), -1)).sum(axis=1)
         expected = np.einsum("bi,bij,bj->b", totals, delta, totals)
-    elif level == "nominal":
-        observed = counts @ np.bincount(unit, weights=pair_weight * (first != second), minlength=units.n_units)
-        expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1)
     else:
-        delta = distance_matrix(level, domain)
-        observed = counts @ np.bincount(unit, weights=pair_weight * delta[first, second], minlength=units.n_units)
-        expected = np.einsum("bi,ij,bj->b", totals, delta, totals)
+        delta = None if level == "nominal" else distance_matrix(level, domain)
+        observed = counts @ (2 * _disagreement(units, delta, (unit, code, count)) / np.maximum(sizes - 1, 1))
+        if delta is None:
+            expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1)
+        else:
+            expected = np.einsum("bi,ij,bj->b", totals, delta, totals)
     return 1 - _divide((totals.sum(axis=1) - 1) * observed, expected)
 
 
-def kappa_batch(confusions: np.ndarray) -> np.ndarray:
-    """Cohen's kappa of each (V, V) confusion table in a (B, V, V) stack."""
-    n = confusions.sum(axis=(1, 2))
-    observed = _divide(np.trace(confusions, axis1=1, axis2=2), n)
-    expected = _divide(np.einsum("bi,bi->b", confusions.sum(axis=2), confusions.sum(axis=1)), n**2)
-    return _chance_corrected_batch(observed, expected)
+def kappa_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
+    """Cohen's kappa per row of `counts` (how many units each row of `pairs` stands for)."""
+    observed, first, second = _pair_shares(pairs, counts)
+    return _chance_corrected_batch(observed, (first * second).sum(axis=1))
 
 
-def scott_pi_batch(confusions: np.ndarray) -> np.ndarray:
-    """Scott's pi of each (V, V) confusion table in a (B, V, V) stack."""
-    n = confusions.sum(axis=(1, 2))
-    observed = _divide(np.trace(confusions, axis1=1, axis2=2), n)
-    joint = _divide(confusions.sum(axis=2) + confusions.sum(axis=1), 2 * n[:, None])
-    return _chance_corrected_batch(observed, (joint**2).sum(axis=1))
+def scott_pi_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
+    """Scott's pi per row of `counts`: chance agreement from the pooled shares of both coders."""
+    observed, first, second = _pair_shares(pairs, counts)
+    return _chance_corrected_batch(observed, (((first + second) / 2) ** 2).sum(axis=1))
+
+
+def _pair_shares(pairs: Pairs, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share of agreeing units, and each coder's share of every value, per row of `counts`."""
+    n = counts.sum(axis=1)
+    observed = _divide(counts @ (pairs.first == pairs.second), n)
+    rows = np.arange(len(pairs.weight))
+    first = _divide(_binned(counts, rows, pairs.first, pairs.n_codes), n[:, None])
+    second = _divide(_binned(counts, rows, pairs.second, pairs.n_codes), n[:, None])
+    return observed, first, second
+
+
+def mean_pair_distance(units: Units, delta: np.ndarray | None = None) -> np.ndarray:
+    """Per unit, the mean over its pairs of ratings of delta[c, k] (None: 1 if the values differ,
+    else 0); 0 for a unit with fewer than two ratings."""
+    sizes = units.sizes()
+    return _disagreement(units, delta) / np.maximum(sizes * (sizes - 1) / 2, 1)
+
+
+def _disagreement(units: Units, delta: np.ndarray | None, entries: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+    """Per unit, the sum over its unordered pairs of ratings of delta[c, k] (None: values differ)."""
+    unit, code, count = _entries(units) if entries is None else entries
+    if delta is None:
+        sizes = units.sizes()
+        return (sizes**2 - np.bincount(unit, weights=count**2, minlength=units.n_units)) / 2
+    pair_unit, first, second, together = _entry_pairs(unit, code, count)
+    return np.bincount(pair_unit, weights=together * delta[first, second], minlength=units.n_units)
 
 
 def distance_matrix(level: str, domain: Sequence) -> np.ndarray:
@@ -323,19 +382,27 @@ def _ordinal_distances(totals: np.ndarray) -> np.ndarray:
 # --- bootstrap ---------------------------------------------------------------------------------------
 
 
-def bootstrap_interval(
-    statistic: Callable[[np.ndarray], np.ndarray],
+def bootstrap_intervals(
+    statistics: Sequence[Callable[[np.ndarray], np.ndarray]],
     weight: np.ndarray,
     resamples: int,
     rng: np.random.Generator,
     confidence: float = 0.95,
-) -> tuple[float, float]:
-    """Percentile bootstrap interval of `statistic` when units are resampled with replacement.
+) -> list[tuple[float, float]]:
+    """Percentile bootstrap interval of each statistic, all from the same resamples of the units.
 
-    `weight[k]` is the number of units sharing contribution k; `statistic` maps a (B, K) array of
-    counts to B values. Resamples where the statistic is undefined (NaN) are left out.
+    Units are drawn with replacement; `weight[k]` is the number of units sharing contribution k, and
+    each statistic maps a (B, K) array of how often each is drawn to B values. Resamples in which a
+    statistic is undefined (NaN) are left out of its interval.
     """
-    values = [statistic(counts) for counts in _resampled_counts(weight, resamples, rng)]
+    values: list[list[np.ndarray]] = [[] for _ in statistics]
+    for counts in _resampled_counts(weight, resamples, rng):
+        for found, statistic in zip(values, statistics):
+            found.append(statistic(counts))
+    return [_percentile_interval(found, confidence) for found in values]
+
+
+def _percentile_interval(values: list[np.ndarray], confidence: float) -> tuple[float, float]:
     finite = np.concatenate(values) if values else np.empty(0)
     finite = finite[np.isfinite(finite)]
     if not finite.size:
@@ -351,11 +418,12 @@ def _resampled_counts(weight: np.ndarray, resamples: int, rng: np.random.Generat
     groups = len(weight)
     if n == 0:
         return
-    chunk = max(1, _BOOTSTRAP_CELLS // max(n, groups))
+    few_groups = groups * 16 <= n  # then one multinomial draw per resample is far cheaper than n draws
+    chunk = max(1, _BOOTSTRAP_CELLS // (groups if few_groups else n))
     owner = np.repeat(np.arange(groups), np.round(weight).astype(np.intp))
     for start in range(0, resamples, chunk):
         size = min(chunk, resamples - start)
-        if groups * 16 <= n:  # few distinct groups: a multinomial draw is far cheaper than n draws
+        if few_groups:
             yield rng.multinomial(n, weight / n, size=size).astype(float)
         else:
             drawn = owner[rng.integers(0, n, size=(size, n))] + groups * np.arange(size)[:, None]
@@ -365,15 +433,30 @@ def _resampled_counts(weight: np.ndarray, resamples: int, rng: np.random.Generat
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _pairs(units: Units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(unit, code, other code) of every unordered pair of ratings within a unit."""
+def _entries(units: Units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unit, code, count) of every distinct value within a unit, ordered by unit then code."""
+    key = units.unit * units.n_codes + units.code
+    cells = units.n_units * units.n_codes
+    if cells <= 4 * len(key) + 1024:  # few values: a dense count table is faster than sorting
+        table = np.bincount(key, minlength=cells)
+        key = np.flatnonzero(table)
+        count = table[key]
+    else:
+        key = np.sort(key)
+        starts = np.flatnonzero(np.diff(key, prepend=-1))
+        count = np.diff(np.append(starts, len(key)))
+        key = key[starts]
+    return key // units.n_codes, key % units.n_codes, count
+
+
+def _entry_pairs(unit: np.ndarray, code: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(unit, code, other code, pairs of ratings) of every two distinct values within a unit."""
     empty = np.empty(0, dtype=np.intp)
-    parts = [(empty, empty, empty)]
-    for step in range(1, int(units.sizes().max(initial=0))):
-        same = units.unit[step:] == units.unit[:-step]
-        parts.append((units.unit[step:][same], units.code[:-step][same], units.code[step:][same]))
-    unit, first, second = (np.concatenate(column) for column in zip(*parts))
-    return unit, first, second
+    parts = [(empty, empty, empty, empty)]
+    for step in range(1, int(np.bincount(unit).max(initial=0))):
+        same = unit[step:] == unit[:-step]
+        parts.append((unit[step:][same], code[:-step][same], code[step:][same], (count[:-step] * count[step:])[same]))
+    return tuple(np.concatenate(column) for column in zip(*parts))
 
 
 def _binned(counts: np.ndarray, group: np.ndarray, bins: np.ndarray, n_bins: int, weights: np.ndarray | None = None) -> np.ndarray:

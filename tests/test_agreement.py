@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from annotator.agreement import (
     agreement_batch,
     alpha_batch,
-    bootstrap_interval,
+    bootstrap_intervals,
     cohen_kappa,
     distance_matrix,
     encode,
@@ -269,7 +269,7 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
         def statistic(counts: np.ndarray) -> np.ndarray:
             return alpha_batch(table, counts, "nominal", domain)
 
-        return bootstrap_interval(statistic, table.weight, 500, np.random.default_rng(seed))
+        return bootstrap_intervals([statistic], table.weight, 500, np.random.default_rng(seed))[0]
 
     low, high = interval(grouped, 7)
     assert interval(grouped, 7) == (low, high)
@@ -282,5 +282,5 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
 
 def test_bootstrap_of_no_units_is_undefined() -> None:
     units, domain = encode({})
-    interval = bootstrap_interval(lambda counts: alpha_batch(units, counts, "nominal", domain), units.weight, 100, np.random.default_rng(0))
-    assert all(math.isnan(bound) for bound in interval)
+    intervals = bootstrap_intervals([lambda counts: alpha_batch(units, counts, "nominal", domain)], units.weight, 100, np.random.default_rng(0))
+    assert all(math.isnan(bound) for bound in intervals[0])
