@@ -1,0 +1,119 @@
+"""`annotator stats`: what a user sees on the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.corpus import load_corpus
+from annotator.store import AnnotationLog
+from conftest import SCHEMA, SEEDS
+
+CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
+LABELS = {
+    "alice": [CHECK, CHECK, {"checkworthiness": "no_claim"}, CHECK, {**CHECK, "checkworthiness": "minor"}, CHECK],
+    "bob": [CHECK, {"checkworthiness": "no_claim"}, {"checkworthiness": "no_claim"}, CHECK, CHECK, {**CHECK, "hedging": "possible"}],
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory laid out like the repository, with two annotators' labels on the seeds."""
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
+    corpus = load_corpus([SEEDS])
+    for annotator, labels in LABELS.items():
+        with AnnotationLog.open(tmp_path / "annotations", annotator) as log:
+            for unit, unit_labels in zip(corpus.units(), labels):
+                doc = corpus.document(unit.doc)
+                log.append(unit, doc_sha256=doc.sha256, schema="factcheck", schema_version=1, labels=unit_labels, status="done")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_stats_with_the_defaults_prints_a_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Agreement of 2 annotators (alice, bob) on 6 units")
+    assert "Check-worthiness  ordinal" in out
+    assert "1000 resamples, seed 0" in out
+    assert err == "annotator: agreement of 2 annotators on 6 units\n"
+
+
+def test_json_is_reproducible_and_follows_field_bootstrap_and_seed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["stats", "--json", "--field", "hedging", "--field", "checkworthiness", "--bootstrap", "200", "--seed", "3"]
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert main(argv) == 0
+    assert capsys.readouterr().out == first
+    report = json.loads(first)
+    assert [f["id"] for f in report["fields"]] == ["hedging", "checkworthiness"]
+    assert (report["bootstrap"], report["seed"]) == (200, 3)
+    worth = report["fields"][1]
+    assert worth["alpha"]["units"] == 6 and worth["agreement"]["value"] == pytest.approx(4 / 6)
+    assert main([*argv[:-1], "4"]) == 0
+    assert capsys.readouterr().out != first
+
+
+def test_markdown_is_ready_for_a_dataset_card(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--markdown", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Agreement [95% CI] |" in out
+    assert "### Check-worthiness (`checkworthiness`)" in out
+    assert "No bootstrap intervals" in out
+
+
+def test_json_and_markdown_exclude_each_other(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["stats", "--json", "--markdown"])
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--store", "nowhere"], "annotator: nowhere: no such annotation folder (give one with --store)\n"),
+        (["--field", "colour"], "has no field 'colour'; its fields: checkworthiness, source_type"),
+        (["--schema", "missing.json"], "annotator: missing.json: no such schema file\n"),
+    ],
+)
+def test_user_errors_are_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    assert main(["stats", *argv]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_a_broken_schema_names_the_file_and_key(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = json.loads(SCHEMA.read_text())
+    broken["fields"][0]["kind"] = "slider"
+    Path("broken.json").write_text(json.dumps(broken))
+    assert main(["stats", "--schema", "broken.json"]) == 1
+    assert "annotator: broken.json: fields[0].kind:" in capsys.readouterr().err
+
+
+def test_damaged_lines_are_listed_and_the_rest_is_reported(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = project / "annotations" / "bob.jsonl"
+    lines = log.read_text().splitlines()
+    lines.insert(1, "{not json")
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["stats", "--json", "--bootstrap", "0"]) == 0
+    out, err = capsys.readouterr()
+    assert f"annotator: {Path('annotations') / 'bob.jsonl'}:2:" in err
+    assert "1 damaged lines skipped (listed above)" in err
+    assert json.loads(out)["units"] == 6
+
+
+def test_labels_of_another_schema_version_are_listed_as_left_out(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = project / "annotations" / "alice.jsonl"
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    records[0]["schema_version"] = 2
+    log.write_text("".join(json.dumps(record) + "\n" for record in records))
+    assert main(["stats", "--bootstrap", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "annotator: left out: alice: label" in err and "labelled with schema factcheck v2, not factcheck v1" in err
