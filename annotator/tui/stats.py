@@ -1,0 +1,97 @@
+"""The statistics screen: the agreement report of the store being annotated.
+
+The report is computed in a thread worker (it reads every annotator's file and resamples), so the
+screen opens at once and fills in when the numbers are ready; `r` computes it again from the files
+as they are now. Everything shown is `Content`, never parsed as markup: document ids, labels and
+sentences come from the user's files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from annotator.display import printable
+from annotator.report import DEFAULT_BOOTSTRAP, Report, build_report, render_text
+from annotator.schema import Schema
+from annotator.store import load_store
+
+SHOWN_SKIPPED = 200  # damaged lines and left-out labels listed on the screen
+
+
+class StatsScreen(Screen[None]):
+    """Agreement per schema field, pairwise kappas, confusion tables and the most disputed units."""
+
+    DEFAULT_CSS = """
+    StatsScreen #stats-scroll { height: 1fr; }
+    StatsScreen #stats-report { width: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="stats-close"),
+        Binding("r", "recompute", "Recompute", id="stats-recompute"),
+    ]
+
+    def __init__(self, store_dir: Path, schema: Schema, *, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0) -> None:
+        super().__init__()
+        self.store_dir = store_dir
+        self.schema = schema
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        with ScrollableContainer(id="stats-scroll"):
+            yield Static(id="stats-report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-scroll").focus()
+        self.action_recompute()
+
+    def action_recompute(self) -> None:
+        self.report = None
+        self._show(Content(f"Computing agreement over {printable(str(self.store_dir))} ..."))
+        self._compute()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
+    def _compute(self) -> tuple[Report, list[str]]:
+        store = load_store(self.store_dir)
+        report = build_report(store, self.schema, bootstrap=self.bootstrap, seed=self.seed)
+        return report, [str(problem) for problem in store.problems]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "agreement":
+            return
+        if event.state == WorkerState.SUCCESS:
+            report, problems = event.worker.result
+            self.report = report
+            self._show(report_content(report, problems))
+        elif event.state == WorkerState.ERROR:
+            self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
+
+    def _show(self, content: Content) -> None:
+        self.query_one("#stats-report", Static).update(content)
+
+
+def report_content(report: Report, problems: list[str]) -> Content:
+    """The report as literal text: a title, the terminal rendering, then what was left out."""
+    lines = [Content.styled("Agreement between annotators (escape closes, r recomputes)", "bold underline")]
+    lines.append(Content(render_text(report).rstrip("\n")))
+    skipped = [*problems, *report.left_out]
+    if skipped:
+        lines.append(Content.styled(f"\nNot counted ({len(skipped)}):", "bold"))
+        lines += [Content(printable(line)) for line in skipped[:SHOWN_SKIPPED]]
+    if len(skipped) > SHOWN_SKIPPED:
+        lines.append(Content(f"... and {len(skipped) - SHOWN_SKIPPED} more: annotator validate lists them all"))
+    return Content("\n").join(lines)

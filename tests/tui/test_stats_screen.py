@@ -1,0 +1,116 @@
+"""The statistics screen: the report computed off the event loop, shown literally, closed with escape or q."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import SCHEMA
+from textual.app import App
+from textual.widgets import Static
+from waiting import wait_for
+
+from annotator.corpus import Unit
+from annotator.schema import Schema, load_schema
+from annotator.store import AnnotationLog
+from annotator.tui import stats
+from annotator.tui.stats import StatsScreen
+
+SIZE = (120, 40)
+HOSTILE_DOC = "[/]news[@click=app.quit]\x1b[2J"
+CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
+
+
+class StatsApp(App[None]):
+    def __init__(self, store_dir: Path, schema: Schema) -> None:
+        super().__init__()
+        self.store_dir = store_dir
+        self.schema = schema
+
+    def on_mount(self) -> None:
+        self.push_screen(StatsScreen(self.store_dir, self.schema, bootstrap=50))
+
+
+def unit(number: int, doc: str = HOSTILE_DOC) -> Unit:
+    text = f"Sentence {number}."
+    return Unit(doc, 20 * number, 20 * number + len(text), text, hashlib.sha256(text.encode()).hexdigest(), 0)
+
+
+def label(store_dir: Path, annotator: str, number: int, labels: dict) -> None:
+    with AnnotationLog.open(store_dir, annotator) as log:
+        log.append(unit(number), doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels=labels, status="done")
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    store = tmp_path / "annotations"
+    for number in range(4):
+        label(store, "ann", number, CHECK)
+        label(store, "bob", number, CHECK if number % 2 else {"checkworthiness": "no_claim"})
+    return store
+
+
+def shown(app: App) -> str:
+    return str(app.screen.query_one("#stats-report", Static).content)
+
+
+async def computed(pilot, app: App) -> StatsScreen:  # noqa: ANN001 - a Pilot
+    await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.report is not None, description="the report")
+    return app.screen
+
+
+async def test_the_report_is_shown_with_hostile_text_literally(store_dir: Path) -> None:
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await computed(pilot, app)
+        assert screen.report.units == 4
+        text = shown(app)
+        assert "Agreement of 2 annotators (ann, bob) on 4 units" in text
+        assert "Check-worthiness" in text and "Units with the most disagreement" in text
+        assert "[/]news[@click=app.quit]" in text  # a document id with markup, shown as typed
+        assert "\x1b" not in text and "\u241b[2J" in text  # the escape made visible
+        await pilot.click("#stats-report")
+        assert app.is_running
+
+
+@pytest.mark.parametrize("key", ["escape", "q"])
+async def test_escape_and_q_close_the_screen(store_dir: Path, key: str) -> None:
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await computed(pilot, app)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+
+
+async def test_r_recomputes_from_the_files_as_they_are_now(store_dir: Path) -> None:
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await computed(pilot, app)
+        label(store_dir, "ann", 9, CHECK)
+        label(store_dir, "cy", 9, CHECK)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.report is not None and app.screen.report.units == 5, description="the new unit counted")
+        assert "Agreement of 3 annotators (ann, bob, cy) on 5 units" in shown(app)
+
+
+async def test_damaged_lines_are_listed_as_not_counted(store_dir: Path) -> None:
+    with (store_dir / "bob.jsonl").open("a", encoding="utf-8") as damaged:
+        damaged.write("{oops\n")
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await computed(pilot, app)
+        assert "Not counted (1):" in shown(app)
+        assert f"{store_dir / 'bob.jsonl'}:5:" in shown(app)
+
+
+async def test_a_failure_is_a_message_not_a_crash(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk on fire [/]")
+
+    monkeypatch.setattr(stats, "build_report", broken)
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Could not compute" in shown(app), description="the error message")
+        assert "disk on fire [/]" in shown(app)
+        assert app.is_running
