@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import orjson
@@ -25,6 +26,7 @@ from annotator.store import (
     read_log,
     record_problems,
 )
+from annotator.writer import AppendRequest, BackgroundWriter
 
 SHA = "ab" * 32
 LABELS = {"checkworthiness": "check", "claim_type": ["event", "quantity"], "source": "the ministry"}
@@ -438,3 +440,67 @@ def test_load_store_keeps_the_valid_records_of_a_damaged_file_and_reports_the_re
 def test_load_store_of_a_missing_folder_is_a_problem(tmp_path: Path) -> None:
     view = load_store(tmp_path / "nowhere")
     assert (view.records, view.latest, [str(p) for p in view.problems]) == ({}, {}, [f"{tmp_path / 'nowhere'}: no such folder"])
+
+
+# --- the background writer ----------------------------------------------------------------------------
+
+
+def request(target: Unit, status: str = "done", labels: dict | None = None) -> AppendRequest:
+    return AppendRequest(target, SHA, "factcheck", 1, LABELS if labels is None else labels, status, optional={"seconds": 1.0})
+
+
+def test_the_background_writer_keeps_submission_order_and_finishes_on_close(tmp_path: Path) -> None:
+    done: list[tuple[AppendRequest, dict | None, Exception | None]] = []
+    requests = [request(unit(10 * (i % 3)), labels={"n": str(i)}) for i in range(60)]
+    with BackgroundWriter(AnnotationLog.open(tmp_path, "alice"), lambda *outcome: done.append(outcome)) as writer:
+        for item in requests:
+            writer.submit(item)
+    assert [outcome[0] for outcome in done] == requests
+    assert all(error is None for _, _, error in done)
+    records = read_log(tmp_path / "alice.jsonl").records
+    assert records == [record for _, record, _ in done]
+    assert [r["labels"]["n"] for r in records] == [str(i) for i in range(60)]
+    assert [r["rev"] for r in records if r["start"] == 0] == list(range(1, 21))
+    with pytest.raises(StoreError, match="is closed"):
+        writer.submit(requests[0])
+    AnnotationLog.open(tmp_path, "alice").close()  # the writer released the lock
+
+
+def test_the_background_writer_appends_off_the_calling_thread(tmp_path: Path) -> None:
+    threads: list[threading.Thread] = []
+    with BackgroundWriter(AnnotationLog.open(tmp_path, "alice"), lambda *_: threads.append(threading.current_thread())) as writer:
+        writer.submit(request(unit()))
+    assert threads and threads[0] is not threading.current_thread()
+
+
+def test_the_background_writer_reports_errors_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done: list[tuple[AppendRequest, dict | None, Exception | None]] = []
+    log = AnnotationLog.open(tmp_path, "alice")
+    real_fsync, calls = os.fsync, []
+
+    def flaky_fsync(fd: int) -> None:
+        calls.append(fd)
+        if fd == log._fd and len(calls) == 2:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", flaky_fsync)
+    with BackgroundWriter(log, lambda *outcome: done.append(outcome)) as writer:
+        for item in (request(unit(0)), request(unit(10)), request(unit(20), status="draft"), request(unit(30))):
+            writer.submit(item)
+    outcomes = [(record is not None, type(error).__name__) for _, record, error in done]
+    assert outcomes == [(True, "NoneType"), (False, "StoreError"), (False, "StoreError"), (True, "NoneType")]
+    assert "Input/output error" in str(done[1][2]) and "status must be one of" in str(done[2][2])
+    assert [r["start"] for r in read_log(log.path).records] == [0, 30]
+
+
+def test_an_error_in_on_done_is_raised_by_close_after_everything_is_written(tmp_path: Path) -> None:
+    def on_done(item: AppendRequest, record: dict | None, error: Exception | None) -> None:
+        raise RuntimeError("the UI is gone")
+
+    writer = BackgroundWriter(AnnotationLog.open(tmp_path, "alice"), on_done)
+    for start in (0, 10, 20):
+        writer.submit(request(unit(start)))
+    with pytest.raises(RuntimeError, match="the UI is gone"):
+        writer.close()
+    assert len(read_log(tmp_path / "alice.jsonl").records) == 3
