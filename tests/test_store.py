@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import REPO
 
 from annotator.corpus import Unit
 from annotator.store import (
@@ -504,3 +505,15 @@ def test_an_error_in_on_done_is_raised_by_close_after_everything_is_written(tmp_
     with pytest.raises(RuntimeError, match="the UI is gone"):
         writer.close()
     assert len(read_log(tmp_path / "alice.jsonl").records) == 3
+
+
+# --- the benchmark runs ----------------------------------------------------------------------------------
+
+
+def test_the_store_benchmark_runs_small() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_store.py"), "--records", "300", "--repeat", "1"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "built 300 records, 10 annotators" in result.stdout
+    assert re.search(r"^load_store\s+[\d.]+\s+[\d.]+", result.stdout, re.MULTILINE)

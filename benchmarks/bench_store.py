@@ -1,0 +1,207 @@
+"""Benchmark: load a large annotation store into the latest-label view.
+
+Builds a store of `--records` records (default 1,000,000) over 10 annotators, labelled on the
+default fact-check schema with edits, undos, skips and flags mixed in, then measures in the same run:
+
+  orjson.loads  read every file, split it into lines, `orjson.loads` each line (results dropped)
+  kept          the same, keeping every parsed record in a list (collector paused): the floor for
+                any loader that hands back every record
+  load_store    `annotator.store.load_store` (records, latest view, checks)
+
+Each measurement runs in a fresh child process (as a real `annotator` command would); the best
+of `--repeat` runs is reported, as CPU time (user + system: steadier than wall time on a shared
+machine) and wall time, with the peak resident memory of the child (VmHWM, which includes the
+interpreter, about 15 MB). Ratios are against `orjson.loads`. Times are not asserted.
+
+    python benchmarks/bench_store.py [--records N] [--repeat R] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+from annotator.store import load_store
+
+if TYPE_CHECKING:
+    from annotator.schema import Schema
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "factcheck.v1.json"
+ANNOTATORS = 10
+UNITS_PER_DOC = 30
+SOURCES = ("the ministry", "the North's state media", "a senior official", "analysts", "police", "the report")
+
+
+def random_labels(schema: Schema, rng: random.Random) -> dict:
+    """Labels a careful annotator could have given: applicable fields only, optional ones sometimes."""
+    labels: dict = {}
+    for field in schema.fields:
+        if not schema.applies(field, labels) or (not field.required and rng.random() < 0.7):
+            continue
+        if field.kind == "single":
+            labels[field.id] = rng.choice(field.value_ids)
+        elif field.kind == "multi":
+            picked = set(rng.sample(field.value_ids, rng.choice((1, 1, 2))))
+            labels[field.id] = [value for value in field.value_ids if value in picked]
+        else:
+            labels[field.id] = rng.choice(SOURCES) if field.id == "source" else "quoted figure, check the release"
+    return labels
+
+
+def annotator_records(annotator: str, count: int, schema: Schema, rng: random.Random) -> list[dict]:
+    """`count` records in file order: first labels in reading order, revisits of earlier units."""
+    records: list[dict] = []
+    heads: dict[tuple[str, int, int], dict] = {}
+    keys: list[tuple[str, int, int]] = []  # in the order first labelled
+    while len(records) < count:
+        if keys and rng.random() < 0.25:  # back to one of the last units: an edit or an undo
+            key = keys[-rng.randrange(1, min(64, len(keys)) + 1)]
+        else:
+            doc, index = divmod(len(keys), UNITS_PER_DOC)
+            key = (f"wire/2026-08-{doc % 28 + 1:02d}-{doc:05d}", index * 140, index * 140 + rng.randrange(40, 130))
+            keys.append(key)
+        record = new_record(annotator, key, heads.get(key), schema, rng, len(records))
+        heads[key] = record
+        records.append(record)
+    return records
+
+
+def new_record(annotator: str, key: tuple[str, int, int], prev: dict | None, schema: Schema, rng: random.Random, n: int) -> dict:
+    roll = rng.random()
+    status = "retracted" if prev and roll < 0.1 else "skipped" if roll < 0.13 else "flagged" if roll < 0.15 else "done"
+    labels = {} if status == "retracted" else random_labels(schema, rng)
+    record = {
+        "format": 1, "id": f"{rng.getrandbits(128):032x}", "annotator": annotator,
+        "doc": key[0], "doc_sha256": hashlib.sha256(key[0].encode()).hexdigest(), "start": key[1], "end": key[2],
+        "text_sha256": hashlib.sha256(f"{key}".encode()).hexdigest(), "schema": schema.name, "schema_version": schema.version,
+        "labels": labels, "status": status, "rev": prev["rev"] + 1 if prev else 1, "prev": prev["id"] if prev else None,
+        "ts": f"2026-11-{n // 86_400_000 % 28 + 1:02d}T{n // 3_600_000 % 24:02d}:{n // 60_000 % 60:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z",
+    }  # fmt: skip
+    if labels and rng.random() < 0.3:
+        record["origin"] = {field: "suggested" if rng.random() < 0.5 else "typed" for field in labels}
+    record["seconds"] = round(rng.uniform(2, 90), 1)
+    return record
+
+
+def build_store(store_dir: Path, records: int, seed: int = 7) -> int:
+    """Write the store; returns its size in bytes."""
+    from annotator.schema import load_schema  # pydantic: kept out of the measuring children
+
+    rng = random.Random(seed)
+    schema = load_schema(SCHEMA_PATH)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(ANNOTATORS):
+        annotator = f"annotator{i:02d}"
+        count = records // ANNOTATORS + (1 if i < records % ANNOTATORS else 0)
+        data = b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in annotator_records(annotator, count, schema, rng))
+        (store_dir / f"{annotator}.jsonl").write_bytes(data)
+        size += len(data)
+    return size
+
+
+def _lines(store_dir: Path) -> Iterator[list[bytes]]:
+    """The lines of each file in turn, as `load_store` reads them."""
+    for path in sorted(store_dir.glob("*.jsonl")):
+        yield path.read_bytes().split(b"\n")[:-1]
+
+
+def measure_baseline(store_dir: Path) -> None:
+    loads = orjson.loads
+    for lines in _lines(store_dir):
+        for line in lines:
+            loads(line)
+
+
+def measure_kept(store_dir: Path) -> None:
+    gc.disable()
+    loads = orjson.loads
+    kept = [[loads(line) for line in lines] for lines in _lines(store_dir)]
+    assert kept
+
+
+def measure_load(store_dir: Path) -> None:
+    view = load_store(store_dir)
+    assert view.latest and not view.problems, view.problems[:3]
+
+
+MEASURES: dict[str, Callable[[Path], None]] = {
+    "orjson.loads": measure_baseline,
+    "kept": measure_kept,
+    "load_store": measure_load,
+}
+
+
+def child(measure: str, store_dir: Path) -> None:
+    """Run one measurement in this process and print it as JSON."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    MEASURES[measure](store_dir)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(json.dumps({"cpu": cpu, "wall": wall, "peak_mb": peak_rss_mb()}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not ru_maxrss: across exec, ru_maxrss
+    keeps the parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(measure: str, store_dir: Path) -> dict:
+    command = [sys.executable, __file__, "--child", measure, str(store_dir)]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def benchmark(store_dir: Path, records: int, repeat: int) -> None:
+    start = time.perf_counter()
+    size = build_store(store_dir, records)
+    print(f"built {records:,} records, {ANNOTATORS} annotators, {size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s")
+    runs: dict[str, list[dict]] = {measure: [] for measure in MEASURES}
+    for _ in range(repeat):  # interleaved, so that a busy spell of the machine hits every measure
+        for measure in MEASURES:
+            runs[measure].append(run_child(measure, store_dir))
+    best = {measure: {key: min(run[key] for run in results) for key in ("cpu", "wall")} for measure, results in runs.items()}
+    baseline = best["orjson.loads"]
+    print(f"{'measure':<14}{'cpu s':>8}{'ratio':>7}{'wall s':>9}{'ratio':>7}{'peak RSS MB':>13}   (best of {repeat}, fresh process each)")
+    for measure, result in best.items():
+        peak = max(run["peak_mb"] for run in runs[measure])
+        cpu, wall = result["cpu"], result["wall"]
+        print(f"{measure:<14}{cpu:>8.2f}{cpu / baseline['cpu']:>7.2f}{wall:>9.2f}{wall / baseline['wall']:>7.2f}{peak:>13.0f}")
+    print(f"load_store / kept (cpu): {best['load_store']['cpu'] / best['kept']['cpu']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000, help="records in the store (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (default: %(default)s)")
+    parser.add_argument("--keep", type=Path, help="build the store in this folder and keep it (default: a temporary folder)")
+    parser.add_argument("--child", nargs=2, metavar=("MEASURE", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+    elif args.keep:
+        benchmark(args.keep, args.records, args.repeat)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+            benchmark(Path(folder), args.records, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
