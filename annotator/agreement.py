@@ -85,14 +85,10 @@ class Units:
         if not self.n_units:
             return self
         rows = self._padded_rows()
-        order = np.lexsort(rows.T[::-1])
-        ordered = rows[order]
-        first = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
-        group = np.cumsum(first) - 1
-        weight = np.bincount(group, weights=self.weight[order])
-        kept = ordered[first]
+        group, first = row_groups(rows)
+        kept = rows[first]
         unit, position = np.nonzero(kept >= 0)
-        return Units(unit, kept[unit, position], weight, self.n_codes)
+        return Units(unit, kept[unit, position], np.bincount(group, weights=self.weight), self.n_codes)
 
     def _padded_rows(self) -> np.ndarray:
         """One row per unit: its codes in ascending order, padded with -1."""
@@ -115,7 +111,7 @@ class Pairs:
 
     @classmethod
     def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int) -> Pairs:
-        cells, weight = np.unique(first * n_codes + second, return_counts=True)
+        cells, weight = count_distinct(first * n_codes + second, n_codes**2)
         return cls(cells // n_codes, cells % n_codes, weight.astype(float), n_codes)
 
     def confusion(self) -> np.ndarray:
@@ -123,6 +119,18 @@ class Pairs:
         cells = self.first * self.n_codes + self.second
         table = np.bincount(cells, weights=self.weight, minlength=self.n_codes**2)
         return table.reshape(self.n_codes, self.n_codes).astype(int)
+
+
+def row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For an (n, k) integer array: each row's group of equal rows (groups numbered in the rows'
+    lexicographic order) and the index of the first row of each group."""
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.empty(len(rows), dtype=np.intp)
+    group[order] = np.cumsum(first) - 1
+    return group, order[first]
 
 
 # --- public coefficients over a ratings mapping ---------------------------------------------------
@@ -304,24 +312,29 @@ def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) 
 
 def kappa_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
     """Cohen's kappa per row of `counts` (how many units each row of `pairs` stands for)."""
-    observed, first, second = _pair_shares(pairs, counts)
-    return _chance_corrected_batch(observed, (first * second).sum(axis=1))
+    shared = np.intersect1d(pairs.first, pairs.second)  # only values both coders used add chance agreement
+    first = _coder_shares(counts, pairs.first, shared)
+    second = _coder_shares(counts, pairs.second, shared)
+    return _chance_corrected_batch(_pair_agreement(pairs, counts), (first * second).sum(axis=1))
 
 
 def scott_pi_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
     """Scott's pi per row of `counts`: chance agreement from the pooled shares of both coders."""
-    observed, first, second = _pair_shares(pairs, counts)
-    return _chance_corrected_batch(observed, (((first + second) / 2) ** 2).sum(axis=1))
+    values = np.arange(pairs.n_codes)
+    pooled = (_coder_shares(counts, pairs.first, values) + _coder_shares(counts, pairs.second, values)) / 2
+    return _chance_corrected_batch(_pair_agreement(pairs, counts), (pooled**2).sum(axis=1))
 
 
-def _pair_shares(pairs: Pairs, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Share of agreeing units, and each coder's share of every value, per row of `counts`."""
-    n = counts.sum(axis=1)
-    observed = _divide(counts @ (pairs.first == pairs.second), n)
-    rows = np.arange(len(pairs.weight))
-    first = _divide(_binned(counts, rows, pairs.first, pairs.n_codes), n[:, None])
-    second = _divide(_binned(counts, rows, pairs.second, pairs.n_codes), n[:, None])
-    return observed, first, second
+def _pair_agreement(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
+    return _divide(counts @ (pairs.first == pairs.second), counts.sum(axis=1))
+
+
+def _coder_shares(counts: np.ndarray, codes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(B, len(values)): per row of `counts`, the share of units in which the coder chose each of
+    `values` (sorted codes)."""
+    rows = np.flatnonzero(np.isin(codes, values))
+    totals = _binned(counts, rows, np.searchsorted(values, codes[rows]), len(values))
+    return _divide(totals, counts.sum(axis=1)[:, None])
 
 
 def mean_pair_distance(units: Units, delta: np.ndarray | None = None) -> np.ndarray:
@@ -435,18 +448,18 @@ def _resampled_counts(weight: np.ndarray, resamples: int, rng: np.random.Generat
 
 def _entries(units: Units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit, code, count) of every distinct value within a unit, ordered by unit then code."""
-    key = units.unit * units.n_codes + units.code
-    cells = units.n_units * units.n_codes
-    if cells <= 4 * len(key) + 1024:  # few values: a dense count table is faster than sorting
-        table = np.bincount(key, minlength=cells)
-        key = np.flatnonzero(table)
-        count = table[key]
-    else:
-        key = np.sort(key)
-        starts = np.flatnonzero(np.diff(key, prepend=-1))
-        count = np.diff(np.append(starts, len(key)))
-        key = key[starts]
+    key, count = count_distinct(units.unit * units.n_codes + units.code, units.n_units * units.n_codes)
     return key // units.n_codes, key % units.n_codes, count
+
+
+def count_distinct(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of `keys` (integers in [0, size)) in ascending order, and their counts."""
+    if size <= 4 * len(keys) + 1024:  # a dense count table is faster than sorting
+        table = np.bincount(keys, minlength=size)
+        distinct = np.flatnonzero(table)
+        return distinct, table[distinct]
+    distinct, counts = np.unique(keys, return_counts=True)
+    return distinct, counts
 
 
 def _entry_pairs(unit: np.ndarray, code: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -32,9 +32,10 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from itertools import combinations, compress, repeat
-from operator import itemgetter, methodcaller
+from operator import and_, eq, itemgetter, methodcaller, ne
 
 import numpy as np
+import orjson
 
 from annotator.agreement import (
     Pairs,
@@ -46,6 +47,7 @@ from annotator.agreement import (
     kappa_batch,
     mean_pair_distance,
     numbered,
+    row_groups,
 )
 from annotator.anchors import anchor
 from annotator.corpus import Corpus
@@ -149,13 +151,23 @@ class _Labels:
 
 @dataclass
 class _Placed:
-    """Every current `done` annotation, on its unit; `stale`: those no unit of the corpus has."""
+    """Every current `done` annotation, column by column: its unit (doc, start, end, text hash; the
+    text with a corpus), labels and schema; `stale`: those no unit of the corpus has."""
 
-    annotator: list[str]
-    key: list[UnitKey]
-    text: list[str | None]
     record: list[dict]
+    annotator: list[str]
+    doc: list[str]
+    start: np.ndarray
+    end: np.ndarray
+    sha: list[str]
+    text: list[str | None]
+    labels: list[dict]
+    schema: list[str]
+    version: list[int]
     stale: list[str]
+
+    def key(self, row: int) -> UnitKey:
+        return self.doc[row], int(self.start[row]), int(self.end[row]), self.sha[row]
 
 
 @dataclass(frozen=True)
@@ -189,7 +201,7 @@ def build_report(
         ratings = _field_ratings(schema_field, counted)
         rng = np.random.default_rng([seed, zlib.crc32(schema_field.id.encode())])
         reports.append(_field_report(schema_field, ratings, counted.annotators, bootstrap, rng))
-        distance = mean_pair_distance(ratings.units, _display_distances(schema_field, ratings))
+        distance = mean_pair_distance(ratings.units, _display_distances(ratings))
         scores += distance
         for unit in np.flatnonzero(distance > 0):
             disagreeing[unit].append(schema_field.id)
@@ -213,28 +225,46 @@ def build_report(
 def _counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> _Labels:
     """The labels that count, each field's value in them and where each field is asked.
 
-    The checks run column by column; the few labels that fail one go through
-    `gold.unusable_reason`, which decides (and words) whether they are left out.
+    The checks run column by column over the distinct label sets (annotators repeat the same labels
+    a lot); the few labels that fail one go through `gold.unusable_reason`, which decides (and
+    words) whether they are left out.
     """
     placed = _placed_labels(store, corpus)
-    labels = list(map(itemgetter("labels"), placed.record))
-    columns = {f.id: _column(f, labels) for f in schema.fields}
+    same, distinct = _distinct_labels(placed.labels)
+    columns = {f.id: _column(f, distinct) for f in schema.fields}
     asked = {f.id: _asked(schema, f, columns) for f in schema.fields}
-    keep = np.ones(len(labels), dtype=bool)
+    suspect = _suspect_labels(schema, distinct, columns, asked)[same] | _other_schema(schema, placed)
+    keep = np.ones(len(placed.labels), dtype=bool)
     left_out = list(placed.stale)
-    for row in np.flatnonzero(_suspects(schema, placed.record, labels, columns, asked)):
+    for row in np.flatnonzero(suspect):
         reason = unusable_reason(schema, placed.record[row])
         if reason is not None:
             keep[row] = False
-            left_out.append(_left_out(placed.annotator[row], placed.record[row], placed.key[row], reason))
-    return _kept(placed, columns, asked, keep, left_out)
+            left_out.append(_left_out(placed.annotator[row], placed.record[row], placed.key(row), reason))
+    rows = same[keep]
+    return _kept(
+        placed,
+        keep,
+        columns={f: _Column(column.code[rows], column.domain) for f, column in columns.items()},
+        asked={f: mask[rows] for f, mask in asked.items()},
+        left_out=left_out,
+    )
+
+
+def _distinct_labels(labels: list[dict]) -> tuple[np.ndarray, list[dict]]:
+    """The number of each label set among the distinct ones, and the distinct ones."""
+    try:
+        same, _ = numbered(map(orjson.dumps, labels))
+    except TypeError:  # not JSON (labels built in memory): treat every label set as distinct
+        return np.arange(len(labels)), labels
+    first = np.ones(len(same), dtype=bool)  # numbered in order of first appearance
+    first[1:] = same[1:] > np.maximum.accumulate(same)[:-1]
+    return same, [labels[row] for row in np.flatnonzero(first)]
 
 
 def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
     if corpus is None:
-        records = [r for r in store.latest.values() if r["status"] == "done" and r.get("kind") != "adjudication"]
-        keys = list(map(itemgetter("doc", "start", "end", "text_sha256"), records))
-        return _Placed(list(map(itemgetter("annotator"), records)), keys, [None] * len(records), records, [])
+        return _heads(store)
     anchoring = anchor(store.latest, corpus)
     placed = [label for label in anchoring.current.values() if _is_annotation(label.record)]
     stale = [
@@ -242,33 +272,82 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
         for label in anchoring.stale
         if _is_annotation(label.record)
     ]
+    records = [label.record for label in placed]
+    units = [label.unit for label in placed]
     return _Placed(
-        [label.record["annotator"] for label in placed],
-        [(*label.unit.key, label.unit.text_sha256) for label in placed],
-        [label.unit.text for label in placed],
-        [label.record for label in placed],
-        stale,
+        record=records,
+        annotator=[record["annotator"] for record in records],
+        doc=[unit.doc for unit in units],
+        start=np.array([unit.start for unit in units], dtype=np.int64),
+        end=np.array([unit.end for unit in units], dtype=np.int64),
+        sha=[unit.text_sha256 for unit in units],
+        text=[unit.text for unit in units],
+        labels=[record["labels"] for record in records],
+        schema=[record["schema"] for record in records],
+        version=[record["schema_version"] for record in records],
+        stale=stale,
     )
 
 
-def _kept(placed: _Placed, columns: dict[str, _Column], asked: dict[str, np.ndarray], keep: np.ndarray, left_out: list[str]) -> _Labels:
-    """The kept rows, with units numbered in order of first appearance."""
-    all_units, keys = numbered(placed.key)
-    used, first_row, unit = np.unique(all_units[keep], return_index=True, return_inverse=True)
-    rows = np.flatnonzero(keep)
-    annotators = sorted(set(compress(placed.annotator, keep)))
-    coder_of = {name: index for index, name in enumerate(annotators)}
-    coder = np.fromiter(map(coder_of.get, placed.annotator, repeat(-1)), dtype=np.intp, count=len(keep))[keep]
+def _heads(store: StoreView) -> _Placed:
+    """The current `done` annotations where the store has them.
+
+    Read column by column: one pass per column over 10^5 records is far faster than a Python loop,
+    and the keys of `store.latest` give annotator, doc, start and end cheaper than the records do.
+    """
+    records = list(store.latest.values())
+    done = map(eq, map(itemgetter("status"), records), repeat("done"))
+    annotation = map(ne, map(methodcaller("get", "kind"), records), repeat("adjudication"))
+    wanted = np.fromiter(map(and_, done, annotation), dtype=bool, count=len(records))
+    records = list(compress(records, wanted))
+    keys = list(compress(store.latest, wanted))
+
+    def column(rows: list, key: object) -> list:
+        return list(map(itemgetter(key), rows))
+
+    return _Placed(
+        record=records,
+        annotator=column(keys, 0),
+        doc=column(keys, 1),
+        start=np.fromiter(map(itemgetter(2), keys), dtype=np.int64, count=len(keys)),
+        end=np.fromiter(map(itemgetter(3), keys), dtype=np.int64, count=len(keys)),
+        sha=column(records, "text_sha256"),
+        text=[None] * len(records),
+        labels=column(records, "labels"),
+        schema=column(records, "schema"),
+        version=column(records, "schema_version"),
+        stale=[],
+    )
+
+
+def _kept(placed: _Placed, keep: np.ndarray, columns: dict[str, _Column], asked: dict[str, np.ndarray], left_out: list[str]) -> _Labels:
+    """The kept rows: units in (doc, start, end) order, annotators alphabetically."""
+    unit, first_rows = _unit_numbers(placed, np.flatnonzero(keep))
+    all_coders, names = numbered(placed.annotator)
+    kept_coders = all_coders[keep]
+    annotators = sorted(names[number] for number in np.flatnonzero(np.bincount(kept_coders, minlength=len(names))))
+    rank = {name: index for index, name in enumerate(annotators)}
     return _Labels(
         annotators=annotators,
-        units=[keys[u] for u in used],
-        texts=[placed.text[rows[r]] for r in first_row],
-        unit=unit.astype(np.intp),
-        coder=coder.astype(np.intp),
-        columns={f: _Column(column.code[keep], column.domain) for f, column in columns.items()},
-        asked={f: mask[keep] for f, mask in asked.items()},
+        units=[placed.key(row) for row in first_rows],
+        texts=[placed.text[row] for row in first_rows],
+        unit=unit,
+        coder=np.array([rank.get(name, -1) for name in names], dtype=np.intp)[kept_coders],
+        columns=columns,
+        asked=asked,
         left_out=left_out,
     )
+
+
+def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The unit number of each of `rows`, units in (doc, start, end, text hash) order, and the
+    first row of each unit."""
+    doc_code, docs = numbered(placed.doc)
+    doc_rank = np.argsort(np.argsort(np.array(docs, dtype=object)))
+    sha_code, _ = numbered(placed.sha)
+    keys = np.stack([doc_rank[doc_code], placed.start, placed.end, sha_code], axis=1)[rows]
+    unit, first = row_groups(keys)
+    return unit, rows[first]
 
 
 def _is_annotation(record: Mapping) -> bool:
@@ -283,13 +362,18 @@ def _left_out(annotator: str, record: Mapping, key: UnitKey, reason: str) -> str
     return f"{annotator}: label {record['id']} on {key[0]} [{key[1]}, {key[2]}): {reason}"
 
 
-def _suspects(schema: Schema, records: list[dict], labels: list[dict], columns: dict[str, _Column], asked: dict[str, np.ndarray]) -> np.ndarray:
-    """Labels that may break a rule of the schema (and those of another schema)."""
-    ours = (schema.name, schema.version)
-    suspect = np.fromiter(map(ours.__ne__, map(itemgetter("schema", "schema_version"), records)), dtype=bool, count=len(records))
-    suspect |= np.fromiter(map(len, labels), dtype=np.intp, count=len(labels)) != sum(
-        (column.code != ABSENT).astype(np.intp) for column in columns.values()
-    )  # a key that is no field
+def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:
+    """Labels written with another schema or another version of it."""
+    size = len(placed.labels)
+    same_name = np.fromiter(map(eq, placed.schema, repeat(schema.name)), dtype=bool, count=size)
+    return ~same_name | ~np.fromiter(map(eq, placed.version, repeat(schema.version)), dtype=bool, count=size)
+
+
+def _suspect_labels(schema: Schema, labels: list[dict], columns: dict[str, _Column], asked: dict[str, np.ndarray]) -> np.ndarray:
+    """Label sets that may break a rule of the schema: a key that is no field, a value the field
+    cannot have, a value for a field not asked, an asked required field without one."""
+    keys = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
+    suspect = keys != sum((column.code != ABSENT).astype(np.intp) for column in columns.values())
     for schema_field in schema.fields:
         code, is_asked = columns[schema_field.id].code, asked[schema_field.id]
         suspect |= (code == INVALID) | ((code != ABSENT) & ~is_asked)
@@ -300,7 +384,6 @@ def _suspects(schema: Schema, records: list[dict], labels: list[dict], columns: 
 
 def _column(schema_field: Field, labels: list[dict]) -> _Column:
     """The field's value in every label as a code."""
-
     values = map(methodcaller("get", schema_field.id, _NOT_SET), labels)
     try:
         first_seen, distinct = numbered(map(_multi_key, values) if schema_field.kind == "multi" else values)
@@ -399,7 +482,7 @@ def _domain(schema_field: Field, values: Iterable[Hashable]) -> list:
     return sorted(set(values))
 
 
-def _display_distances(schema_field: Field, ratings: _Ratings) -> np.ndarray | None:
+def _display_distances(ratings: _Ratings) -> np.ndarray | None:
     """Distances in [0, 1] for the disagreement score (None: nominal)."""
     if ratings.level == "masi":
         return distance_matrix("masi", ratings.domain)
@@ -450,13 +533,15 @@ def _pair_agreements(
     schema_field: Field, ratings: _Ratings, annotators: list[str], resamples: int, rng: np.random.Generator
 ) -> list[PairAgreement]:
     """Cohen's kappa and the confusion table of every pair of annotators, over the units both rated."""
-    codes = np.full((ratings.units.n_units, len(annotators)), ABSENT, dtype=np.intp)
-    codes[ratings.units.unit, ratings.coder] = ratings.units.code
+    codes = np.full((len(annotators), ratings.units.n_units), ABSENT, dtype=np.intp)
+    codes[ratings.coder, ratings.units.unit] = ratings.units.code
+    rated = codes >= 0
     found = []
     for a, b in combinations(range(len(annotators)), 2):
-        both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
-        pairs = Pairs.from_codes(codes[both, a], codes[both, b], ratings.units.n_codes)
-        (kappa,) = _estimates([partial(kappa_batch, pairs)], pairs.weight, int(both.sum()), 2 * int(both.sum()), resamples, rng)
+        both = rated[a] & rated[b]
+        pairs = Pairs.from_codes(codes[a][both], codes[b][both], ratings.units.n_codes)
+        units = int(pairs.weight.sum())
+        (kappa,) = _estimates([partial(kappa_batch, pairs)], pairs.weight, units, 2 * units, resamples, rng)
         confusion = pairs.confusion().tolist() if schema_field.kind != "text" else []
         found.append(PairAgreement((annotators[a], annotators[b]), kappa, confusion))
     return found

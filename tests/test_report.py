@@ -192,10 +192,11 @@ def test_labels_that_do_not_fit_the_schema_are_left_out_as_gold_leaves_them_out(
         record("gus", 0, {"checkworthiness": "no_claim", "flags": [["nested"]]}),
         record("hal", 0, {**good, "colour": "red"}),
         record("ian", 0, good),
+        record("jo", 0, {"checkworthiness": {"no_claim"}}),  # not even JSON: a store view built in memory
     ]
     report = build_report(view(records), schema, bootstrap=0)
     unusable = {r["annotator"] for r in records if unusable_reason(schema, r)}
-    assert unusable == {"bob", "cy", "dee", "eve", "fay", "gus", "hal"}
+    assert unusable == {"bob", "cy", "dee", "eve", "fay", "gus", "hal", "jo"}
     assert {line.split(":")[0] for line in report.left_out} == unusable
     assert any("schema factcheck v2" in line for line in report.left_out)
     assert report.annotators == ["ann", "ian"]
