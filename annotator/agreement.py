@@ -13,7 +13,14 @@ Krippendorff's alpha follows the coincidence-matrix formulation of Krippendorff 
 "Computing Krippendorff's Alpha-Reliability":
     alpha = 1 - (n - 1) * sum_ck o_ck delta_ck / sum_ck n_c n_k delta_ck,
 where o is the coincidence matrix of the pairable values and n_c its marginals. Pairs are formed
-within a unit only, each weighted 1 / (m_u - 1) for a unit with m_u ratings.
+within a unit only, each weighted 1 / (m_u - 1) for a unit with m_u ratings. The ordinal distance
+is Krippendorff's, from the marginals: (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2; MASI is Passonneau's
+(2006) 1 - Jaccard * M for set-valued ratings.
+
+Conventions where references differ: alpha with a single value in the data is NaN (nltk's
+`AnnotationTask.alpha` returns 1.0); Cohen's kappa and Scott's pi use only the items both coders
+rated (nltk's assume complete data); Gwet's AC1 averages agreement over items with two or more
+ratings and category shares over items with one or more (Gwet 2014).
 """
 
 from __future__ import annotations
