@@ -35,7 +35,9 @@ import orjson
 from annotator.problems import Problem
 
 FORMAT = 1
-STATUSES = ("done", "skipped", "flagged", "retracted")
+# `draft`: labels saved as the annotator picks them, not yet declared done. Only `done` labels
+# count for agreement, gold labels and export.
+STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
 KINDS = ("annotation", "adjudication")
 ORIGINS = ("typed", "suggested")
 REQUIRED_KEYS = (

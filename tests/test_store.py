@@ -182,7 +182,7 @@ def test_append_returns_a_copy_the_caller_cannot_change(log: AnnotationLog) -> N
 
 def test_an_invalid_record_is_refused_and_nothing_is_written(log: AnnotationLog) -> None:
     with pytest.raises(StoreError, match=r"refusing to write an invalid record to .*alice\.jsonl: status must be one of"):
-        save(log, unit(), status="draft")
+        save(log, unit(), status="pending")
     with pytest.raises(StoreError, match="seconds must be a number >= 0"):
         save(log, unit(), seconds=-1)
     with pytest.raises(TypeError, match="unknown record keys: rev"):
@@ -249,7 +249,7 @@ def test_reading_a_torn_file_changes_nothing(tmp_path: Path) -> None:
         (b"[1, 2]", "not a JSON object"),
         (line_of(valid_record(start="0"))[:-1], r'start must be an integer >= 0, got "0"'),
         (orjson.dumps({k: v for k, v in valid_record().items() if k != "labels"}), "missing key 'labels'"),
-        (line_of(valid_record(status="maybe"))[:-1], 'status must be one of done, skipped, flagged, retracted, got "maybe"'),
+        (line_of(valid_record(status="maybe"))[:-1], 'status must be one of draft, done, skipped, flagged, retracted, got "maybe"'),
         (line_of(valid_record(annotator="bob"))[:-1], 'annotator "bob" does not match the file name'),
         (line_of(valid_record(prev=7, rev=2))[:-1], "prev must be null or a record id, got 7"),
         (b"<<<<<<< HEAD", r"not valid JSON \(unexpected character, expected a JSON value at column 1\)"),
@@ -310,7 +310,7 @@ def test_a_valid_record_has_no_problems() -> None:
         ({"schema": ""}, "schema must be a non-empty string"),
         ({"schema_version": 0}, "schema_version must be an integer >= 1, got 0"),
         ({"labels": []}, "labels must be an object, got []"),
-        ({"status": "draft"}, "status must be one of done, skipped, flagged, retracted"),
+        ({"status": "pending"}, "status must be one of draft, done, skipped, flagged, retracted"),
         ({"rev": 0}, "rev must be an integer >= 1, got 0"),
         ({"rev": 2}, "rev 2 does not fit prev null (rev is 1 exactly when prev is null)"),
         ({"prev": "x" * 32}, f'rev 1 does not fit prev "{"x" * 32}" (rev is 1 exactly when prev is null)'),
@@ -487,7 +487,7 @@ def test_the_background_writer_reports_errors_and_goes_on(tmp_path: Path, monkey
 
     monkeypatch.setattr(os, "fsync", flaky_fsync)
     with BackgroundWriter(log, lambda *outcome: done.append(outcome)) as writer:
-        for item in (request(unit(0)), request(unit(10)), request(unit(20), status="draft"), request(unit(30))):
+        for item in (request(unit(0)), request(unit(10)), request(unit(20), status="pending"), request(unit(30))):
             writer.submit(item)
     outcomes = [(record is not None, type(error).__name__) for _, record, error in done]
     assert outcomes == [(True, "NoneType"), (False, "StoreError"), (False, "StoreError"), (True, "NoneType")]
