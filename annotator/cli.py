@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from annotator import __version__
 from annotator.commands import COMMAND_NAMES, DEFAULT_COMMAND
@@ -26,10 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def with_default_command(argv: list[str]) -> list[str]:
+    """`annotator`, `annotator --as NAME` and `annotator corpus/` mean `annotator annotate ...`."""
     if not argv:
-        argv = [DEFAULT_COMMAND]
+        return [DEFAULT_COMMAND]
+    first = argv[0]
+    if first in COMMAND_NAMES or first in ("-h", "--help", "--version"):
+        return argv
+    if first.startswith("-") or Path(first).exists():
+        return [DEFAULT_COMMAND, *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = with_default_command(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
