@@ -137,7 +137,8 @@ def main() -> None:
     print(f"alpha (mapping -> matrix + krippendorff):  {baseline:8.4f} s   alpha = {baseline_value:.6f}")
     print(f"ratio ours / baseline:                     {ours / baseline:8.2f}   (target <= 1.0)")
     print(f"full report, 4 fields, 1000 resamples:     {report_time:8.4f} s   ({report.units} units)")
-    print(f"ratio report / one alpha:                  {report_time / ours:8.2f}   (target <= 30)")
+    target = "(target <= 30)" if not args.small else "(the target is for 100,000 units; fixed costs dominate here)"
+    print(f"ratio report / one alpha:                  {report_time / ours:8.2f}   {target}")
 
 
 if __name__ == "__main__":
