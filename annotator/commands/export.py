@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
 from annotator.corpus import load_corpus
-from annotator.display import printable
 from annotator.export import (
     DEFAULT_SPLITS,
     FORMATS,
@@ -21,16 +20,14 @@ from annotator.export import (
     parse_splits,
 )
 from annotator.gold import DEFAULT_MIN_AGREEMENT, InvalidMinAgreement, check_min_agreement
-from annotator.schema import DEFAULT_SCHEMA_PATH, SchemaError, load_schema
+from annotator.schema import SchemaError, load_schema
 from annotator.store import StoreError, load_store
 
 HELP = "export the gold labels as a dataset folder: data files per split, dataset card, manifest"
-DEFAULT_CORPUS = "seeds"
-DEFAULT_STORE = "annotations"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help=f"documents or folders (default: {DEFAULT_CORPUS}/)")
+    add_corpus_paths(parser)
     parser.add_argument("--out", required=True, type=Path, help="the dataset folder: new, empty or a previous export")
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="data file format (default: jsonl)")
     parser.add_argument("--split", default=DEFAULT_SPLITS, help=f"split shares by document (default: {DEFAULT_SPLITS})")
@@ -43,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MIN_AGREEMENT,
         help=f"share of annotators a majority label needs, 0.5 to 1; always a strict majority (default: {DEFAULT_MIN_AGREEMENT})",
     )
-    parser.add_argument("--store", type=Path, default=Path(DEFAULT_STORE), help=f"annotation folder (default: {DEFAULT_STORE}/)")
-    parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"schema file (default: {DEFAULT_SCHEMA_PATH})")
+    add_store_option(parser)
+    add_schema_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         dataset = _build(args)
         export(args.out, dataset)
     except (ExportError, InvalidMinAgreement, SchemaError, StoreError) as error:
-        print(f"annotator: {printable(str(error))}", file=sys.stderr)
+        say(str(error))
         return 1
     _report(dataset, args.out)
     return 0
@@ -73,22 +70,22 @@ def _build(args: argparse.Namespace) -> Dataset:
     schema = load_schema(args.schema)
     if not args.store.is_dir():
         raise ExportError(f"{args.store}: no such annotation folder (give one with --store)")
-    corpus = load_corpus(args.paths or [DEFAULT_CORPUS])
+    corpus = load_corpus(corpus_paths(args))
     for problem in corpus.problems:
-        print(f"annotator: {printable(str(problem))}", file=sys.stderr)
+        say(str(problem))
     return build_dataset(schema, args.schema, corpus, args.store, load_store(args.store), options)
 
 
 def _report(dataset: Dataset, out: Path) -> None:
     for problem in dataset.left_out:
-        print(f"annotator: {printable(str(problem))}", file=sys.stderr)
+        say(str(problem))
     splits = ", ".join(f"{split} {len(rows)}" for split, rows in dataset.splits.items())
     unresolved = sum(1 for unit in dataset.units if not unit.resolved)
     fate = "left out" if dataset.options.resolved_only else "exported with resolved false"
     summary = (
-        f"annotator: exported {len(dataset.rows)} rows ({splits}) from {len(dataset.documents)} documents"
+        f"exported {len(dataset.rows)} rows ({splits}) from {len(dataset.documents)} documents"
         f" to {out}; {unresolved} units unresolved ({fate})"
     )
     if dataset.left_out:
         summary += f"; {len(dataset.left_out)} labels left out (listed above)"
-    print(printable(summary), file=sys.stderr)
+    say(summary)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from annotator.display import printable
+from annotator.commands.options import add_schema_option, add_store_option, say
 from annotator.report import DEFAULT_BOOTSTRAP, build_report, render_markdown, render_text, to_json
-from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from annotator.schema import Schema, SchemaError, load_schema
 from annotator.store import load_store
 
 HELP = "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals"
-DEFAULT_STORE = "annotations"
 SHOWN_LEFT_OUT = 10  # labels left out that are listed one by one; `annotator validate` lists all
 
 
@@ -26,8 +24,8 @@ class _UserError(Exception):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, default=Path(DEFAULT_STORE), metavar="DIR", help=f"annotation folder (default: {DEFAULT_STORE}/)")
-    parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA_PATH, metavar="FILE", help=f"schema file (default: {DEFAULT_SCHEMA_PATH})")
+    add_store_option(parser)
+    add_schema_option(parser)
     parser.add_argument("--field", action="append", metavar="F", help="only this field; repeat for more (default: all)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="machine-readable JSON (keys sorted, NaN as null)")
@@ -51,19 +49,19 @@ def run(args: argparse.Namespace) -> int:
         schema = load_schema(args.schema)
         _check(args, schema)
     except (SchemaError, _UserError) as error:
-        print(f"annotator: {printable(str(error))}", file=sys.stderr)
+        say(str(error))
         return 1
     store = load_store(args.store)
     for problem in store.problems:
-        print(f"annotator: {printable(str(problem))}", file=sys.stderr)
+        say(str(problem))
     report = build_report(store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed)
     for line in report.left_out[:SHOWN_LEFT_OUT]:
-        print(f"annotator: left out: {printable(line)}", file=sys.stderr)
+        say(f"left out: {line}")
     if len(report.left_out) > SHOWN_LEFT_OUT:
-        print(f"annotator: ... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)", file=sys.stderr)
+        say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
     sys.stdout.write(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report))
     skipped = f"; {len(store.problems)} damaged lines skipped (listed above)" if store.problems else ""
-    print(f"annotator: agreement of {len(report.annotators)} annotators on {report.units} units{skipped}", file=sys.stderr)
+    say(f"agreement of {len(report.annotators)} annotators on {report.units} units{skipped}")
     return 0
 
 

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
 from annotator.corpus import load_corpus
 from annotator.display import printable
-from annotator.schema import DEFAULT_SCHEMA_PATH, SchemaError, load_schema
+from annotator.schema import SchemaError, load_schema
 from annotator.validation import ValidationReport, validate_store
 
 HELP = "check every annotation file against the record format, the schema and the corpus (reads only)"
-DEFAULT_CORPUS = "seeds"
-DEFAULT_STORE = "annotations"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help=f"documents or folders (default: {DEFAULT_CORPUS}/)")
-    parser.add_argument("--store", type=Path, default=Path(DEFAULT_STORE), help=f"annotation folder (default: {DEFAULT_STORE}/)")
-    parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"schema file (default: {DEFAULT_SCHEMA_PATH})")
+    add_corpus_paths(parser)
+    add_store_option(parser)
+    add_schema_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.store.is_dir():
-        _say(f"{args.store}: no such annotation folder (give one with --store)")
+        say(f"{args.store}: no such annotation folder (give one with --store)")
         return 2
     try:
         schema = load_schema(args.schema)
     except SchemaError as error:
         for line in str(error).splitlines():
-            _say(line)
+            say(line)
         return 2
-    corpus = load_corpus(args.paths or [DEFAULT_CORPUS])
+    corpus = load_corpus(corpus_paths(args))
     report = validate_store(args.store, schema, corpus)
     lines = [printable(str(problem)) for problem in report.problems]
     if lines:
@@ -40,10 +38,6 @@ def run(args: argparse.Namespace) -> int:
     lines += _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})")
     print("\n".join(lines))
     return 0 if report.clean else 1
-
-
-def _say(message: str) -> None:
-    print(f"annotator: {printable(message)}", file=sys.stderr)
 
 
 def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
