@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from annotator import __version__
-from annotator.gold import RESOLUTIONS, UNRESOLVED
+from annotator.gold import RESOLUTIONS
 from annotator.schema import Field
 
 if TYPE_CHECKING:
