@@ -1,15 +1,15 @@
 """One annotator's labelling session over a corpus: plain Python, no Textual.
 
 The session holds what the annotation screen shows and decides: the current labels and status of
-every unit (store heads mapped onto the corpus, plus unsaved drafts), which value a key picks,
-when a change may be saved at once, what `enter`, `s`, `f` and `u` write, progress counts, the
-next unlabelled unit and sentence search. It never writes: it hands out `SaveRequest`s and is told
-with `confirm` or `fail` what became of them.
+every unit (store heads mapped onto the corpus, plus changes on their way to disk), which value a
+key picks, what each change, `enter`, `s`, `f` and `u` write, progress counts, the next unlabelled
+unit and sentence search. It never writes: it hands out `SaveRequest`s and is told with `confirm`
+or `fail` what became of them.
 
-Saving rule: a change is saved at once whenever the unit's status stays true with the new labels
-(a `done` unit whose required fields are all still set, or a `flagged` unit). On a unit that has no
-status yet, or is `skipped`, picks stay an unsaved draft until `enter` (done), `s` or `f` say what
-the unit is: the store has no "draft" status, and a record must not claim more than is true.
+Saving rule: every change (a pick, a toggle, a cleared value, a saved text) is a new revision at
+once. Its status: a `done` unit stays `done` while its required fields are all set, else it becomes
+`draft`; a `flagged` unit stays `flagged`; any other unit (no label yet, `skipped`, `draft`) becomes
+`draft`. Only `enter` (`mark_done`) makes a unit `done`; `s` and `f` make it `skipped` or `flagged`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,19 @@ from annotator.corpus import Unit
 from annotator.schema import Field, Schema
 
 Key = tuple[str, int, int]
-LIVE_STATUSES = ("done", "skipped", "flagged")
+FINISHED = ("done", "skipped", "flagged")
+"""Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
+SHOWN = ("draft", *FINISHED)
+"""Statuses whose labels are shown; a retracted head means the unit has no label."""
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """What unit `index` showed before one change of this session: what undo restores."""
+
+    index: int
+    labels: dict
+    status: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +47,17 @@ class SaveRequest:
     labels: dict
     status: str
     prev: dict | None
-    undone: tuple[int, dict | None] | None = None  # for an undo: the undo-stack entry it consumed
 
 
 @dataclass(frozen=True, slots=True)
 class Missing:
-    """A unit cannot be marked done: these required fields (labels, in schema order) have no value."""
+    """A unit cannot be marked done: these required fields (labels, in schema order) have no value.
+
+    `retry` saves the unit's last change again when saving it failed (enter retries a failed save).
+    """
 
     labels: list[str]
+    retry: SaveRequest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,24 +70,22 @@ class Progress:
 
 @dataclass
 class Session:
-    """Labels, drafts and the cursor for `units`; `heads` maps unit keys to current store records."""
+    """Labels and the cursor for `units`; `heads` maps unit keys to current store records."""
 
     schema: Schema
     units: Sequence[Unit]
     heads: dict[Key, dict] = field(default_factory=dict)
     moved: set[Key] = field(default_factory=set)
     cursor: int = 0
-    drafts: dict[int, dict] = field(default_factory=dict)
-    _index: dict[Key, int] = field(default_factory=dict, init=False, repr=False)
+    _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
+    _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
+    _undo: list[Before] = field(default_factory=list, init=False, repr=False)
     _doc_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _doc_done: Counter[str] = field(default_factory=Counter, init=False, repr=False)
-    _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
-    _undo: list[tuple[int, dict | None]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = {unit.key: i for i, unit in enumerate(self.units)}
         self._doc_starts = [i for i, unit in enumerate(self.units) if i == 0 or unit.doc != self.units[i - 1].doc]
-        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in LIVE_STATUSES)
+        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
         self.cursor = self.next_unlabelled(-1, wrap=False)
 
     # What the screen shows
@@ -85,24 +98,37 @@ class Session:
         return self.heads.get(self.units[index].key)
 
     def status(self, index: int) -> str | None:
-        """done, skipped or flagged; None when the unit has no current label."""
+        """The saved status (draft, done, skipped or flagged); None when no label is saved."""
         record = self.head(index)
-        return record["status"] if record and record["status"] in LIVE_STATUSES else None
+        return record["status"] if record and record["status"] in SHOWN else None
+
+    def shown_status(self, index: int) -> str | None:
+        """The status the unit has with its last change, saved or not."""
+        request = self._pending.get(index)
+        if request is None:
+            return self.status(index)
+        return request.status if request.status in SHOWN else None
 
     def labels(self, index: int) -> dict:
-        """The labels shown for a unit: its unsaved draft, else its saved labels."""
-        if index in self.drafts:
-            return self.drafts[index]
-        return dict(self.head(index)["labels"]) if self.status(index) else {}
+        """The labels shown for a unit (a copy): those of its last change, saved or not."""
+        request = self._pending.get(index)
+        if request is not None:
+            return dict(request.labels)
+        return dict(self.head(index)["labels"]) if self.status(index) else {}  # type: ignore[index]
 
-    def is_unsaved(self, index: int) -> bool:
-        return index in self.drafts and not self._in_flight[index]
+    def is_labelled(self, index: int) -> bool:
+        """Done, skipped or flagged with its last change (a draft is not labelled yet)."""
+        return self.shown_status(index) in FINISHED
 
     def is_saving(self, index: int) -> bool:
         return self._in_flight[index] > 0
 
+    def is_unsaved(self, index: int) -> bool:
+        """The unit's last change could not be saved: its labels are on screen only."""
+        return index in self._pending and not self.is_saving(index)
+
     def mark(self, index: int) -> str | None:
-        """The sentence list's mark: unsaved, the status, moved (re-anchored), or None."""
+        """The sentence list's mark: unsaved, the saved status, moved (re-anchored), or None."""
         if self.is_unsaved(index):
             return "unsaved"
         status = self.status(index)
@@ -127,12 +153,13 @@ class Session:
     # Moving
 
     def next_unlabelled(self, after: int, *, wrap: bool = True) -> int:
-        """The first unit after `after` with no status (wrapping round); `after` itself if none is left."""
+        """The first unit after `after` that is not done, skipped or flagged (a draft is not), wrapping
+        round; `after` itself if none is left."""
         count = len(self.units)
         stop = count if not wrap else count + after + 1
         for step in range(after + 1, stop):
             index = step % count
-            if self.status(index) is None:
+            if not self.is_labelled(index):
                 return index
         return max(after, 0) if wrap else 0
 
@@ -148,16 +175,16 @@ class Session:
                 return index
         return None
 
-    # Changing labels
+    # Changing labels: each change is a request to save at once
 
-    def pick(self, index: int, field_id: str, number: int) -> bool:
+    def pick(self, index: int, field_id: str, number: int) -> SaveRequest | None:
         """Pick the `number`-th value (1-based) of a choice field: set a single, toggle a multi.
 
-        Picking the chosen value of a single field clears it. False if the field has no such value.
+        Picking the chosen value of a single field clears it. None if the field has no such value.
         """
         target = self.schema.field(field_id)
         if not 1 <= number <= len(target.values):
-            return False
+            return None
         value = target.values[number - 1].id
         labels = self.labels(index)
         if target.kind == "single":
@@ -165,88 +192,79 @@ class Session:
         else:
             picked = set(labels.get(field_id, [])) ^ {value}
             chosen = [v for v in target.value_ids if v in picked] or None
-        self._set(index, field_id, chosen)
-        return True
+        return self._set(index, field_id, chosen)
 
-    def set_text(self, index: int, field_id: str, text: str) -> bool:
-        """Set a text field (empty clears it). False if nothing changed."""
-        labels = self.labels(index)
-        if labels.get(field_id, "") == text:
-            return False
-        self._set(index, field_id, text or None)
-        return True
+    def set_text(self, index: int, field_id: str, text: str) -> SaveRequest | None:
+        """Set a text field to `text` without surrounding white space (empty clears it); None if
+        that changes nothing."""
+        text = text.strip()
+        if self.labels(index).get(field_id, "") == text:
+            return None
+        return self._set(index, field_id, text or None)
 
-    def _set(self, index: int, field_id: str, value: str | list[str] | None) -> None:
+    def _set(self, index: int, field_id: str, value: str | list[str] | None) -> SaveRequest:
         labels = self.labels(index)
         if value is None:
             labels.pop(field_id, None)
         else:
             labels[field_id] = value
-        self.drafts[index] = self.schema.prune(labels)
+        return self._change(index, labels, self._status_after_change(index, labels))
 
-    def autosave(self, index: int) -> SaveRequest | None:
-        """The record that saves a changed unit at once, when its status stays true (see module doc)."""
-        status = self.status(index)
-        labels = self.labels(index)
+    def _status_after_change(self, index: int, labels: dict) -> str:
+        """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
+        status = self.shown_status(index)
         if status == "flagged" or (status == "done" and not self.schema.missing_required(labels)):
-            return self._request(index, status)
-        return None
+            return status
+        return "draft"
 
     def mark_done(self, index: int) -> SaveRequest | Missing:
-        missing = self.schema.missing_required(self.labels(index))
+        """Save the unit as done, if no required field is missing."""
+        labels = self.labels(index)
+        missing = self.schema.missing_required(labels)
         if missing:
-            return Missing([self.schema.field(field_id).label for field_id in missing])
-        return self._request(index, "done")
+            retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
+            return Missing([self.schema.field(field_id).label for field_id in missing], retry)
+        return self._change(index, labels, "done")
 
     def status_request(self, index: int, status: str) -> SaveRequest:
         """Save the unit as skipped or flagged, with whatever labels it has."""
-        return self._request(index, status)
+        return self._change(index, self.labels(index), status)
 
-    def _request(self, index: int, status: str) -> SaveRequest:
-        labels = self.schema.prune(self.labels(index))
-        self.drafts[index] = labels
-        self._in_flight[index] += 1
-        return SaveRequest(index, self.units[index], labels, status, self.head(index))
-
-    def undo(self) -> SaveRequest | int | None:
-        """Undo the last change: drop the current unit's draft (its index is returned), or append a
-        record restoring what a unit showed before the last save of this session. None: nothing to undo.
-        """
-        if self.cursor in self.drafts and not self._in_flight[self.cursor]:
-            del self.drafts[self.cursor]
-            return self.cursor
+    def undo(self) -> SaveRequest | None:
+        """A request restoring what a unit showed before the last change of this session; None when
+        there is nothing to undo."""
         if not self._undo:
             return None
-        index, before = self._undo.pop()
-        self.cursor = index
-        self.drafts.pop(index, None)
-        labels, status = (dict(before["labels"]), before["status"]) if before else ({}, "retracted")
-        self.drafts[index] = labels
+        before = self._undo.pop()
+        return self._request(before.index, before.labels, before.status or "retracted")
+
+    def _change(self, index: int, labels: dict, status: str) -> SaveRequest:
+        """A change of this session, which undo can take back."""
+        self._undo.append(Before(index, self.labels(index), self.shown_status(index)))
+        return self._request(index, labels, status)
+
+    def _request(self, index: int, labels: dict, status: str) -> SaveRequest:
+        request = SaveRequest(index, self.units[index], self.schema.prune(labels), status, self.head(index))
+        self._pending[index] = request
         self._in_flight[index] += 1
-        return SaveRequest(index, self.units[index], labels, status, self.head(index), undone=(index, before))
+        return request
 
     # What became of a request
 
     def confirm(self, request: SaveRequest, record: dict) -> None:
         """`record` is on disk: it is the unit's new head."""
         index, key = request.index, request.unit.key
-        before = self.heads.get(key)
-        self._count(key[0], before, -1)
+        self._count(key[0], self.heads.get(key), -1)
         self.heads[key] = record
         self._count(key[0], record, +1)
         self._in_flight[index] -= 1
-        if request.undone is None:
-            self._undo.append((index, before))
-        if self.drafts.get(index) == record["labels"] and not self._in_flight[index]:
-            del self.drafts[index]
+        if self._pending.get(index) is request:
+            del self._pending[index]
 
     def fail(self, request: SaveRequest) -> None:
-        """The record was not written: the labels stay on screen as an unsaved draft to retry."""
+        """The record was not written: the unit's labels stay on screen, unsaved, to retry."""
         self._in_flight[request.index] -= 1
-        self.drafts.setdefault(request.index, request.labels)
-        if request.undone is not None:
-            self._undo.append(request.undone)
 
     def _count(self, doc: str, record: dict | None, delta: int) -> None:
-        if record is not None and record["status"] in LIVE_STATUSES:
+        if record is not None and record["status"] in FINISHED:
             self._doc_done[doc] += delta

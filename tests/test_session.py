@@ -13,6 +13,7 @@ from annotator.session import Missing, SaveRequest, Session
 from conftest import SCHEMA
 
 TEXT = "First claim here. Second one.\n\nThird sentence about missiles.\n"
+NO_CLAIM = {"checkworthiness": "no_claim"}
 _ids = itertools.count()
 
 
@@ -24,30 +25,36 @@ def session(tmp_path: Path) -> Session:
     return Session(load_schema(SCHEMA), corpus.units())
 
 
-def confirm(session: Session, request: SaveRequest) -> dict:
+def confirm(session: Session, request: SaveRequest | Missing | None) -> dict:
     """What the writer does: a record on disk for the request."""
+    assert isinstance(request, SaveRequest)
     prev = request.prev
     record = {
         "id": f"r{next(_ids)}", "labels": request.labels, "status": request.status,
         "rev": prev["rev"] + 1 if prev else 1, "prev": prev["id"] if prev else None,
-    }
+    }  # fmt: skip
     session.confirm(request, record)
     return record
 
 
-def test_cursor_starts_at_first_unit_without_status(session: Session) -> None:
-    heads = {session.units[0].key: {"id": "x", "labels": {}, "status": "skipped", "rev": 1}}
-    resumed = Session(session.schema, session.units, heads=heads)
-    assert resumed.cursor == 1
-    assert resumed.status(0) == "skipped"
+def with_head(session: Session, status: str, labels: dict) -> Session:
+    """The session reopened with unit 0 saved as `status` with `labels`."""
+    heads = {session.units[0].key: {"id": "h", "labels": labels, "status": status, "rev": 1}}
+    return Session(session.schema, session.units, heads=heads)
+
+
+def test_cursor_starts_at_first_unit_not_done_skipped_or_flagged(session: Session) -> None:
+    resumed = with_head(session, "skipped", {})
+    assert resumed.cursor == 1 and resumed.status(0) == "skipped"
+    assert with_head(session, "draft", NO_CLAIM).cursor == 0
 
 
 def test_single_pick_sets_then_clears_and_prunes_hidden_fields(session: Session) -> None:
     assert session.pick(0, "checkworthiness", 3)
     assert session.pick(0, "source_type", 1)
     assert session.labels(0) == {"checkworthiness": "check", "source_type": "state_media"}
-    session.pick(0, "checkworthiness", 1)  # no_claim: source_type is no longer asked
-    assert session.labels(0) == {"checkworthiness": "no_claim"}
+    request = session.pick(0, "checkworthiness", 1)  # no_claim: source_type is no longer asked
+    assert request is not None and request.labels == NO_CLAIM
     session.pick(0, "checkworthiness", 1)
     assert session.labels(0) == {}
 
@@ -61,81 +68,130 @@ def test_multi_pick_toggles_in_schema_order(session: Session) -> None:
 
 
 def test_pick_out_of_range_changes_nothing(session: Session) -> None:
-    assert not session.pick(0, "checkworthiness", 9)
-    assert session.labels(0) == {}
+    assert session.pick(0, "checkworthiness", 9) is None
+    assert session.labels(0) == {} and not session.is_saving(0)
 
 
-def test_new_unit_picks_stay_a_draft_until_done(session: Session) -> None:
+@pytest.mark.parametrize(
+    ("before", "labels", "pick", "after"),
+    [
+        (None, {}, ("checkworthiness", 1), "draft"),
+        ("retracted", {}, ("checkworthiness", 1), "draft"),
+        ("skipped", {}, ("checkworthiness", 1), "draft"),
+        ("draft", {"checkworthiness": "check"}, ("source_type", 1), "draft"),
+        ("done", NO_CLAIM, ("flags", 1), "done"),  # still complete
+        ("done", NO_CLAIM, ("checkworthiness", 3), "draft"),  # source type, claim type ... now required
+        ("done", NO_CLAIM, ("checkworthiness", 1), "draft"),  # cleared a required field
+        ("flagged", {}, ("checkworthiness", 3), "flagged"),  # flagged stays flagged, complete or not
+    ],
+)
+def test_every_change_is_saved_at_once_with_the_status_the_rule_gives(
+    session: Session, before: str | None, labels: dict, pick: tuple[str, int], after: str
+) -> None:
+    session = with_head(session, before, labels) if before else session
+    request = session.pick(0, *pick)
+    assert request is not None and request.status == after
+    assert request.prev == session.head(0)
+    assert session.is_saving(0) and session.labels(0) == request.labels
+
+
+def test_saved_text_follows_the_same_rule_and_is_stripped(session: Session) -> None:
+    session = with_head(session, "done", NO_CLAIM)
+    request = session.set_text(0, "note", "  odd wording ")
+    assert request is not None and request.status == "done"
+    assert request.labels == {**NO_CLAIM, "note": "odd wording"}
+    assert session.set_text(0, "note", "odd wording  ") is None  # nothing changed: no revision
+    cleared = session.set_text(0, "note", " ")
+    assert cleared is not None and cleared.labels == NO_CLAIM
+
+
+def test_a_change_follows_the_status_of_the_last_change_before_it_is_on_disk(session: Session) -> None:
     session.pick(0, "checkworthiness", 1)
-    assert session.autosave(0) is None
-    assert session.mark(0) == "unsaved"
+    done = session.mark_done(0)
+    assert isinstance(done, SaveRequest) and done.status == "done"
+    request = session.pick(0, "flags", 2)  # the done record is not confirmed yet
+    assert request is not None and request.status == "done"
+
+
+def test_draft_is_marked_and_not_counted_as_labelled(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 1))
+    assert session.status(0) == "draft" and session.mark(0) == "draft"
+    assert session.progress(0).doc_done == 0
+    assert session.next_unlabelled(3) == 0  # wraps round to the draft
+
+
+def test_enter_saves_done_when_complete(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 1))
     request = session.mark_done(0)
-    assert isinstance(request, SaveRequest) and request.status == "done" and request.prev is None
-    assert session.is_saving(0)
+    assert isinstance(request, SaveRequest) and request.status == "done" and request.prev["status"] == "draft"
     confirm(session, request)
-    assert session.mark(0) == "done" and not session.is_unsaved(0)
+    assert session.mark(0) == "done" and session.progress(0).doc_done == 1
 
 
-def test_done_needs_required_fields_by_label(session: Session) -> None:
-    session.pick(0, "checkworthiness", 3)
+def test_done_needs_required_fields_by_label_and_the_unit_stays_draft(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 3))
     result = session.mark_done(0)
-    assert isinstance(result, Missing)
+    assert isinstance(result, Missing) and result.retry is None
     assert result.labels[:2] == ["Source type", "Claim type"]
-    assert session.status(0) is None
+    assert session.status(0) == "draft" and not session.is_saving(0)
 
 
-def test_change_to_done_unit_is_saved_at_once_while_complete(session: Session) -> None:
-    session.pick(0, "checkworthiness", 1)
-    first = confirm(session, session.mark_done(0))
-    session.pick(0, "flags", 1)
-    request = session.autosave(0)
-    assert request is not None and request.status == "done" and request.prev == first
+@pytest.mark.parametrize("status", ["skipped", "flagged"])
+def test_skip_and_flag_keep_the_labels(session: Session, status: str) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 2))
+    request = session.status_request(0, status)
+    assert (request.status, request.labels) == (status, {"checkworthiness": "minor"})
     confirm(session, request)
-    session.pick(0, "checkworthiness", 3)  # now source type etc. are required: not done any more
-    assert session.autosave(0) is None and session.is_unsaved(0)
+    assert session.progress(0).doc_done == 1 and session.next_unlabelled(0) == 1
 
 
-def test_change_to_flagged_unit_is_saved_at_once(session: Session) -> None:
-    confirm(session, session.status_request(0, "flagged"))
-    session.pick(0, "checkworthiness", 2)
-    request = session.autosave(0)
-    assert request is not None and request.status == "flagged"
+def test_failed_save_keeps_labels_on_screen_and_enter_retries(session: Session) -> None:
+    session.fail(session.pick(0, "checkworthiness", 3))
+    assert session.is_unsaved(0) and session.mark(0) == "unsaved"
+    assert session.labels(0) == {"checkworthiness": "check"} and session.status(0) is None
+    result = session.mark_done(0)  # incomplete: not done, but the draft is saved again
+    assert isinstance(result, Missing) and result.retry is not None
+    assert (result.retry.labels, result.retry.status) == ({"checkworthiness": "check"}, "draft")
+    confirm(session, result.retry)
+    assert not session.is_unsaved(0) and session.status(0) == "draft"
 
 
-def test_failed_save_keeps_labels_as_draft(session: Session) -> None:
-    session.pick(0, "checkworthiness", 1)
-    request = session.mark_done(0)
-    session.fail(request)
-    assert session.is_unsaved(0) and session.labels(0) == {"checkworthiness": "no_claim"}
+def test_a_later_save_carries_the_labels_of_a_failed_one(session: Session) -> None:
+    first = session.pick(0, "checkworthiness", 1)
+    second = session.pick(0, "flags", 1)
+    session.fail(first)
+    assert not session.is_unsaved(0)  # the second request is on its way with both labels
+    confirm(session, second)
+    assert session.head(0)["labels"] == {"checkworthiness": "no_claim", "flags": ["multiple_claims"]}
+    assert not session.is_unsaved(0)
+
+
+def test_undo_walks_back_one_change_at_a_time(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 1))
+    confirm(session, session.mark_done(0))
+    confirm(session, session.pick(0, "flags", 2))
+    steps = []
+    while (request := session.undo()) is not None:
+        steps.append((request.index, request.labels, request.status))
+        confirm(session, request)
+    assert steps == [
+        (0, NO_CLAIM, "done"),
+        (0, NO_CLAIM, "draft"),
+        (0, {}, "retracted"),
+    ]
+    assert session.status(0) is None and session.labels(0) == {}
+
+
+def test_undo_restores_a_change_still_being_saved(session: Session) -> None:
+    pick = session.pick(0, "checkworthiness", 1)
+    undo = session.undo()
+    assert undo is not None and (undo.labels, undo.status) == ({}, "retracted")
+    confirm(session, pick)
+    confirm(session, undo)
     assert session.status(0) is None
 
 
-def test_undo_walks_back_through_the_session(session: Session) -> None:
-    session.pick(0, "checkworthiness", 1)
-    confirm(session, session.mark_done(0))
-    session.pick(0, "checkworthiness", 2)
-    session.pick(0, "checkworthiness", 1)  # back to no_claim, then change it properly
-    session.pick(0, "flags", 2)
-    confirm(session, session.autosave(0))
-    session.cursor = 2
-    first = session.undo()
-    assert isinstance(first, SaveRequest) and session.cursor == 0
-    assert first.labels == {"checkworthiness": "no_claim"} and first.status == "done"
-    confirm(session, first)
-    second = session.undo()
-    assert isinstance(second, SaveRequest) and second.status == "retracted" and second.labels == {}
-    confirm(session, second)
-    assert session.status(0) is None and session.labels(0) == {}
-    assert session.undo() is None
-
-
-def test_undo_drops_an_unsaved_draft_first(session: Session) -> None:
-    session.pick(0, "checkworthiness", 1)
-    assert session.undo() == 0
-    assert session.labels(0) == {} and not session.is_unsaved(0)
-
-
-def test_progress_counts_units_with_a_status(session: Session) -> None:
+def test_progress_counts_units_done_skipped_or_flagged(session: Session) -> None:
     confirm(session, session.status_request(0, "skipped"))
     progress = session.progress(0)
     assert (progress.doc_done, progress.doc_total) == (1, 3)
@@ -143,10 +199,12 @@ def test_progress_counts_units_with_a_status(session: Session) -> None:
     assert session.progress(3).doc_done == 0
 
 
-def test_next_unlabelled_wraps_and_skips_units_with_status(session: Session) -> None:
+def test_next_unlabelled_wraps_and_skips_labelled_units(session: Session) -> None:
     confirm(session, session.status_request(1, "flagged"))
     assert session.next_unlabelled(0) == 2
     assert session.next_unlabelled(3) == 0
+    session.status_request(2, "done")  # not on disk yet: already passed over
+    assert session.next_unlabelled(0) == 3
 
 
 def test_search_is_case_insensitive_and_wraps(session: Session) -> None:

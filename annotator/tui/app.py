@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import cast
 
 from textual.app import App
 from textual.binding import Binding
@@ -12,29 +13,28 @@ from textual.message import Message
 
 from annotator.corpus import Corpus
 from annotator.session import SaveRequest, Session
+from annotator.store import AnnotationLog
 from annotator.tui.commands import AnnotatorCommands
 from annotator.tui.safe_text import notify_safe
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.writer import AppendRequest, BackgroundWriter
 
 
-class Saver(Protocol):
-    """Appends records off the event loop; reports each outcome through the callbacks it was built with."""
+@dataclass(frozen=True, kw_only=True)
+class SessionAppend(AppendRequest):
+    """The append of a session's request; the writer hands it back with the outcome."""
 
-    def submit(self, request: SaveRequest) -> None: ...
-    def close(self) -> None: ...
+    request: SaveRequest
 
 
 @dataclass
-class Saved(Message):
-    request: SaveRequest
-    record: dict
+class Written(Message):
+    """The writer's outcome for one request: the record now on disk, or the error that stopped it."""
 
-
-@dataclass
-class SaveFailed(Message):
     request: SaveRequest
-    reason: str
+    record: dict | None
+    error: Exception | None
 
 
 class AnnotatorApp(App):
@@ -48,60 +48,83 @@ class AnnotatorApp(App):
         Binding("question_mark,f1", "help", "Help", tooltip="This help: keys and the schema's definitions", id="help"),
     ]
 
-    def __init__(self, *, corpus: Corpus, session: Session, annotator: str, store_dir: Path, notices: tuple[str, ...] = ()) -> None:
+    RECORD_KEYS: Mapping[str, object] = {}
+    """Optional record keys every saved record carries (a review app sets `kind`)."""
+
+    def __init__(self, *, corpus: Corpus, session: Session, log: AnnotationLog, store_dir: Path, notices: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
-        self.annotator = annotator
+        self.annotation_log = log
+        self.annotator = log.annotator
         self.store_dir = store_dir
         self.notices = notices
-        self.saver: Saver | None = None
+        self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
         self.keymap: dict[str, str] = {}  # binding id -> keys; none remapped by default
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen(self.session)
 
     def on_mount(self) -> None:
+        self.writer = BackgroundWriter(self.annotation_log, self._written)
         self.set_keymap(self.keymap)
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
-
-    def attach_saver(self, saver: Saver) -> None:
-        self.saver = saver
 
     @property
     def annotate_screen(self) -> AnnotateScreen:
         return self.screen_stack[0]  # type: ignore[return-value]
 
-    # Saving: the writer thread posts Saved / SaveFailed back onto the event loop.
+    # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
 
     def submit(self, request: SaveRequest) -> None:
-        assert self.saver is not None, "attach_saver before the first change"
-        self.saver.submit(request)
+        assert self.writer is not None, "the writer starts when the app is mounted"
+        unit, schema = request.unit, self.session.schema
+        self.writer.submit(
+            SessionAppend(
+                unit=unit,
+                doc_sha256=self.corpus.document(unit.doc).sha256,
+                schema=schema.name,
+                schema_version=schema.version,
+                labels=request.labels,
+                status=request.status,
+                prev=request.prev,
+                optional=self.RECORD_KEYS,
+                request=request,
+            )
+        )
 
-    def report_saved(self, request: SaveRequest, record: dict) -> None:
-        """Writer callback (any thread)."""
-        self.post_message(Saved(request, record))
+    def _written(self, append: AppendRequest, record: dict | None, error: Exception | None) -> None:
+        """The writer's on_done, on the writer thread: it only posts a message, as `close` waits
+        for this thread."""
+        self.post_message(Written(cast(SessionAppend, append).request, record, error))
 
-    def report_failed(self, request: SaveRequest, reason: str) -> None:
-        """Writer callback (any thread)."""
-        self.post_message(SaveFailed(request, reason))
-
-    def on_saved(self, message: Saved) -> None:
-        self.session.confirm(message.request, message.record)
-        self.annotate_screen.saved(message.request)
-
-    def on_save_failed(self, message: SaveFailed) -> None:
-        self.session.fail(message.request)
-        self.annotate_screen.save_failed(message.request, message.reason)
+    def on_written(self, message: Written) -> None:
+        if message.record is not None:
+            self.session.confirm(message.request, message.record)
+            self.annotate_screen.saved(message.request)
+        else:
+            self.session.fail(message.request)
+            self.annotate_screen.save_failed(message.request, failure_reason(message.error))
 
     def on_unmount(self) -> None:
-        if self.saver is not None:
-            self.saver.close()
+        if self.writer is not None:
+            self.writer.close()
 
     # Actions shared by keys and the command palette
+
+    async def action_quit(self) -> None:
+        """Quit; typed text not yet saved is saved first (unmount waits for the writer)."""
+        self.annotate_screen.commit_text()
+        self.exit()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             bindings = [*self.annotate_screen.BINDINGS, *self.BINDINGS]
             self.push_screen(HelpScreen(self.session.schema, bindings, self.keymap))
+
+
+def failure_reason(error: Exception | None) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__

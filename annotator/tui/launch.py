@@ -11,11 +11,10 @@ from pathlib import Path
 
 from annotator.anchors import anchor
 from annotator.corpus import Corpus, load_corpus
-from annotator.schema import SchemaError, load_schema
+from annotator.schema import Schema, SchemaError, load_schema
 from annotator.session import Session
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.saving import StoreSaver
 
 
 class LaunchError(Exception):
@@ -27,7 +26,7 @@ class LaunchError(Exception):
 
 
 def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_dir: Path) -> AnnotatorApp:
-    """The app, ready to run, with its writer attached; LaunchError for anything the user must fix."""
+    """The app, ready to run on the opened (locked) store; LaunchError for anything the user must fix."""
     try:
         annotator = check_annotator_name(annotator)
     except InvalidAnnotatorName as error:
@@ -43,9 +42,7 @@ def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_di
     notices = [f"skipped {problem}" for problem in corpus.problems]
     session, stale = build_session(corpus, schema, log, annotator)
     notices += stale + log_notices(log)
-    app = AnnotatorApp(corpus=corpus, session=session, annotator=annotator, store_dir=store_dir, notices=tuple(notices))
-    app.attach_saver(StoreSaver(log, schema, corpus, on_saved=app.report_saved, on_failed=app.report_failed))
-    return app
+    return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices))
 
 
 def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
@@ -57,7 +54,7 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
         raise LaunchError([str(error)]) from None
 
 
-def build_session(corpus: Corpus, schema_: object, log: AnnotationLog, annotator: str) -> tuple[Session, list[str]]:
+def build_session(corpus: Corpus, schema: Schema, log: AnnotationLog, annotator: str) -> tuple[Session, list[str]]:
     """The session over the corpus with this annotator's current labels placed on it, and notices
     about labels that could not be placed (stale)."""
     latest = {(annotator, *key): record for key, record in log.latest().items()}
@@ -67,7 +64,7 @@ def build_session(corpus: Corpus, schema_: object, log: AnnotationLog, annotator
     notices = [f"label {label.record['id']} on {label.record['doc']} is stale: {label.reason}" for label in anchoring.stale]
     if moved:
         notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
-    return Session(schema_, corpus.units(), heads=heads, moved=moved), notices  # type: ignore[arg-type]
+    return Session(schema, corpus.units(), heads=heads, moved=moved), notices
 
 
 def log_notices(log: AnnotationLog) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from textual.widgets import Static
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
@@ -46,6 +47,17 @@ def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
         return prepare(paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir)
 
     return make
+
+
+def status_text(app: AnnotatorApp) -> str:
+    """The status line of the annotation screen."""
+    return str(app.annotate_screen.query_one("#status", Static).content)
+
+
+def screen_text(app: AnnotatorApp) -> str:
+    """Every cell the screen would send to the terminal, as text (the compositor's output)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def records(store_dir: Path, annotator: str = "tester") -> list[dict]:

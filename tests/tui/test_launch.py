@@ -52,7 +52,7 @@ def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir:
     store_dir.mkdir()
     (store_dir / "tester.jsonl").write_bytes(b'{"format": 1, "id": "tor')
     app = prepare(paths=[str(corpus_dir)], annotator="tester", schema_path=SCHEMA, store_dir=store_dir)
-    app.saver.close()
+    app.annotation_log.close()
     assert any("bad.txt" in notice for notice in app.notices)
     assert any("recovered" in notice for notice in app.notices)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SCHEMA, SMALL_TEXT
 from textual.pilot import Pilot
-from waiting import wait_for
+from waiting import saved
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
@@ -27,8 +27,9 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AnnotatorApp:
 def test_main_screen(snap_compare, app: AnnotatorApp, size: tuple[int, int]) -> None:
     async def label(pilot: Pilot) -> None:
         await pilot.press("1", "enter")
-        await wait_for(pilot, lambda: app.session.status(0) == "done" and not app.session.is_saving(0), description="the save")
-        await pilot.press("3", "tab", "2")  # the next sentence half labelled
+        await saved(pilot, app, 0, "done")
+        await pilot.press("3", "tab", "2")  # the next sentence half labelled: a draft
+        await saved(pilot, app, 1, "draft")
 
     assert snap_compare(app, terminal_size=size, run_before=label)
 

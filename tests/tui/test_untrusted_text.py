@@ -8,21 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE, MakeApp
+from conftest import HOSTILE, MakeApp, screen_text
 from rich.cells import cell_len
 from textual.content import Content
 
-from annotator.tui.app import AnnotatorApp
 from annotator.tui.safe_text import safe_text
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 HOSTILE_NAME = "[bold]x [@click=app.quit]q [link=https:evil]"  # a file name cannot hold "/"
-
-
-def screen_text(app: AnnotatorApp) -> str:
-    """Every cell the screen would send to the terminal, as text (the compositor's output)."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def test_safe_text_is_literal_content_with_visible_controls() -> None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from annotator.tui.app import AnnotatorApp
+
 TIMEOUT = 10.0
 """Seconds any one wait may take before the test has failed."""
 
@@ -25,3 +27,9 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], bool], *, description: 
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {seconds}s waiting for {description}")
         await pilot.pause(POLL)
+
+
+async def saved(pilot: Pilot, app: AnnotatorApp, index: int, status: str) -> None:
+    """Wait until unit `index` is on disk with `status` and nothing more of it is being saved."""
+    session = app.session
+    await wait_for(pilot, lambda: session.status(index) == status and not session.is_saving(index), description=f"unit {index} saved as {status}")

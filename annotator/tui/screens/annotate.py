@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from annotator.session import Missing, SaveRequest, Session
@@ -24,7 +25,10 @@ PICK_BINDINGS = [
     Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)
 ]
 
-STATUS_TEXT = {"done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+STATUS_TEXT = {"draft": "draft ✎ (enter marks it done)", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+
+IDLE_SAVE_SECONDS = 1.0
+"""Typed text is saved after this pause in typing (and whenever the field is left)."""
 
 
 class SearchBar(Input):
@@ -47,13 +51,13 @@ class AnnotateScreen(Screen):
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
-        Binding("g", "next_unlabelled", "Unlabelled", show=False, tooltip="Go to the next unlabelled sentence", id="next-unlabelled"),
+        Binding("g", "next_unlabelled", "Unlabelled", show=False, tooltip="Go to the next sentence not yet done, skipped or flagged (drafts included)", id="next-unlabelled"),
         Binding("slash", "search", "Search", tooltip="Search sentences", id="search"),
         Binding("n", "search_next", "Next match", show=False, tooltip="Go to the next sentence matching the search", id="search-next"),
         Binding("left", "highlight(-1)", "Value left", show=False, tooltip="Highlight the previous value of the field (its definition is shown)", id="value-left"),
         Binding("right", "highlight(1)", "Value right", show=False, tooltip="Highlight the next value of the field", id="value-right"),
         Binding("space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"),
-        Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (keeps what you typed)", id="leave-field"),
+        Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (what you typed is saved)", id="leave-field"),
         *PICK_BINDINGS,
     ]
 
@@ -62,6 +66,7 @@ class AnnotateScreen(Screen):
         self.session = session
         self.query_text = ""
         self.message: Content | None = None
+        self.idle_save: Timer | None = None
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -133,11 +138,12 @@ class AnnotateScreen(Screen):
         """The save state of the current unit, then the last message (missing fields, a failure)."""
         index = self.session.cursor
         status = self.query_one("#status", Static)
-        status.set_class(False, "-error")
+        unsaved = self.session.is_unsaved(index)
+        status.set_class(unsaved, "-error")
         if self.session.is_saving(index):
             state = Content("saving…")
-        elif self.session.is_unsaved(index):
-            state = Content.styled("● unsaved: enter saves as done, s skips, f flags", "$text-warning")
+        elif unsaved:
+            state = Content("not saved: enter retries")
         elif (current := self.session.status(index)) is not None:
             state = Content.styled(f"saved · {STATUS_TEXT[current]}", "$text-success")
         else:
@@ -147,7 +153,8 @@ class AnnotateScreen(Screen):
     def say(self, message: Content | None, *, error: bool = False) -> None:
         self.message = message
         self.show_status()
-        self.query_one("#status", Static).set_class(error, "-error")
+        if error:
+            self.query_one("#status", Static).add_class("-error")
 
     # Moving
 
@@ -172,8 +179,8 @@ class AnnotateScreen(Screen):
 
     def action_next_unlabelled(self) -> None:
         index = self.session.next_unlabelled(self.session.cursor)
-        if self.session.status(index) is not None:
-            self.say(Content("every sentence has a status"))
+        if self.session.is_labelled(index):
+            self.say(Content("every sentence is done, skipped or flagged"))
             return
         self.move_to(index)
 
@@ -193,9 +200,11 @@ class AnnotateScreen(Screen):
         if not isinstance(field, ChoiceField):
             self.say(Content("move to a choice field with tab first"))
             return
-        if self.session.pick(self.session.cursor, field.field.id, number):
+        request = self.session.pick(self.session.cursor, field.field.id, number)
+        if request is not None:
             field.highlight = number - 1
-            self.changed()
+            self.submit(request)
+            self.show_change()
 
     def action_highlight(self, step: int) -> None:
         field = self.focused_field()
@@ -209,21 +218,20 @@ class AnnotateScreen(Screen):
             self.action_pick(field.highlight + 1)
 
     def commit_text(self) -> None:
-        """Take the typed text of every text field into the labels (a change if it differs)."""
-        index = self.session.cursor
+        """Save the typed text of every text field that differs from the unit's labels."""
+        typed = [(widget.field.id, widget.value) for widget in self.form.fields if isinstance(widget, TextField) and widget.display]
         changed = False
-        for widget in self.form.fields:
-            if isinstance(widget, TextField) and widget.display:
-                changed |= self.session.set_text(index, widget.field.id, widget.value.strip())
+        for field_id, text in typed:
+            request = self.session.set_text(self.session.cursor, field_id, text)
+            if request is not None:
+                self.submit(request)
+                changed = True
         if changed:
-            self.changed(refocus=False)
+            self.show_change(refocus=False)
 
-    def changed(self, *, refocus: bool = True) -> None:
-        """The current unit's labels changed: redraw, and save at once when the session allows."""
+    def show_change(self, *, refocus: bool = True) -> None:
+        """Redraw what a change of the current unit's labels affects."""
         index = self.session.cursor
-        request = self.session.autosave(index)
-        if request is not None:
-            self.submit(request)
         self.form.show(self.session.labels(index), {field.id for field in self.session.applicable_fields(index)})
         if refocus and self.focused is not None and not self.focused.display:
             self.focus_form()
@@ -244,12 +252,21 @@ class AnnotateScreen(Screen):
     def _text_left(self) -> None:
         self.commit_text()
 
+    @on(Input.Changed, ".field")
+    def _text_typed(self) -> None:
+        """Save typed text once typing pauses, so a killed process loses at most that pause."""
+        if self.idle_save is not None:
+            self.idle_save.stop()
+        self.idle_save = self.set_timer(IDLE_SAVE_SECONDS, self.commit_text)
+
     # Saving
 
     def action_done(self) -> None:
         self.commit_text()
         result = self.session.mark_done(self.session.cursor)
         if isinstance(result, Missing):
+            if result.retry is not None:
+                self.submit(result.retry)
             self.say(Content.assemble("not done: missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
             return
         self.submit_and_advance(result)
@@ -269,18 +286,13 @@ class AnnotateScreen(Screen):
 
     def action_undo(self) -> None:
         self.commit_text()
-        result = self.session.undo()
-        if result is None:
+        request = self.session.undo()
+        if request is None:
             self.say(Content("nothing to undo in this session"))
             return
-        if isinstance(result, SaveRequest):
-            self.submit(result)
-            self.move_to(result.index)
-            self.say(Content("undone: restoring the earlier labels"))
-        else:
-            self.sentences.refresh_row(result)
-            self.show_unit()
-            self.say(Content("undone: unsaved picks dropped"))
+        self.submit(request)
+        self.move_to(request.index)
+        self.say(Content("undone: restoring the earlier labels"))
 
     def submit(self, request: SaveRequest) -> None:
         self.app.submit(request)  # type: ignore[attr-defined]

@@ -94,7 +94,7 @@ class ChoiceField(Widget, can_focus=True):
 
 
 class TextField(Input):
-    """A free-text field; the screen saves its value when the annotator leaves it."""
+    """A free-text field; the screen saves its value when the annotator leaves it or pauses typing."""
 
     def __init__(self, field: Field) -> None:
         super().__init__(id=f"field-{field.id}", classes="field", placeholder="type, then escape or tab")
@@ -103,7 +103,7 @@ class TextField(Input):
 
     def show(self, value: str | list[str] | None) -> None:
         text = value if isinstance(value, str) else ""
-        if self.value != text:
+        if self.value.strip() != text:  # the space just typed stays when typed text is saved
             self.value = text
 
     def highlighted_description(self) -> Content:

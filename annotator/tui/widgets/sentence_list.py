@@ -26,7 +26,8 @@ MARKS: dict[str | None, tuple[str, str]] = {
     "done": ("✓", "sentence-list--done"),
     "skipped": ("»", "sentence-list--skipped"),
     "flagged": ("⚑", "sentence-list--flagged"),
-    "unsaved": ("●", "sentence-list--unsaved"),
+    "draft": ("✎", "sentence-list--draft"),
+    "unsaved": ("!", "sentence-list--unsaved"),
     "moved": ("~", "sentence-list--moved"),
 }
 """Gutter glyph and its style for each row mark the session reports."""

@@ -1,0 +1,112 @@
+"""Every change is on disk at once: picks as drafts, typed text on leaving, pausing and quitting,
+nothing shown as saved lost to a quit or a kill, and a failed save kept on screen to retry."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SCHEMA, MakeApp, records, screen_text, status_text
+from waiting import saved, wait_for
+
+from annotator.tui.widgets.schema_form import TextField
+
+SIZE = (120, 40)
+NO_CLAIM = {"checkworthiness": "no_claim"}
+SOURCE_FIELD = ("3", "tab", "1", "tab")  # check-worthiness: Check; source type: State media; then the source text field
+
+# Picks a value, waits until the screen says saved, then dies at once as `kill -9` would.
+KILLED_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from textual.widgets import Static
+from annotator.tui.launch import prepare
+
+async def pick_then_die(pilot):
+    await pilot.press("1")
+    status = pilot.app.screen.query_one("#status", Static)
+    while not str(status.content).startswith("saved"):
+        await pilot.pause(0.01)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+app = prepare(paths=[sys.argv[1]], annotator="tester", schema_path=Path(sys.argv[2]), store_dir=Path(sys.argv[3]))
+app.run(headless=True, auto_pilot=pick_then_die)
+"""
+
+
+async def test_a_pick_on_an_unlabelled_sentence_is_on_disk_as_draft_once_saved_shows(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the status line to say saved")
+        assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
+        assert screen_text(app).splitlines()[1].startswith("▸✎ Missiles fired at dawn")
+
+
+async def test_quitting_right_after_a_pick_loses_nothing(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "q")
+    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
+
+
+def test_a_kill_after_saved_shows_loses_nothing(corpus_dir: Path, store_dir: Path) -> None:
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(corpus_dir), str(SCHEMA), str(store_dir)], capture_output=True, timeout=120
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
+
+
+async def test_typed_text_is_saved_when_escape_leaves_the_field(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"KCNA", "escape")
+        await saved(pilot, app, 0, "draft")
+        assert records(store_dir)[-1]["labels"]["source"] == "KCNA"
+        assert len(records(store_dir)) == 3  # two picks and the text: no revision per key
+
+
+async def test_typed_text_is_saved_after_a_pause_and_typing_goes_on(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"state ")
+        await wait_for(pilot, lambda: records(store_dir)[-1]["labels"].get("source") == "state", description="the text saved while typing pauses")
+        assert isinstance(app.focused, TextField)
+        await pilot.press(*"media")
+        assert app.focused.value == "state media"  # the saved text did not eat the space
+
+
+async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"KCNA", "ctrl+q")
+    assert records(store_dir)[-1]["labels"]["source"] == "KCNA"
+
+
+async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+
+    def disk_full(*_args: object, **_kwargs: object) -> dict:
+        raise OSError(28, "No space left on device")
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        monkeypatch.setattr(app.annotation_log, "append", disk_full)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "save failed" in status_text(app), description="the failure on the status line")
+        assert app.annotate_screen.query_one("#status").has_class("-error")
+        assert "No space left on device" in status_text(app)
+        assert app.session.labels(0) == NO_CLAIM and app.session.mark(0) == "unsaved"
+        await pilot.press("j")
+        assert screen_text(app).splitlines()[1].startswith(" ! Missiles")  # the gutter marks it
+        await pilot.press("k")
+        assert status_text(app) == "not saved: enter retries"
+        assert app.annotate_screen.query_one("#status").has_class("-error")
+        monkeypatch.undo()
+        await pilot.press("enter")  # retry
+        await saved(pilot, app, 0, "done")
+        assert not app.annotate_screen.query_one("#status").has_class("-error")
+    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "done")]
