@@ -10,6 +10,7 @@ from textual.widgets import Input
 from waiting import saved, wait_for
 
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.schema_form import TextField
 
 SIZE = (120, 40)
@@ -135,6 +136,29 @@ async def test_g_goes_to_the_next_sentence_not_done_skipped_or_flagged(make_app:
         assert app.session.cursor == 3
         await pilot.press("g")
         assert app.session.cursor == 0
+
+
+async def test_a_opens_the_agreement_statistics_and_escape_returns(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        assert app.screen is app.annotate_screen and app.focused.id == "field-checkworthiness"
+
+
+async def test_the_palette_opens_the_agreement_statistics(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"Agreement statistics", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), description="the statistics screen")
+
+
+async def test_a_typed_into_a_text_field_is_text(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "tab", "1", "tab", *"a a")
+        assert app.screen is app.annotate_screen and app.focused.value == "a a"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 12), (10, 5)])

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from annotator.session import Missing, SaveRequest, Session
 from annotator.tui.safe_text import notify_safe, safe_line
+from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
 from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
@@ -54,6 +55,7 @@ class AnnotateScreen(Screen):
         Binding("g", "next_unlabelled", "Unlabelled", show=False, tooltip="Go to the next sentence not yet done, skipped or flagged (drafts included)", id="next-unlabelled"),
         Binding("slash", "search", "Search", tooltip="Search sentences", id="search"),
         Binding("n", "search_next", "Next match", show=False, tooltip="Go to the next sentence matching the search", id="search-next"),
+        Binding("a", "stats", "Agreement", show=False, tooltip="Agreement statistics", id="stats"),
         Binding("left", "highlight(-1)", "Value left", show=False, tooltip="Highlight the previous value of the field (its definition is shown)", id="value-left"),
         Binding("right", "highlight(1)", "Value right", show=False, tooltip="Highlight the next value of the field", id="value-right"),
         Binding("space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"),
@@ -311,6 +313,9 @@ class AnnotateScreen(Screen):
         message = f"save failed, labels kept on screen (press enter to retry): {reason}"
         self.say(Content(safe_line(message)), error=True)
         notify_safe(self.app, message, severity="error", timeout=10)
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen(self.app.store_dir, self.session.schema))  # type: ignore[attr-defined]
 
     # Searching
 
