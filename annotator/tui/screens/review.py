@@ -1,0 +1,112 @@
+"""The review screen: the annotation screen over the units under review, with the votes table.
+
+Everything the annotation screen does works the same (moving, picking values, enter, undo, search,
+help); its labels are the reviewer's decisions. On top: `a` accepts one annotator's labels, `v`
+switches between the disputed units and every labelled unit, and the votes table shows each
+annotator's labels and the unit's gold label, updated once a decision is on disk.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from annotator.review import ReviewSession
+from annotator.session import SaveRequest
+from annotator.tui.safe_text import safe_line
+from annotator.tui.screens.accept import AcceptScreen
+from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.widgets.votes_table import VotesTable
+
+REVIEW_BINDINGS = [
+    Binding("a", "accept", "Accept", tooltip="Accept one annotator's labels as the decision (then press their number)", id="accept-annotator"),
+    Binding("v", "other_units", "All/disputed", tooltip="Show every labelled unit, or only those the annotators disagree on", id="toggle-all-units"),
+    Binding("A", "stats", "Agreement", show=False, tooltip="Agreement statistics", id="stats"),  # `a` accepts here
+]
+REVIEW_KEYS = {binding.key for binding in REVIEW_BINDINGS}
+REVIEW_ACTIONS = ("accept", "other_units")
+
+
+class ReviewScreen(AnnotateScreen):
+    BINDINGS = [*(binding for binding in AnnotateScreen.BINDINGS if binding.key not in REVIEW_KEYS), *REVIEW_BINDINGS]
+    session: ReviewSession
+
+    def __init__(self, session: ReviewSession, *, message: str | None = None) -> None:
+        super().__init__(session)
+        self.message = Content(message) if message else None
+
+    def on_mount(self) -> None:
+        # Runs before AnnotateScreen.on_mount, which shows the first unit.
+        self.mount(VotesTable(self.session.schema, id="votes"), after="#body")
+
+    @property
+    def votes(self) -> VotesTable:
+        return self.query_one("#votes", VotesTable)
+
+    def show_unit(self) -> None:
+        super().show_unit()
+        self.votes.show(self.session.gold(self.session.cursor))
+
+    def show_header(self) -> None:
+        session = self.session
+        shown = "labelled" if session.everything else "disputed"
+        self.query_one("#header", Static).update(
+            Content.assemble(
+                ("review by ", "$text-muted"),
+                (safe_line(session.review.reviewer), "bold"),
+                ("  schema ", "$text-muted"),
+                f"{safe_line(session.schema.name)} v{session.schema.version}",
+                (f"  {shown} unit ", "$text-muted"),
+                f"{session.cursor + 1}/{len(session.units)}",
+                ("  decided ", "$text-muted"),
+                f"{session.decided_count()}/{len(session.units)}",
+            )
+        )
+
+    def saved(self, request: SaveRequest) -> None:
+        super().saved(request)
+        if request.index == self.session.cursor:
+            self.votes.show(self.session.gold(request.index))
+
+    def action_done(self) -> None:
+        """Mark the unit done, or go on if it is decided already (after an accept, say)."""
+        self.commit_text()
+        index = self.session.cursor
+        if self.session.is_decided(index):
+            self.move_to(self.session.next_unlabelled(index))
+        else:
+            super().action_done()
+
+    # Accepting an annotator's labels
+
+    def action_accept(self) -> None:
+        annotators = list(self.session.gold(self.session.cursor).annotations)
+        if not annotators:
+            self.say(Content("no annotator's labels to accept on this unit"))
+            return
+        self.app.push_screen(AcceptScreen(annotators), self.accept)
+
+    def accept(self, annotator: str | None) -> None:
+        if annotator is None:
+            return
+        request = self.session.accept(self.session.cursor, annotator)
+        self.submit(request)
+        self.sentences.refresh_row(request.index)
+        self.show_unit()
+        self.say(Content.assemble("accepted the labels of ", (safe_line(annotator), "bold"), "; enter goes on"))
+
+    # Disputed units or every labelled unit
+
+    def action_other_units(self) -> None:
+        other = self.session.other_units()
+        if isinstance(other, str):
+            self.say(Content(other))
+            return
+        shown = "every labelled unit" if other.everything else "the disputed units"
+        self.app.show_review(other, f"showing {shown}; undo starts afresh")  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REVIEW_ACTIONS:
+            return not isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
