@@ -5,5 +5,5 @@ code). Modules import heavy dependencies (Textual) inside `run` so that `annotat
 `annotator validate` start fast.
 """
 
-COMMAND_NAMES: tuple[str, ...] = ("annotate", "units", "validate", "export", "stats")
+COMMAND_NAMES: tuple[str, ...] = ("annotate", "units", "validate", "export", "stats", "review")
 DEFAULT_COMMAND = "annotate"

@@ -1,0 +1,45 @@
+"""`annotator review [PATH...]`: walk the units annotators disagree on and decide their gold labels."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
+from annotator.gold import DEFAULT_MIN_AGREEMENT
+
+HELP = "adjudicate: walk the units the annotators disagree on and decide their labels"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_corpus_paths(parser)
+    parser.add_argument("--as", dest="reviewer", metavar="NAME", help="reviewer name (default: your login name); its file must hold no annotations")
+    add_store_option(parser)
+    add_schema_option(parser)
+    parser.add_argument("--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)")
+    parser.add_argument(
+        "--min-agreement",
+        type=float,
+        default=DEFAULT_MIN_AGREEMENT,
+        help=f"share of annotators a majority label needs for the gold shown, 0.5 to 1 (default: {DEFAULT_MIN_AGREEMENT})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
+
+    try:
+        app = prepare_review(
+            paths=[str(path) for path in corpus_paths(args)],
+            reviewer=args.reviewer or getpass.getuser(),
+            schema_path=args.schema,
+            store_dir=args.store,
+            everything=args.everything,
+            min_agreement=args.min_agreement,
+        )
+    except LaunchError as error:
+        for line in error.lines:
+            say(line)
+        return 0 if isinstance(error, NothingToReview) else 2
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,87 @@
+"""`annotator review`: the defaults, and the messages a user gets instead of the review screen."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.corpus import load_corpus
+from annotator.store import AnnotationLog
+from annotator.tui.review_app import ReviewApp
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+
+NO_CLAIM = {"checkworthiness": "no_claim"}
+MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["state"], "verifiability": "public", "hedging": "possible"}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def annotate(name: str, labels: dict, units: int = 3) -> None:
+    """`name` labels the first `units` sentences of seeds/ with `labels`, as the annotation UI writes."""
+    corpus = load_corpus(["seeds"])
+    with AnnotationLog.open(Path("annotations"), name) as log:
+        for unit in corpus.units()[:units]:
+            log.append(unit, doc_sha256=corpus.document(unit.doc).sha256, schema="factcheck", schema_version=1, labels=labels, status="done")
+
+
+def test_defaults_open_the_review_of_the_disputed_units(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    annotate("alice", NO_CLAIM)
+    annotate("bob", MINOR)
+    opened: list[ReviewApp] = []
+    monkeypatch.setattr(ReviewApp, "run", lambda app: opened.append(app))
+    monkeypatch.setattr("getpass.getuser", lambda: "lead")
+    assert main(["review"]) == 0
+    [app] = opened
+    assert (app.annotator, len(app.session.units), app.session.schema.name) == ("lead", 3, "factcheck")
+    app.annotation_log.close()
+
+
+def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    annotate("alice", NO_CLAIM)
+    annotate("bob", MINOR)
+    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    assert main(["review"]) == 2
+    assert capsys.readouterr().err == "annotator: bob has annotations in this store; review under another name, e.g. --as bob-review\n"
+    assert not Path("annotations/bob-review.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--as", "lead", "--min-agreement", "0.3"], "--min-agreement must be between 0.5 and 1"),
+        (["--as", "lead", "--store", "elsewhere"], "elsewhere: no such annotation folder (give one with --store)"),
+        (["--as", ".lead"], "invalid annotator name '.lead'"),
+        (["--as", "lead", "--schema", "missing.json"], "cannot use schema missing.json"),
+    ],
+)
+def test_bad_input_is_a_message(project: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str) -> None:
+    annotate("alice", NO_CLAIM)
+    assert main(["review", *arguments]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_agreement_everywhere_is_nothing_to_review(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    annotate("alice", NO_CLAIM)
+    annotate("bob", NO_CLAIM)
+    assert main(["review", "--as", "lead"]) == 0
+    assert "nothing to review: the annotators agree on all 3 labelled units (--all shows them)" in capsys.readouterr().err
+
+
+def test_an_empty_store_is_nothing_to_review(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("annotations").mkdir()
+    assert main(["review", "--as", "lead", "--all"]) == 0
+    assert "nothing to review: no done labels in annotations fit this corpus and schema" in capsys.readouterr().err
