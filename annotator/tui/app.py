@@ -114,7 +114,15 @@ class AnnotatorApp(App):
     # Actions shared by keys and the command palette
 
     async def action_quit(self) -> None:
-        """Quit; typed text not yet saved is saved first (unmount waits for the writer)."""
+        """Quit, saving typed text first (unmount then waits for the writer).
+
+        ctrl+q is a priority binding: it can overtake keys still queued for the focused text field,
+        so the text is read in that field's own queue, after them.
+        """
+        screen = self.annotate_screen
+        (screen.focused or screen).call_later(self._save_text_and_exit)
+
+    def _save_text_and_exit(self) -> None:
         self.annotate_screen.commit_text()
         self.exit()
 

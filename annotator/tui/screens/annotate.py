@@ -307,9 +307,10 @@ class AnnotateScreen(Screen):
             self.show_status()
 
     def save_failed(self, request: SaveRequest, reason: str) -> None:
-        """Go back to the unit whose labels were not saved, so they are on screen to retry."""
+        """Show the unit whose labels were not saved (they stay on screen, to retry) and why."""
         self.sentences.refresh_row(request.index)
-        self.move_to(request.index)
+        if request.index != self.session.cursor:
+            self.move_to(request.index)
         message = f"save failed, labels kept on screen (press enter to retry): {reason}"
         self.say(Content(safe_line(message)), error=True)
         notify_safe(self.app, message, severity="error", timeout=10)
