@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeApp, records, status_text
+from conftest import MakeApp, records, screen_text, status_text
 from textual.widgets import Input
 from waiting import saved, wait_for
 
+from annotator.corpus import load_corpus
+from annotator.store import AnnotationLog
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.schema_form import TextField
@@ -127,6 +129,19 @@ async def test_command_palette_runs_the_same_actions(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p", *"skipped", "enter")
         await saved(pilot, app, 0, "skipped")
+
+
+async def test_reopening_far_down_shows_the_sentences_above_the_cursor(make_app: MakeApp, corpus_dir: Path, store_dir: Path) -> None:
+    (corpus_dir / "news.txt").write_text("".join(f"Line {n} of the wire.\n\n" for n in range(60)), encoding="utf-8")
+    corpus = load_corpus([corpus_dir])
+    with AnnotationLog.open(store_dir, "tester") as log:
+        for unit in corpus.units()[:30]:
+            log.append(unit, doc_sha256=corpus.documents[0].sha256, schema="factcheck", schema_version=1, labels={}, status="skipped")
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        rows = screen_text(app).splitlines()
+        assert any(row.startswith("▸  Line 30 ") for row in rows)
+        assert any(row.startswith(" » Line 29 ") for row in rows)
 
 
 async def test_g_goes_to_the_next_sentence_not_done_skipped_or_flagged(make_app: MakeApp) -> None:

@@ -67,7 +67,7 @@ class SentenceList(ScrollView, can_focus=False):
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
 
     def on_resize(self, _event: events.Resize) -> None:
-        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True)
+        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, center=True)
 
     def refresh_row(self, index: int) -> None:
         """Repaint one row (its mark or cursor state changed)."""
