@@ -137,7 +137,7 @@ class AnnotateScreen(Screen):
         self.query_one("#definition", Static).update(text)
 
     def show_status(self) -> None:
-        """The save state of the current unit, then the last message (missing fields, a failure)."""
+        """The last message (missing fields, a failure), then the save state of the current unit."""
         index = self.session.cursor
         status = self.query_one("#status", Static)
         unsaved = self.session.is_unsaved(index)
@@ -150,7 +150,7 @@ class AnnotateScreen(Screen):
             state = Content.styled(f"saved · {STATUS_TEXT[current]}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
-        status.update(Content.assemble(state, "   ", self.message) if self.message else state)
+        status.update(Content.assemble(self.message, "   ", state) if self.message else state)
 
     def say(self, message: Content | None, *, error: bool = False) -> None:
         self.message = message
