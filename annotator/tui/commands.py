@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
+from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -27,10 +29,13 @@ class AnnotatorCommands(Provider):
         bindings = palette_bindings([*screen.BINDINGS, *self.app.BINDINGS])
         return [(binding.tooltip or binding.description, binding) for binding in bindings]
 
-    def _run(self, binding: Binding):  # type: ignore[no-untyped-def]
+    def _run(self, binding: Binding) -> Callable[[], object]:
+        """The binding's action method itself: `run_action` would ask `check_action`, which turns
+        the keys off while a text field has the focus (they type there), but a command is chosen."""
         screen = self.app.annotate_screen  # type: ignore[attr-defined]
         node = screen if binding in screen.BINDINGS else self.app
-        return partial(node.run_action, binding.action)
+        _namespace, name, parameters = parse(binding.action)
+        return partial(getattr(node, f"action_{name}"), *parameters)
 
     async def discover(self) -> Hits:
         for name, binding in self._commands():

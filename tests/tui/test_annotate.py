@@ -176,6 +176,14 @@ async def test_a_typed_into_a_text_field_is_text(make_app: MakeApp) -> None:
         assert app.screen is app.annotate_screen and app.focused.value == "a a"
 
 
+async def test_palette_commands_run_from_a_text_field_and_keep_the_text(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab", *"odd", "ctrl+p", *"skipped", "enter")  # typed into the note field
+        await saved(pilot, app, 0, "skipped")
+        assert records(store_dir)[-1]["labels"] == {"note": "odd"}
+
+
 @pytest.mark.parametrize("size", [(80, 24), (40, 12), (10, 5)])
 async def test_small_terminals_do_not_crash(make_app: MakeApp, size: tuple[int, int]) -> None:
     app = make_app()
