@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -241,35 +241,44 @@ def read_log(path: Path) -> LogContents:
     """The records of one annotator's file; reads only, never modifies anything."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        lines, torn = _lines(path)
     except OSError as error:
-        return LogContents(path, [], [Problem(str(path), None, f"cannot read: {error.strerror or error}")], None)
-    lines = data.split(b"\n")
-    torn = lines.pop() or None
+        return LogContents(path, [], [_unreadable(path, error)], None)
+    problems: list[Problem] = []
     with _gc_paused():
-        records, problems = _parse_lines(lines, str(path), path.name.removesuffix(".jsonl"))
+        records = list(_valid_records(lines, path, problems))
     return LogContents(path, records, problems, torn)
 
 
-def _parse_lines(lines: list[bytes], path: str, annotator: str) -> tuple[list[dict], list[Problem]]:
-    records: list[dict] = []
-    problems: list[Problem] = []
+def _lines(path: Path) -> tuple[list[bytes], bytes | None]:
+    """The complete lines of a file, and its incomplete last line (no final newline) if it has one."""
+    lines = path.read_bytes().split(b"\n")
+    return lines, lines.pop() or None
+
+
+def _unreadable(path: Path, error: OSError) -> Problem:
+    return Problem(str(path), None, f"cannot read: {error.strerror or error}")
+
+
+def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[dict]:
+    """The records of an annotator file's complete lines, in order; a malformed line is added to
+    `problems` instead."""
+    name, annotator = str(path), path.name.removesuffix(".jsonl")
     loads = orjson.loads
     for number, line in enumerate(lines, 1):
         try:
             record = loads(line)
         except orjson.JSONDecodeError as error:
             reason = "empty line" if not line.strip() else f"not valid JSON ({error.msg} at column {error.colno})"
-            problems.append(Problem(path, number, reason))
+            problems.append(Problem(name, number, reason))
             continue
         if _looks_valid(record, annotator):
-            records.append(record)
+            yield record
         else:
-            problems.append(Problem(path, number, _line_problem(record, annotator)))
-    return records, problems
+            problems.append(Problem(name, number, _line_problem(record, annotator)))
 
 
-def _heads(records: list[dict]) -> dict[LabelKey, dict]:
+def _heads(records: Iterable[dict]) -> dict[LabelKey, dict]:
     """The head of every unit's chain: the last record at its key, unless a later record at another
     key names it as `prev` (an edit of a re-anchored label), which supersedes it there too."""
     heads: dict[LabelKey, dict] = {}
@@ -295,11 +304,52 @@ def _history_index(records: list[dict]) -> dict[LabelKey, list[dict]]:
     return index
 
 
+class _RecordsOnDemand(Mapping[str, list[dict]]):
+    """annotator -> records in file order, each file read again when first asked for.
+
+    Most readers of a store need only the heads, and keeping every record of a large store costs
+    more than reading it. A file's records are the complete lines it had when the heads were loaded
+    (lines appended since are left out), and its heads among them are the very objects of `latest`:
+    readers may tell them apart by identity.
+    """
+
+    def __init__(self, latest: dict[LabelKey, dict]) -> None:
+        self._latest = latest
+        self._files: dict[str, tuple[Path, int]] = {}  # annotator -> (file, complete lines loaded)
+        self._read: dict[str, list[dict]] = {}
+
+    def add(self, annotator: str, path: Path, lines: int) -> None:
+        self._files[annotator] = (path, lines)
+
+    def __getitem__(self, annotator: str) -> list[dict]:
+        if annotator not in self._read:
+            self._read[annotator] = self._records(*self._files[annotator])
+        return self._read[annotator]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def _records(self, path: Path, count: int) -> list[dict]:
+        if count == 0:
+            return []
+        try:
+            lines, _ = _lines(path)
+        except OSError as error:
+            raise StoreError(f"cannot read {path} again: {error.strerror or error}") from None
+        with _gc_paused():
+            records = list(_valid_records(lines[:count], path, []))
+        loaded = {id(record): self._latest[key] for key, record in _heads(records).items() if self._latest.get(key) == record}
+        return [loaded.get(id(record), record) for record in records]
+
+
 @dataclass
 class StoreView:
     """A read-only view of a whole store folder. `latest` includes `retracted` heads (no current label)."""
 
-    records: dict[str, list[dict]]  # annotator -> records in file order
+    records: Mapping[str, list[dict]]  # annotator -> records in file order (from `load_store`: read when asked)
     latest: dict[LabelKey, dict]  # (annotator, doc, start, end) -> head record
     problems: list[Problem]
     _history: dict[str, dict[LabelKey, list[dict]]] = field(default_factory=dict, init=False, repr=False)
@@ -312,37 +362,41 @@ class StoreView:
 
 
 def load_store(store_dir: Path) -> StoreView:
-    """Read every `<annotator>.jsonl` of `store_dir` (sidecars and lock files are not read)."""
+    """Read the heads of every `<annotator>.jsonl` of `store_dir` (sidecars and lock files are not
+    read); the other records are read again when asked for."""
     store_dir = Path(store_dir)
-    view = StoreView(records={}, latest={}, problems=[])
+    latest: dict[LabelKey, dict] = {}
+    records = _RecordsOnDemand(latest)
+    view = StoreView(records=records, latest=latest, problems=[])
     if not store_dir.is_dir():
         view.problems.append(Problem(str(store_dir), None, "no such folder"))
         return view
     with _gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
-            _load_file(view, path)
+            _load_file(view, records, path)
     return view
 
 
-def _load_file(view: StoreView, path: Path) -> None:
+def _load_file(view: StoreView, records: _RecordsOnDemand, path: Path) -> None:
     annotator = path.name.removesuffix(".jsonl")
     if annotator.startswith("."):
         return  # hidden files (editor locks and the like) are never annotator files
     if not _is_annotator_name(annotator):
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
-    contents = read_log(path)
-    view.problems += contents.problems
-    if contents.torn:
-        view.problems.append(_torn_problem(contents, "; it is set aside when this annotator next opens the file"))
-    view.records[annotator] = contents.records
-    view.latest.update(_heads(contents.records))
+    try:
+        lines, torn = _lines(path)
+    except OSError as error:
+        lines, torn = [], None
+        view.problems.append(_unreadable(path, error))
+    view.latest.update(_heads(_valid_records(lines, path, view.problems)))
+    if torn:
+        view.problems.append(_torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
+    records.add(annotator, path, len(lines))
 
 
-def _torn_problem(contents: LogContents, what_next: str) -> Problem:
-    torn = contents.torn or b""
-    line = len(contents.records) + len(contents.problems) + 1
-    return Problem(str(contents.path), line, f"incomplete last line ({len(torn)} bytes){what_next}")
+def _torn_problem(path: Path, complete_lines: int, torn: bytes, what_next: str) -> Problem:
+    return Problem(str(path), complete_lines + 1, f"incomplete last line ({len(torn)} bytes){what_next}")
 
 
 # Writing
@@ -424,7 +478,8 @@ def _set_aside(fd: int, contents: LogContents) -> Problem:
     sidecar = _write_sidecar(contents.path, torn)
     os.ftruncate(fd, os.fstat(fd).st_size - len(torn))
     os.fsync(fd)
-    return _torn_problem(contents, f" moved to {sidecar.name}")
+    complete_lines = len(contents.records) + len(contents.problems)
+    return _torn_problem(contents.path, complete_lines, torn, f" moved to {sidecar.name}")
 
 
 class AnnotationLog:

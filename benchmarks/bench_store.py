@@ -1,12 +1,18 @@
 """Benchmark: load a large annotation store into the latest-label view.
 
 Builds a store of `--records` records (default 1,000,000) over 10 annotators, labelled on the
-default fact-check schema with edits, undos, skips and flags mixed in, then measures in the same run:
+default fact-check schema as the annotation UI writes it: every pick of a value is saved as a
+`draft` revision, then the unit is declared done (3% flagged; 5% of units are skipped without a
+pick), and one visit in ten returns to a recent unit to change its label or undo. That makes about
+6 records per unit (median 7), so the heads are about a sixth of the records. Then it measures in
+the same run:
 
   orjson.loads  read every file, split it into lines, `orjson.loads` each line (results dropped)
-  kept          the same, keeping every parsed record in a list (collector paused): the floor for
-                any loader that hands back every record
-  load_store    `annotator.store.load_store` (records, latest view, checks)
+  kept          the same, keeping every parsed record in a list (collector paused, never resumed):
+                the floor for a loader that would hand back every record
+  load_store    `annotator.store.load_store`: record checks and the latest view (heads only; the
+                other records are read again when asked for). It resumes the collector, whose
+                first pass over the kept heads is counted.
 
 Each measurement runs in a fresh child process (as a real `annotator` command would); the best
 of `--repeat` runs is reported, as CPU time (user + system: steadier than wall time on a shared
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "factcheck.v1.json"
 ANNOTATORS = 10
 UNITS_PER_DOC = 30
+REVISIT = 0.1  # share of visits that return to a recent unit
 SOURCES = ("the ministry", "the North's state media", "a senior official", "analysts", "police", "the report")
 
 
@@ -62,27 +69,55 @@ def random_labels(schema: Schema, rng: random.Random) -> dict:
 
 
 def annotator_records(annotator: str, count: int, schema: Schema, rng: random.Random) -> list[dict]:
-    """`count` records in file order: first labels in reading order, revisits of earlier units."""
+    """`count` records in file order, as the UI writes them: units labelled in reading order, every
+    pick of a value saved as a `draft` revision and the unit then declared done (or flagged, or
+    skipped), with now and then a return to a recent unit to change a label or undo."""
     records: list[dict] = []
     heads: dict[tuple[str, int, int], dict] = {}
+    superseded: dict[tuple[str, int, int], dict] = {}  # the record each head replaced: what undo restores
     keys: list[tuple[str, int, int]] = []  # in the order first labelled
     while len(records) < count:
-        if keys and rng.random() < 0.25:  # back to one of the last units: an edit or an undo
+        if keys and rng.random() < REVISIT:
             key = keys[-rng.randrange(1, min(64, len(keys)) + 1)]
+            steps = revisit_steps(superseded.get(key), schema, rng)
         else:
             doc, index = divmod(len(keys), UNITS_PER_DOC)
             key = (f"wire/2026-08-{doc % 28 + 1:02d}-{doc:05d}", index * 140, index * 140 + rng.randrange(40, 130))
             keys.append(key)
-        record = new_record(annotator, key, heads.get(key), schema, rng, len(records))
-        heads[key] = record
-        records.append(record)
+            steps = first_steps(schema, rng)
+        for labels, status in steps[: count - len(records)]:
+            record = new_record(annotator, key, heads.get(key), labels, status, schema, rng, len(records))
+            if key in heads:
+                superseded[key] = heads[key]
+            heads[key] = record
+            records.append(record)
     return records
 
 
-def new_record(annotator: str, key: tuple[str, int, int], prev: dict | None, schema: Schema, rng: random.Random, n: int) -> dict:
-    roll = rng.random()
-    status = "retracted" if prev and roll < 0.1 else "skipped" if roll < 0.13 else "flagged" if roll < 0.15 else "done"
-    labels = {} if status == "retracted" else random_labels(schema, rng)
+def first_steps(schema: Schema, rng: random.Random) -> list[tuple[dict, str]]:
+    """(labels, status) of each record of a unit's first visit: one draft per pick, then the verdict."""
+    if rng.random() < 0.05:
+        return [({}, "skipped")]
+    labels: dict = {}
+    steps = []
+    for field_id, value in random_labels(schema, rng).items():
+        for picked in [value[: n + 1] for n in range(len(value))] if isinstance(value, list) else [value]:
+            labels = {**labels, field_id: picked}  # a multi field's values are toggled on one by one
+            steps.append((labels, "draft"))
+    return [*steps, (labels, "flagged" if rng.random() < 0.03 else "done")]
+
+
+def revisit_steps(before: dict | None, schema: Schema, rng: random.Random) -> list[tuple[dict, str]]:
+    """An undo of the last change, or a label changed and the unit declared done again."""
+    if rng.random() < 0.3:
+        return [(before["labels"], before["status"]) if before else ({}, "retracted")]
+    labels = random_labels(schema, rng)
+    return [(labels, "draft"), (labels, "done")]
+
+
+def new_record(
+    annotator: str, key: tuple[str, int, int], prev: dict | None, labels: dict, status: str, schema: Schema, rng: random.Random, n: int
+) -> dict:
     record = {
         "format": 1, "id": f"{rng.getrandbits(128):032x}", "annotator": annotator,
         "doc": key[0], "doc_sha256": hashlib.sha256(key[0].encode()).hexdigest(), "start": key[1], "end": key[2],
@@ -96,21 +131,23 @@ def new_record(annotator: str, key: tuple[str, int, int], prev: dict | None, sch
     return record
 
 
-def build_store(store_dir: Path, records: int, seed: int = 7) -> int:
-    """Write the store; returns its size in bytes."""
+def build_store(store_dir: Path, records: int, seed: int = 7) -> tuple[int, int]:
+    """Write the store; returns its size in bytes and the number of (annotator, unit) labelled."""
     from annotator.schema import load_schema  # pydantic: kept out of the measuring children
 
     rng = random.Random(seed)
     schema = load_schema(SCHEMA_PATH)
     store_dir.mkdir(parents=True, exist_ok=True)
-    size = 0
+    size = units = 0
     for i in range(ANNOTATORS):
         annotator = f"annotator{i:02d}"
         count = records // ANNOTATORS + (1 if i < records % ANNOTATORS else 0)
-        data = b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in annotator_records(annotator, count, schema, rng))
+        written = annotator_records(annotator, count, schema, rng)
+        data = b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in written)
         (store_dir / f"{annotator}.jsonl").write_bytes(data)
         size += len(data)
-    return size
+        units += len({(r["doc"], r["start"], r["end"]) for r in written})
+    return size, units
 
 
 def _lines(store_dir: Path) -> Iterator[list[bytes]]:
@@ -171,8 +208,11 @@ def run_child(measure: str, store_dir: Path) -> dict:
 
 def benchmark(store_dir: Path, records: int, repeat: int) -> None:
     start = time.perf_counter()
-    size = build_store(store_dir, records)
-    print(f"built {records:,} records, {ANNOTATORS} annotators, {size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s")
+    size, units = build_store(store_dir, records)
+    print(
+        f"built {records:,} records, {ANNOTATORS} annotators, {records / units:.1f} records per labelled unit,"
+        f" {size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s"
+    )
     runs: dict[str, list[dict]] = {measure: [] for measure in MEASURES}
     for _ in range(repeat):  # interleaved, so that a busy spell of the machine hits every measure
         for measure in MEASURES:

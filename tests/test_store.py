@@ -438,6 +438,30 @@ def test_load_store_keeps_the_valid_records_of_a_damaged_file_and_reports_the_re
     assert [(p.line, p.reason.split(";")[0]) for p in view.problems] == [(2, "missing key 'format'")]
 
 
+def test_the_store_view_reads_every_record_when_asked_as_the_file_was_when_loaded(tmp_path: Path) -> None:
+    """`load_store` keeps only the heads; the rest is read when asked, without what came later."""
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        first, second = save(log, unit(0)), save(log, unit(0))
+        other = save(log, unit(10))
+        view = load_store(tmp_path)
+        later = save(log, unit(0))
+    assert view.latest == {("alice", *unit(0).key): second, ("alice", *unit(10).key): other}
+    assert view.history("alice", unit(0).key) == [first, second]
+    records = view.records["alice"]
+    assert records == [first, second, other]
+    assert records[1] is view.latest[("alice", *unit(0).key)] and records[2] is view.latest[("alice", *unit(10).key)]
+    assert load_store(tmp_path).history("alice", unit(0).key) == [first, second, later]
+
+
+def test_a_file_gone_since_loading_is_an_error_naming_it_when_its_records_are_asked(tmp_path: Path) -> None:
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        save(log, unit())
+    view = load_store(tmp_path)
+    (tmp_path / "alice.jsonl").unlink()
+    with pytest.raises(StoreError, match=r"cannot read .*alice\.jsonl again"):
+        view.history("alice", unit().key)
+
+
 def test_load_store_of_a_missing_folder_is_a_problem(tmp_path: Path) -> None:
     view = load_store(tmp_path / "nowhere")
     assert (view.records, view.latest, [str(p) for p in view.problems]) == ({}, {}, [f"{tmp_path / 'nowhere'}: no such folder"])
