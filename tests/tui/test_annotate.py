@@ -53,11 +53,12 @@ async def test_multi_toggle_text_entry_and_escape(make_app: MakeApp) -> None:
 
 async def test_missing_required_fields_are_named_and_unit_not_done(make_app: MakeApp, store_dir: Path) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3", "enter")
-        assert "missing Source type, Claim type, Verifiability, Hedging" in status_text(app)
         assert app.session.cursor == 0
         await saved(pilot, app, 0, "draft")
+        status_line = screen_text(app).splitlines()[-2]  # what shows at 80 columns, not cut off
+        assert "saved · draft ✎   missing Source type, Claim type, Verifiability, Hedging" in status_line
         assert [r["status"] for r in records(store_dir)] == ["draft"]
 
 

@@ -26,7 +26,8 @@ PICK_BINDINGS = [
     Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)
 ]
 
-STATUS_TEXT = {"draft": "draft ✎ (enter marks it done)", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+STATUS_TEXT = {"draft": "draft ✎", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
 IDLE_SAVE_SECONDS = 1.0
 """Typed text is saved after this pause in typing (and whenever the field is left)."""
@@ -137,7 +138,7 @@ class AnnotateScreen(Screen):
         self.query_one("#definition", Static).update(text)
 
     def show_status(self) -> None:
-        """The last message (missing fields, a failure), then the save state of the current unit."""
+        """The save state of the current unit, then the last message (missing fields, a failure)."""
         index = self.session.cursor
         status = self.query_one("#status", Static)
         unsaved = self.session.is_unsaved(index)
@@ -147,10 +148,11 @@ class AnnotateScreen(Screen):
         elif unsaved:
             state = Content("not saved: enter retries")
         elif (current := self.session.status(index)) is not None:
-            state = Content.styled(f"saved · {STATUS_TEXT[current]}", "$text-success")
+            hint = DRAFT_HINT if current == "draft" and self.message is None else ""
+            state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
-        status.update(Content.assemble(self.message, "   ", state) if self.message else state)
+        status.update(Content.assemble(state, "   ", self.message) if self.message else state)
 
     def say(self, message: Content | None, *, error: bool = False) -> None:
         self.message = message
@@ -269,7 +271,7 @@ class AnnotateScreen(Screen):
         if isinstance(result, Missing):
             if result.retry is not None:
                 self.submit(result.retry)
-            self.say(Content.assemble("not done: missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
+            self.say(Content.assemble("missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
             return
         self.submit_and_advance(result)
 
