@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.segment import (
     SegmentCache,
@@ -17,6 +17,7 @@ from annotator.segment import (
     check_segmentation,
     default_cache_dir,
     segment_many,
+    sha256_hex,
 )
 
 SUFFIXES = (".txt", ".md", ".jsonl")
@@ -82,11 +83,10 @@ def load_corpus(paths: Sequence[str | Path], *, cache_dir: Path | None = None) -
     problems: list[Problem] = []
     sources = _unique(_read_all(paths, problems), problems)
     texts = [source.text for source in sources]
-    shas = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+    shas = [sha256_hex(text) for text in texts]
     segmentations = _segmentations(texts, shas, SegmentCache(cache_dir or default_cache_dir()))
-    documents = [
-        _document(source, sha, seg) for source, sha, seg in zip(sources, shas, segmentations)
-    ]
+    with gc_paused():
+        documents = [_document(source, sha, seg) for source, sha, seg in zip(sources, shas, segmentations)]
     return Corpus(documents, problems)
 
 
@@ -108,12 +108,11 @@ def _segmentations(texts: list[str], shas: list[str], cache: SegmentCache) -> li
 
 def _document(source: _Source, sha: str, seg: Segmentation) -> Document:
     text = source.text
-    units = []
-    for start, end, paragraph in seg.units:
-        piece = text[start:end]
-        digest = hashlib.sha256(piece.encode("utf-8")).hexdigest()
-        units.append(Unit(source.id, start, end, piece, digest, paragraph))
-    return Document(source.id, source.path, text, sha, seg.paragraphs, tuple(units), source.meta)
+    units = tuple(
+        Unit(source.id, start, end, text[start:end], digest, paragraph)
+        for (start, end, paragraph), digest in zip(seg.units, seg.digests, strict=True)
+    )
+    return Document(source.id, source.path, text, sha, seg.paragraphs, units, source.meta)
 
 
 def _unique(sources: Iterator[_Source], problems: list[Problem]) -> list[_Source]:

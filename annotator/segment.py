@@ -1,30 +1,38 @@
 """Sentence segmentation: lines first, then pySBD sentences with news post-rules; and its cache.
 
 A segmentation depends only on the text, so it is cached per sha256 of the text (plus
-`CACHE_KEY`, which changes whenever the algorithm or pySBD changes).
+`CACHE_KEY`, which changes whenever the algorithm or pySBD changes). pySBD and the process pool
+are imported only when a text is segmented: opening a corpus from the cache needs neither.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_all_start_methods, get_context
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
-import pysbd
+
+from annotator.gc_pause import gc_paused
+
+if TYPE_CHECKING:
+    import pysbd
 
 Span = tuple[int, int]
 
-# Bump when any change could move a unit boundary: it invalidates every cached segmentation.
-SEGMENTER_VERSION = 1
-CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{pysbd.__version__}"
+# Bump when any change could move a unit boundary or changes what is cached: it invalidates every
+# cached segmentation.
+SEGMENTER_VERSION = 2
+CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{version('pysbd')}"
 
 # Below this many characters to segment, a process pool costs more than it saves.
 PARALLEL_MIN_CHARS = 400_000
@@ -41,13 +49,23 @@ _TIME_CONTEXT = re.compile(
     r"\(?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|UTC|GMT|KST|JST|[ECMP][SD]?T|[A-Z][a-z]+ time)\b"
 )
 
-_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Segmentation:
     paragraphs: tuple[Span, ...]  # [start, end) of each non-blank line, trimmed
     units: tuple[tuple[int, int, int], ...]  # (start, end, paragraph index), trimmed
+    digests: tuple[str, ...]  # sha256_hex of each unit's text: cached, so that opening a corpus hashes no unit
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def segment(text: str) -> Segmentation:
@@ -62,7 +80,7 @@ def segment(text: str) -> Segmentation:
         for s, e in _line_sentences(text[start:end]):
             units.append((start + s, start + e, len(paragraphs)))
         paragraphs.append(span)
-    return Segmentation(tuple(paragraphs), tuple(units))
+    return Segmentation(tuple(paragraphs), tuple(units), tuple(sha256_hex(text[s:e]) for s, e, _ in units))
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
@@ -100,7 +118,7 @@ def _cuts(line: str) -> list[int]:
 
 
 def _sentence_starts(text: str) -> list[int]:
-    found = _segmenter.segment(text)
+    found = _segmenter().segment(text)
     return _pysbd_starts(text, found) or _realign(text, [piece.sent.strip() for piece in found])
 
 
@@ -195,6 +213,9 @@ def _check_spans(text: str, spans: Iterable[tuple[int, ...]]) -> str | None:
 
 def segment_many(texts: list[str]) -> list[Segmentation]:
     """Segment texts in order, in a process pool when there is enough work to pay for it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS or not _can_fork():
         return [segment(text) for text in texts]
@@ -203,6 +224,8 @@ def segment_many(texts: list[str]) -> list[Segmentation]:
 
 
 def _can_fork() -> bool:
+    from multiprocessing import get_all_start_methods
+
     # "spawn" would re-import the caller's main module (a crash in scripts without a main guard);
     # "fork" copies only the calling thread, so it is used only when there is no other thread.
     return "fork" in get_all_start_methods() and threading.active_count() == 1
@@ -219,8 +242,8 @@ def default_cache_dir() -> Path:
 class SegmentCache:
     """Segmentations by text sha256, in 256 shard files `segments-<CACHE_KEY>/<sha[:2]>.json`.
 
-    A shard maps sha -> [flat paragraph offsets, flat (start, end, paragraph) triples]. Entries are
-    returned unchecked: callers validate them against the text with `check_segmentation`.
+    A shard maps sha -> [flat paragraph offsets, flat (start, end, paragraph) triples, unit digests].
+    Entries are returned unchecked: callers validate them against the text with `check_segmentation`.
     """
 
     def __init__(self, cache_dir: Path) -> None:
@@ -228,12 +251,13 @@ class SegmentCache:
 
     def get(self, shas: Iterable[str]) -> dict[str, Segmentation]:
         found: dict[str, Segmentation] = {}
-        for shard, wanted in _by_shard(shas).items():
-            entries = self._read(shard)
-            for sha in wanted:
-                seg = _decode(entries.get(sha))
-                if seg is not None:
-                    found[sha] = seg
+        with gc_paused():  # the spans decoded all stay alive
+            for shard, wanted in _by_shard(shas).items():
+                entries = self._read(shard)
+                for sha in wanted:
+                    seg = _decode(entries.get(sha))
+                    if seg is not None:
+                        found[sha] = seg
         return found
 
     def put(self, segmentations: Mapping[str, Segmentation]) -> None:
@@ -245,6 +269,7 @@ class SegmentCache:
                 entries[sha] = [
                     [n for span in seg.paragraphs for n in span],
                     [n for unit in seg.units for n in unit],
+                    seg.digests,
                 ]
             try:
                 self._write(shard, orjson.dumps(entries))
@@ -282,16 +307,17 @@ def _by_shard(shas: Iterable[str]) -> dict[str, list[str]]:
 
 def _decode(entry: object) -> Segmentation | None:
     """A cache entry as a Segmentation, or None when it does not have the right shape."""
-    if not (isinstance(entry, list) and len(entry) == 2):
+    if not (isinstance(entry, list) and len(entry) == 3):
         return None
-    paragraphs, units = entry
-    if not (isinstance(paragraphs, list) and isinstance(units, list)):
+    paragraphs, units, digests = entry
+    if not (isinstance(paragraphs, list) and isinstance(units, list) and isinstance(digests, list)):
         return None
-    if len(paragraphs) % 2 or len(units) % 3:
+    if len(paragraphs) % 2 or len(units) != 3 * len(digests):
         return None
-    if not set(map(type, paragraphs)) | set(map(type, units)) <= {int}:
+    if not (set(map(type, paragraphs)) | set(map(type, units)) <= {int} and set(map(type, digests)) <= {str}):
         return None
     return Segmentation(
         tuple(zip(paragraphs[0::2], paragraphs[1::2])),
         tuple(zip(units[0::3], units[1::3], units[2::3])),
+        tuple(digests),
     )

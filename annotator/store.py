@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import gc
 import math
 import os
 import re
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from operator import itemgetter
@@ -32,6 +30,7 @@ from typing import Any, Callable, Protocol
 
 import orjson
 
+from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 
 FORMAT = 1
@@ -225,18 +224,6 @@ class LogContents:
     torn: bytes | None  # an incomplete last line (no final newline), left by a crash mid-write
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing creates millions of objects that all stay alive: collecting meanwhile only costs time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_log(path: Path) -> LogContents:
     """The records of one annotator's file; reads only, never modifies anything."""
     path = Path(path)
@@ -245,7 +232,7 @@ def read_log(path: Path) -> LogContents:
     except OSError as error:
         return LogContents(path, [], [_unreadable(path, error)], None)
     problems: list[Problem] = []
-    with _gc_paused():
+    with gc_paused():
         records = list(_valid_records(lines, path, problems))
     return LogContents(path, records, problems, torn)
 
@@ -339,7 +326,7 @@ class _RecordsOnDemand(Mapping[str, list[dict]]):
             lines, _ = _lines(path)
         except OSError as error:
             raise StoreError(f"cannot read {path} again: {error.strerror or error}") from None
-        with _gc_paused():
+        with gc_paused():
             records = list(_valid_records(lines[:count], path, []))
         loaded = {id(record): self._latest[key] for key, record in _heads(records).items() if self._latest.get(key) == record}
         return [loaded.get(id(record), record) for record in records]
@@ -371,7 +358,7 @@ def load_store(store_dir: Path) -> StoreView:
     if not store_dir.is_dir():
         view.problems.append(Problem(str(store_dir), None, "no such folder"))
         return view
-    with _gc_paused():
+    with gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
             _load_file(view, records, path)
     return view

@@ -137,7 +137,7 @@ def test_units_of_any_text_cover_it_exactly_once(text: str) -> None:
         previous_end = unit.end
     assert text[previous_end:].strip() == ""
     units = tuple((u.start, u.end, u.paragraph) for u in doc.units)
-    assert check_segmentation(text, Segmentation(doc.paragraphs, units)) is None
+    assert check_segmentation(text, Segmentation(doc.paragraphs, units, ())) is None
 
 
 def test_bad_files_are_reported_and_the_rest_still_loads(tmp_path: Path) -> None:
@@ -225,6 +225,16 @@ def test_reopening_uses_the_cache(isolated_cache: Path, monkeypatch: pytest.Monk
     assert list(isolated_cache.glob("segments-*/*.json"))
     forbid_segmentation(monkeypatch)
     assert load_corpus([SEEDS]).units() == first.units()
+
+
+def test_opening_a_corpus_from_the_cache_loads_neither_the_segmenter_nor_the_process_pool(isolated_cache: Path) -> None:
+    load_corpus([SEEDS])
+    script = (
+        "import sys; from annotator.corpus import load_corpus; load_corpus([sys.argv[1]]);"
+        " print(sorted({'pysbd', 'multiprocessing', 'concurrent.futures'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(SEEDS)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_new_segmenter_version_does_not_reuse_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -130,7 +130,7 @@ class FakeSegmenter:
     ],
 )
 def test_bad_pysbd_spans_lose_no_character(monkeypatch: pytest.MonkeyPatch, spans: list[TextSpan]) -> None:
-    monkeypatch.setattr(segment_module, "_segmenter", FakeSegmenter(spans))
+    monkeypatch.setattr(segment_module, "_segmenter", lambda: FakeSegmenter(spans))
     text = "One. Two. Three."
     seg = segment(text)
     assert check_segmentation(text, seg) is None
@@ -140,13 +140,13 @@ def test_bad_pysbd_spans_lose_no_character(monkeypatch: pytest.MonkeyPatch, span
 @pytest.mark.parametrize(
     ("seg", "reason"),
     [
-        (Segmentation(((0, 9),), ((0, 4, 0),)), "in no unit"),
-        (Segmentation(((0, 9),), ((0, 5, 0), (5, 9, 0))), "white space"),
-        (Segmentation(((0, 9),), ((0, 6, 0), (5, 9, 0))), "overlapping"),
-        (Segmentation(((0, 9),), ((0, 4, 0), (5, 12, 0))), "out of bounds"),
-        (Segmentation(((0, 4),), ((0, 4, 0), (5, 9, 0))), "outside its paragraph"),
-        (Segmentation(((0, 9),), ((0, 4, 0), (5, 9, 1))), "no paragraph"),
-        (Segmentation(((0, 9),), ((5, 9, 0),)), "in no unit"),
+        (Segmentation(((0, 9),), ((0, 4, 0),), ()), "in no unit"),
+        (Segmentation(((0, 9),), ((0, 5, 0), (5, 9, 0)), ()), "white space"),
+        (Segmentation(((0, 9),), ((0, 6, 0), (5, 9, 0)), ()), "overlapping"),
+        (Segmentation(((0, 9),), ((0, 4, 0), (5, 12, 0)), ()), "out of bounds"),
+        (Segmentation(((0, 4),), ((0, 4, 0), (5, 9, 0)), ()), "outside its paragraph"),
+        (Segmentation(((0, 9),), ((0, 4, 0), (5, 9, 1)), ()), "no paragraph"),
+        (Segmentation(((0, 9),), ((5, 9, 0),), ()), "in no unit"),
     ],
 )
 def test_check_segmentation_finds_broken_spans(seg: Segmentation, reason: str) -> None:
@@ -169,7 +169,8 @@ def test_cache_round_trip_and_corrupt_shards(tmp_path) -> None:
     cache.put({sha: seg})
     assert SegmentCache(tmp_path).get([sha, "cd" + "0" * 62]) == {sha: seg}
     shard = cache.root / "ab.json"
-    for junk in (b"{not json", b"[1, 2]", b'{"' + sha.encode() + b'": [[0, 1], [0, 1]]}'):
+    entry = b'{"' + sha.encode() + b'": '
+    for junk in (b"{not json", b"[1, 2]", entry + b"[[0, 1], [0, 1]]}", entry + b'[[0, 9], [0, 4, 0], ["ab", "cd"]]}'):
         shard.write_bytes(junk)
         assert cache.get([sha]) == {}
     cache.put({sha: seg})
