@@ -213,7 +213,7 @@ class ReviewSession(Session):
 
     def accept(self, index: int, annotator: str) -> SaveRequest:
         """Decide unit `index` with `annotator`'s labels: a `done` record of them (undo takes it back)."""
-        return self._change(index, self.review.accepted(self.units[index].key, annotator), "done")
+        return self.replace(index, self.review.accepted(self.units[index].key, annotator), "done")
 
     def confirm(self, request: SaveRequest, record: dict) -> None:
         super().confirm(request, record)

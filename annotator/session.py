@@ -208,7 +208,7 @@ class Session:
             labels.pop(field_id, None)
         else:
             labels[field_id] = value
-        return self._change(index, labels, self._status_after_change(index, labels))
+        return self.replace(index, labels, self._status_after_change(index, labels))
 
     def _status_after_change(self, index: int, labels: dict) -> str:
         """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
@@ -224,11 +224,11 @@ class Session:
         if missing:
             retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
             return Missing([self.schema.field(field_id).label for field_id in missing], retry)
-        return self._change(index, labels, "done")
+        return self.replace(index, labels, "done")
 
     def status_request(self, index: int, status: str) -> SaveRequest:
         """Save the unit as skipped or flagged, with whatever labels it has."""
-        return self._change(index, self.labels(index), status)
+        return self.replace(index, self.labels(index), status)
 
     def undo(self) -> SaveRequest | None:
         """A request restoring what a unit showed before the last change of this session; None when
@@ -238,8 +238,9 @@ class Session:
         before = self._undo.pop()
         return self._request(before.index, before.labels, before.status or "retracted")
 
-    def _change(self, index: int, labels: dict, status: str) -> SaveRequest:
-        """A change of this session, which undo can take back."""
+    def replace(self, index: int, labels: dict, status: str) -> SaveRequest:
+        """Replace the unit's labels and status with these (values of fields not asked are dropped):
+        a change of this session, which undo can take back."""
         self._undo.append(Before(index, self.labels(index), self.shown_status(index)))
         return self._request(index, labels, status)
 

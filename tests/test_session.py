@@ -166,6 +166,16 @@ def test_a_later_save_carries_the_labels_of_a_failed_one(session: Session) -> No
     assert not session.is_unsaved(0)
 
 
+def test_replace_sets_labels_and_status_at_once_and_undo_takes_it_back(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 2))
+    request = session.replace(0, {"checkworthiness": "no_claim", "source_type": "expert"}, "done")
+    assert (request.labels, request.status) == (NO_CLAIM, "done")  # source type is not asked after no claim
+    assert request.prev == session.head(0) and session.shown_status(0) == "done"
+    confirm(session, request)
+    undo = session.undo()
+    assert undo is not None and (undo.labels, undo.status) == ({"checkworthiness": "minor"}, "draft")
+
+
 def test_undo_walks_back_one_change_at_a_time(session: Session) -> None:
     confirm(session, session.pick(0, "checkworthiness", 1))
     confirm(session, session.mark_done(0))
