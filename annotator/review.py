@@ -8,8 +8,9 @@ a `done` adjudication decides gold labels (see `annotator.gold`); the unit's gol
 again with `gold.resolve_unit` as soon as the reviewer's record is on disk.
 
 The store keeps one current label per (annotator, unit), whatever its kind: a reviewer whose file
-holds annotations would replace their own votes with decisions and change the agreement figures.
-Such a name is refused, so adjudications always live in a file of their own.
+holds annotations would replace their own votes with decisions and change the agreement figures,
+and annotating under a reviewer's name would replace their decisions with ordinary labels. Both
+are refused (`check_reviewer`, `check_annotator`), so adjudications always live in a file of their own.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class ReviewerHasAnnotations(ValueError):
     """The reviewer's name labels units as an annotator in this store."""
 
 
+class AnnotatorHasAdjudications(ValueError):
+    """The annotator's name records a reviewer's decisions in this store."""
+
+
 def check_reviewer(name: str, store: StoreView) -> str:
     """`name` if it may record adjudications in `store`: a valid annotator name (InvalidAnnotatorName
     otherwise) whose file holds no annotations (ReviewerHasAnnotations otherwise)."""
@@ -56,6 +61,14 @@ def check_reviewer(name: str, store: StoreView) -> str:
         raise ReviewerHasAnnotations(
             f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}"
         )
+    return name
+
+
+def check_annotator(name: str, heads: Iterable[dict]) -> str:
+    """`name` if it may record annotations: its file's current records (`heads`, from its
+    `AnnotationLog`) hold no adjudication (AnnotatorHasAdjudications otherwise)."""
+    if any(record.get("kind") == ADJUDICATION for record in heads):
+        raise AnnotatorHasAdjudications(f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME")
     return name
 
 

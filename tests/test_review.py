@@ -10,9 +10,11 @@ from annotator.corpus import Corpus, load_corpus
 from annotator.gold import ADJUDICATED, MAJORITY, NOT_APPLICABLE, SINGLE, UNANIMOUS, UNRESOLVED, GoldLabel
 from annotator.review import (
     ADJUDICATION,
+    AnnotatorHasAdjudications,
     Review,
     ReviewerHasAnnotations,
     ReviewSession,
+    check_annotator,
     check_reviewer,
     load_review,
     resolution_text,
@@ -200,6 +202,19 @@ def test_a_reviewer_with_only_adjudications_or_no_file_may_review(store: Path, c
 def test_an_invalid_reviewer_name_is_refused(store: Path) -> None:
     with pytest.raises(InvalidAnnotatorName):
         check_reviewer("../lead", load_store(store))
+
+
+def test_a_name_with_adjudications_may_not_annotate(store: Path, corpus: Corpus) -> None:
+    write(store, corpus, "lead", {2: NO_CLAIM}, kind=ADJUDICATION)
+    with AnnotationLog.open(store, "lead") as log, pytest.raises(AnnotatorHasAdjudications, match=r"lead has adjudications in this store \(a reviewer's file\); annotate under another name"):
+        check_annotator("lead", log.latest().values())
+
+
+def test_an_annotator_with_only_annotations_or_no_file_may_annotate(store: Path, corpus: Corpus) -> None:
+    disputed_store(store, corpus)
+    with AnnotationLog.open(store, "bob") as bob, AnnotationLog.open(store, "newcomer") as newcomer:
+        assert check_annotator("bob", bob.latest().values()) == "bob"
+        assert check_annotator("newcomer", newcomer.latest().values()) == "newcomer"
 
 
 def test_the_suggested_name_is_itself_a_valid_name() -> None:

@@ -10,6 +10,7 @@ import pytest
 from annotator.cli import main
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,12 +31,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def annotate(name: str, labels: dict, units: int = 3) -> None:
-    """`name` labels the first `units` sentences of seeds/ with `labels`, as the annotation UI writes."""
+def annotate(name: str, labels: dict, units: int = 3, **optional: object) -> None:
+    """`name` labels the first `units` sentences of seeds/ with `labels`, as the annotation UI writes
+    (or the review UI, with `kind="adjudication"`)."""
     corpus = load_corpus(["seeds"])
     with AnnotationLog.open(Path("annotations"), name) as log:
         for unit in corpus.units()[:units]:
-            log.append(unit, doc_sha256=corpus.document(unit.doc).sha256, schema="factcheck", schema_version=1, labels=labels, status="done")
+            log.append(unit, doc_sha256=corpus.document(unit.doc).sha256, schema="factcheck", schema_version=1, labels=labels, status="done", **optional)
 
 
 def test_defaults_open_the_review_of_the_disputed_units(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,6 +74,18 @@ def test_bad_input_is_a_message(project: Path, capsys: pytest.CaptureFixture[str
     annotate("alice", NO_CLAIM)
     assert main(["review", *arguments]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_annotating_under_a_reviewers_name_is_refused(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AnnotatorApp, "run", lambda app: app.annotation_log.close())  # were it not refused
+    annotate("alice", NO_CLAIM)
+    annotate("lead", NO_CLAIM, kind="adjudication")
+    before = Path("annotations/lead.jsonl").read_bytes()
+    assert main(["annotate", "--as", "lead"]) == 2
+    assert capsys.readouterr().err == "annotator: lead has adjudications in this store (a reviewer's file); annotate under another name with --as NAME\n"
+    assert Path("annotations/lead.jsonl").read_bytes() == before
+    assert main(["review", "--as", "alice"]) == 2  # and the other way round
+    assert "alice has annotations in this store" in capsys.readouterr().err
 
 
 def test_agreement_everywhere_is_nothing_to_review(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

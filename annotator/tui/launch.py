@@ -11,6 +11,7 @@ from pathlib import Path
 
 from annotator.anchors import anchor
 from annotator.corpus import Corpus, load_corpus
+from annotator.review import AnnotatorHasAdjudications, check_annotator
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.session import Session
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name
@@ -39,8 +40,14 @@ def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_di
     if not corpus.documents:
         raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(paths)}"])
     log = open_log(store_dir, annotator)
+    heads = log.latest()
+    try:
+        check_annotator(annotator, heads.values())
+    except AnnotatorHasAdjudications as error:
+        log.close()
+        raise LaunchError([str(error)]) from None
     notices = [f"skipped {problem}" for problem in corpus.problems]
-    session, stale = build_session(corpus, schema, log, annotator)
+    session, stale = build_session(corpus, schema, heads, annotator)
     notices += stale + log_notices(log)
     return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices))
 
@@ -54,10 +61,10 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
         raise LaunchError([str(error)]) from None
 
 
-def build_session(corpus: Corpus, schema: Schema, log: AnnotationLog, annotator: str) -> tuple[Session, list[str]]:
-    """The session over the corpus with this annotator's current labels placed on it, and notices
-    about labels that could not be placed (stale)."""
-    latest = {(annotator, *key): record for key, record in log.latest().items()}
+def build_session(corpus: Corpus, schema: Schema, records: dict[tuple[str, int, int], dict], annotator: str) -> tuple[Session, list[str]]:
+    """The session over the corpus with this annotator's current records (by unit key) placed on it,
+    and notices about labels that could not be placed (stale)."""
+    latest = {(annotator, *key): record for key, record in records.items()}
     anchoring = anchor(latest, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
     moved = {label.unit.key for label in anchoring.moved}

@@ -9,6 +9,7 @@ import pytest
 from conftest import SCHEMA
 
 from annotator.commands import annotate
+from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
 from annotator.tui.launch import LaunchError, prepare
 
@@ -45,6 +46,14 @@ def test_damaged_store_lists_file_and_line(corpus_dir: Path, store_dir: Path) ->
     store_dir.mkdir()
     (store_dir / "tester.jsonl").write_text("not json\n{}\n", encoding="utf-8")
     assert "tester.jsonl:1" in launch_error(paths=[str(corpus_dir)], store_dir=store_dir)
+
+
+def test_a_reviewers_name_is_refused_and_its_file_left_unlocked(corpus_dir: Path, store_dir: Path) -> None:
+    unit = load_corpus([corpus_dir]).units()[0]
+    with AnnotationLog.open(store_dir, "lead") as log:
+        log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="retracted", kind="adjudication")
+    assert "lead has adjudications in this store" in launch_error(paths=[str(corpus_dir)], annotator="lead", store_dir=store_dir)
+    AnnotationLog.open(store_dir, "lead").close()
 
 
 def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir: Path) -> None:
