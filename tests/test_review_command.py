@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from annotator.cli import build_parser, main
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
 from annotator.tui.app import AnnotatorApp
@@ -50,6 +50,24 @@ def test_defaults_open_the_review_of_the_disputed_units(project: Path, monkeypat
     [app] = opened
     assert (app.annotator, len(app.session.units), app.session.schema.name) == ("lead", 3, "factcheck")
     app.annotation_log.close()
+
+
+def test_plain_annotator_opens_the_annotation_ui_with_the_same_defaults(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[AnnotatorApp] = []
+    monkeypatch.setattr(AnnotatorApp, "run", lambda app: opened.append(app))
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    assert main([]) == 0
+    [app] = opened
+    assert (app.annotator, len(app.session.units), app.session.schema.name) == ("alice", 35, "factcheck")
+    assert app.annotation_log.path == Path("annotations/alice.jsonl")
+    app.annotation_log.close()
+
+
+def test_annotate_and_review_spell_the_shared_options_the_same() -> None:
+    parser = build_parser()
+    shared = ["--as", "x", "--store", "s", "--schema", "f.json", "a", "b"]
+    annotate_args, review_args = (vars(parser.parse_args([command, *shared])) for command in ("annotate", "review"))
+    assert all(annotate_args[name] == review_args[name] for name in ("name", "store", "schema", "paths"))
 
 
 def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

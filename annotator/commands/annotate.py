@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
-from pathlib import Path
 
-from annotator.display import printable
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, say
 
 HELP = "label the sentences of a corpus in the terminal (the default command)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH", help="documents or folders (default: seeds/)")
-    parser.add_argument("--as", dest="annotator", metavar="NAME", help="annotator name (default: your login name)")
-    parser.add_argument("--schema", default="schemas/factcheck.v1.json", metavar="FILE", help="schema file (default: %(default)s)")
-    parser.add_argument("--store", default="annotations", metavar="DIR", help="annotation store folder (default: %(default)s)")
+    add_ui_options(parser, "annotator name (default: your login name)")
 
 
 def run(args: argparse.Namespace) -> int:
     from annotator.tui.launch import LaunchError, prepare
 
     try:
-        app = prepare(
-            paths=args.paths,
-            annotator=args.annotator or getpass.getuser(),
-            schema_path=Path(args.schema),
-            store_dir=Path(args.store),
-        )
+        app = prepare(paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store)
     except LaunchError as error:
         for line in error.lines:
-            print(f"annotator: {printable(line)}", file=sys.stderr)
+            say(line)
         return 2
     app.run()
     return app.return_code or 0

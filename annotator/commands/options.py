@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -21,12 +22,29 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
     return args.paths or [DEFAULT_CORPUS]
 
 
+def add_annotator_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """`--as NAME`: whose file the command writes; `annotator_name` gives the login name without it."""
+    parser.add_argument("--as", dest="name", metavar="NAME", help=help)
+
+
+def annotator_name(args: argparse.Namespace) -> str:
+    return args.name or getpass.getuser()
+
+
 def add_store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE, metavar="DIR", help=f"annotation folder (default: {DEFAULT_STORE}/)")
 
 
 def add_schema_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA_PATH, metavar="FILE", help=f"schema file (default: {DEFAULT_SCHEMA_PATH})")
+
+
+def add_ui_options(parser: argparse.ArgumentParser, as_help: str) -> None:
+    """The options of the commands that open the terminal UI on a corpus: PATH..., --as, --store, --schema."""
+    add_corpus_paths(parser)
+    add_annotator_option(parser, as_help)
+    add_store_option(parser)
+    add_schema_option(parser)
 
 
 def say(message: str) -> None:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 
-from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, say
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 HELP = "adjudicate: walk the units the annotators disagree on and decide their labels"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_corpus_paths(parser)
-    parser.add_argument("--as", dest="reviewer", metavar="NAME", help="reviewer name (default: your login name); its file must hold no annotations")
-    add_store_option(parser)
-    add_schema_option(parser)
+    add_ui_options(parser, "reviewer name (default: your login name); its file must hold no annotations")
     parser.add_argument("--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)")
     parser.add_argument(
         "--min-agreement",
@@ -30,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         app = prepare_review(
-            paths=[str(path) for path in corpus_paths(args)],
-            reviewer=args.reviewer or getpass.getuser(),
+            paths=corpus_paths(args),
+            reviewer=annotator_name(args),
             schema_path=args.schema,
             store_dir=args.store,
             everything=args.everything,

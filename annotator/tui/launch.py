@@ -26,7 +26,7 @@ class LaunchError(Exception):
         self.lines = list(lines)
 
 
-def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_dir: Path) -> AnnotatorApp:
+def prepare(*, paths: Sequence[str | Path], annotator: str, schema_path: Path, store_dir: Path) -> AnnotatorApp:
     """The app, ready to run on the opened (locked) store; LaunchError for anything the user must fix."""
     try:
         annotator = check_annotator_name(annotator)
@@ -38,7 +38,7 @@ def prepare(*, paths: Sequence[str], annotator: str, schema_path: Path, store_di
         raise LaunchError([f"cannot use schema {schema_path}:", *map(str, error.problems)]) from None
     corpus = load_corpus(list(paths))
     if not corpus.documents:
-        raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(paths)}"])
+        raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(map(str, paths))}"])
     log = open_log(store_dir, annotator)
     heads = log.latest()
     try:

@@ -20,7 +20,7 @@ class NothingToReview(LaunchError):
 
 def prepare_review(
     *,
-    paths: Sequence[str],
+    paths: Sequence[str | Path],
     reviewer: str,
     schema_path: Path,
     store_dir: Path,
@@ -71,7 +71,7 @@ def _reviewer(name: str, store: StoreView) -> str:
         raise LaunchError([str(error)]) from None
 
 
-def _corpus(paths: Sequence[str]) -> Corpus:
+def _corpus(paths: Sequence[str | Path]) -> Corpus:
     corpus = load_corpus(list(paths))
     if not corpus.documents:
         raise LaunchError([*map(str, corpus.problems), f"no documents in {', '.join(map(str, paths))}"])
