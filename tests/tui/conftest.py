@@ -8,6 +8,9 @@ from pathlib import Path
 import orjson
 import pytest
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from annotator.tui.screens.help import KEY_WIDTH, HelpScreen
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
@@ -58,6 +61,18 @@ def screen_text(app: AnnotatorApp) -> str:
     """Every cell the screen would send to the terminal, as text (the compositor's output)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def footer_keys(app: AnnotatorApp) -> dict[str, str]:
+    """What the Footer of the current screen shows: key as displayed -> description."""
+    return {key.key_display: key.description for key in app.screen.query(FooterKey)}
+
+
+def help_meanings(app: AnnotatorApp, key: str) -> list[str]:
+    """The binding ids the open help screen lists for `key` (as displayed)."""
+    assert isinstance(app.screen, HelpScreen)
+    lines = str(app.screen.text).splitlines()
+    return [line.rsplit("[", 1)[1].rstrip("]") for line in lines if key in line[:KEY_WIDTH].strip().split(", ") and line.endswith("]")]
 
 
 def records(store_dir: Path, annotator: str = "tester") -> list[dict]:

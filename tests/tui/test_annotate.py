@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeApp, records, screen_text, status_text
+from conftest import MakeApp, help_meanings, records, screen_text, status_text
 from textual.widgets import Input
 from waiting import saved, wait_for
 
@@ -157,7 +157,9 @@ async def test_g_goes_to_the_next_sentence_not_done_skipped_or_flagged(make_app:
 async def test_a_opens_the_agreement_statistics_and_escape_returns(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("a")
+        await pilot.press("question_mark")
+        assert (help_meanings(app, "a"), help_meanings(app, "A")) == (["stats"], [])
+        await pilot.press("escape", "a")
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape")
         assert app.screen is app.annotate_screen and app.focused.id == "field-checkworthiness"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, SMALL_TEXT, records, screen_text, status_text
+from conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, records, screen_text, status_text
 from textual.pilot import Pilot
 from waiting import saved, wait_for
 
@@ -20,6 +20,7 @@ from annotator.tui.review_app import ReviewApp
 from annotator.tui.review_launch import prepare_review
 from annotator.tui.screens.accept import AcceptScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.votes_table import annotator_heading
 
 SIZE = (120, 40)
@@ -224,6 +225,19 @@ async def test_help_lists_the_review_keys(disputed: None, make_review: MakeRevie
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), description="the help screen")
         text = screen_text(app)
         assert "[accept-annotator]" in text and "[toggle-all-units]" in text
+
+
+async def test_a_accepts_and_shift_a_opens_the_statistics_one_meaning_each(disputed: None, make_review: MakeReview) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        assert footer_keys(app)["a"] == "Accept"
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), description="the help screen")
+        assert (help_meanings(app, "a"), help_meanings(app, "A")) == (["accept-annotator"], ["stats"])
+        await pilot.press("escape", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AcceptScreen), description="the accept chooser")
+        await pilot.press("escape", "A")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), description="the statistics screen")
 
 
 async def test_a_reviewer_with_annotations_is_refused(disputed: None, make_review: MakeReview) -> None:

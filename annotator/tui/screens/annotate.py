@@ -6,6 +6,8 @@ session calls and shows the result; what a key means for the labels is decided b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,13 @@ from annotator.tui.widgets.sentence_list import SentenceList
 PICK_BINDINGS = [
     Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)
 ]
+
+
+def rebind(bindings: list[Binding], keys: Mapping[str, str]) -> list[Binding]:
+    """`bindings` with those whose id is in `keys` moved to those keys, in place (a screen that
+    builds on another one frees a key by binding id)."""
+    return [binding.with_key(keys[binding.id]) if binding.id in keys else binding for binding in bindings]
+
 
 STATUS_TEXT = {"draft": "draft ✎", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room

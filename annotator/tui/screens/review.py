@@ -1,35 +1,36 @@
 """The review screen: the annotation screen over the units under review, with the votes table.
 
 Everything the annotation screen does works the same (moving, picking values, enter, undo, search,
-help); its labels are the reviewer's decisions. On top: `a` accepts one annotator's labels, `v`
-switches between the disputed units and every labelled unit, and the votes table shows each
-annotator's labels and the unit's gold label, updated once a decision is on disk.
+help); its labels are the reviewer's decisions. On top: `a` accepts one annotator's labels (so the
+statistics move to `A`), `v` switches between the disputed units and every labelled unit, and the
+votes table shows each annotator's labels and the unit's gold label, updated once a decision is on disk.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from annotator.review import ReviewSession
 from annotator.session import SaveRequest
 from annotator.tui.safe_text import safe_line
 from annotator.tui.screens.accept import AcceptScreen
-from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.screens.annotate import AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable
 
 REVIEW_BINDINGS = [
     Binding("a", "accept", "Accept", tooltip="Accept one annotator's labels as the decision (then press their number)", id="accept-annotator"),
     Binding("v", "other_units", "All/disputed", tooltip="Show every labelled unit, or only those the annotators disagree on", id="toggle-all-units"),
-    Binding("A", "stats", "Agreement", show=False, tooltip="Agreement statistics", id="stats"),  # `a` accepts here
 ]
-REVIEW_KEYS = {binding.key for binding in REVIEW_BINDINGS}
 REVIEW_ACTIONS = ("accept", "other_units")
 
 
-class ReviewScreen(AnnotateScreen):
-    BINDINGS = [*(binding for binding in AnnotateScreen.BINDINGS if binding.key not in REVIEW_KEYS), *REVIEW_BINDINGS]
+class ReviewScreen(AnnotateScreen, inherit_bindings=False):
+    # The whole list, not merged key by key with AnnotateScreen's (where a key moved away would keep
+    # its old meaning): the annotation screen's bindings with the statistics on `A`, then the review's.
+    BINDINGS = [*Screen.BINDINGS, *rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS]
     session: ReviewSession
 
     def __init__(self, session: ReviewSession, *, message: str | None = None) -> None:
