@@ -67,7 +67,7 @@ def test_annotate_and_review_spell_the_shared_options_the_same() -> None:
     parser = build_parser()
     shared = ["--as", "x", "--store", "s", "--schema", "f.json", "a", "b"]
     annotate_args, review_args = (vars(parser.parse_args([command, *shared])) for command in ("annotate", "review"))
-    assert all(annotate_args[name] == review_args[name] for name in ("name", "store", "schema", "paths"))
+    assert all(annotate_args[name] == review_args[name] for name in ("annotator", "store", "schema", "paths"))
 
 
 def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

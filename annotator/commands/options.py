@@ -24,11 +24,11 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
 
 def add_annotator_option(parser: argparse.ArgumentParser, help: str) -> None:
     """`--as NAME`: whose file the command writes; `annotator_name` gives the login name without it."""
-    parser.add_argument("--as", dest="name", metavar="NAME", help=help)
+    parser.add_argument("--as", dest="annotator", metavar="NAME", help=help)
 
 
 def annotator_name(args: argparse.Namespace) -> str:
-    return args.name or getpass.getuser()
+    return args.annotator or getpass.getuser()
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
