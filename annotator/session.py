@@ -127,6 +127,14 @@ class Session:
         """The unit's last change could not be saved: its labels are on screen only."""
         return index in self._pending and not self.is_saving(index)
 
+    def unsaved(self) -> list[int]:
+        """The units whose last change could not be saved, in unit order."""
+        return sorted(index for index in self._pending if not self.is_saving(index))
+
+    def is_writing(self) -> bool:
+        """Some change is on its way to disk."""
+        return any(self._in_flight.values())
+
     def mark(self, index: int) -> str | None:
         """The sentence list's mark: unsaved, the saved status, moved (re-anchored), or None."""
         if self.is_unsaved(index):

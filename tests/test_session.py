@@ -156,6 +156,15 @@ def test_failed_save_keeps_labels_on_screen_and_enter_retries(session: Session) 
     assert not session.is_unsaved(0) and session.status(0) == "draft"
 
 
+def test_unsaved_lists_the_units_whose_last_change_failed_once_nothing_is_on_its_way(session: Session) -> None:
+    failing = session.pick(2, "checkworthiness", 1)
+    confirmed = session.pick(0, "checkworthiness", 1)
+    assert session.is_writing() and session.unsaved() == []
+    session.fail(failing)
+    confirm(session, confirmed)
+    assert not session.is_writing() and session.unsaved() == [2]
+
+
 def test_a_later_save_carries_the_labels_of_a_failed_one(session: Session) -> None:
     first = session.pick(0, "checkworthiness", 1)
     second = session.pick(0, "flags", 1)

@@ -18,6 +18,7 @@ from annotator.tui.commands import AnnotatorCommands
 from annotator.tui.safe_text import notify_safe
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.quit import QuitScreen
 from annotator.writer import AppendRequest, BackgroundWriter
 
 
@@ -60,6 +61,8 @@ class AnnotatorApp(App):
         self.store_dir = store_dir
         self.notices = notices
         self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
+        self.save_failure = ""  # why the last save failed
+        self.quitting = False  # quit asked: waiting for the changes on their way to disk
         self.keymap: dict[str, str] = {}  # binding id -> keys; none remapped by default
 
     def get_default_screen(self) -> AnnotateScreen:
@@ -105,7 +108,10 @@ class AnnotatorApp(App):
             self.annotate_screen.saved(message.request)
         else:
             self.session.fail(message.request)
-            self.annotate_screen.save_failed(message.request, failure_reason(message.error))
+            self.save_failure = failure_reason(message.error)
+            self.annotate_screen.save_failed(message.request, self.save_failure)
+        if self.quitting:
+            self._quit_once_written()
 
     def on_unmount(self) -> None:
         if self.writer is not None:
@@ -114,17 +120,40 @@ class AnnotatorApp(App):
     # Actions shared by keys and the command palette
 
     async def action_quit(self) -> None:
-        """Quit, saving typed text first (unmount then waits for the writer).
+        """Quit once every change is on disk, saving typed text first; if a change could not be
+        saved, ask first.
 
         ctrl+q is a priority binding: it can overtake keys still queued for the focused text field,
         so the text is read in that field's own queue, after them.
         """
+        if isinstance(self.screen, QuitScreen):
+            return
         screen = self.annotate_screen
-        (screen.focused or screen).call_later(self._save_text_and_exit)
+        (screen.focused or screen).call_later(self._save_text_and_quit)
 
-    def _save_text_and_exit(self) -> None:
+    def _save_text_and_quit(self) -> None:
         self.annotate_screen.commit_text()
-        self.exit()
+        self.quitting = True
+        self._quit_once_written()
+
+    def _quit_once_written(self) -> None:
+        """Quit if nothing is on its way to disk any more (else the writer's outcome calls again)."""
+        if self.session.is_writing():
+            return
+        self.quitting = False
+        unsaved = self.session.unsaved()
+        if unsaved:
+            self.clear_notifications()  # the failures' toasts would cover the question, which says why
+            self.push_screen(QuitScreen(len(unsaved), self.save_failure), self._quit_anyway)
+        else:
+            self.exit()
+
+    def _quit_anyway(self, anyway: bool | None) -> None:
+        unsaved = self.session.unsaved()
+        if anyway:
+            self.exit()
+        elif unsaved:
+            self.annotate_screen.show_unsaved(unsaved[0], self.save_failure)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import SCHEMA, MakeApp, records, screen_text, status_text
 from textual import events
+from textual.pilot import Pilot
 from waiting import saved, wait_for
 
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
 
 SIZE = (120, 40)
@@ -55,6 +58,66 @@ async def test_quitting_right_after_a_pick_loses_nothing(make_app: MakeApp, stor
     assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
 
 
+def disk_full(*_args: object, **_kwargs: object) -> dict:
+    raise OSError(28, "No space left on device")
+
+
+async def fail_a_pick(pilot: Pilot, app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check-worthiness saved as a draft, then the source type picked on a full disk."""
+    await pilot.press("3", "tab")
+    await saved(pilot, app, 0, "draft")
+    monkeypatch.setattr(app.annotation_log, "append", disk_full)
+    await pilot.press("1")
+    await wait_for(pilot, lambda: app.session.is_unsaved(0), description="the failed save")
+
+
+QUITS = {"q": ("q",), "ctrl+q": ("ctrl+q",), "palette": ("ctrl+p", *"Quit the app", "enter")}
+
+
+@pytest.mark.parametrize("quit_keys", QUITS.values(), ids=QUITS.keys())
+@pytest.mark.parametrize("back", ["n", "escape"])
+async def test_quitting_with_a_failed_save_asks_and_back_keeps_the_labels(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch, quit_keys: tuple[str, ...], back: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await fail_a_pick(pilot, app, monkeypatch)
+        await pilot.press("j", *quit_keys)
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
+        assert str(app.screen.question) == "1 change is not saved (No space left on device). Quit anyway and lose it? y / n"
+        await wait_for(pilot, lambda: "1 change is not saved" in screen_text(app), description="the question on screen")
+        await pilot.press(back)
+        assert app.is_running and app.screen is app.annotate_screen
+        assert app.session.cursor == 0 and app.session.labels(0) == CHECK_STATE_MEDIA
+        assert "save failed" in status_text(app)
+        monkeypatch.undo()
+        await pilot.press("enter")  # the retry saves it
+        await saved(pilot, app, 0, "draft")
+        await pilot.press("q")  # everything saved: one key quits
+    assert records(store_dir)[-1]["labels"] == CHECK_STATE_MEDIA
+
+
+async def test_yes_quits_and_loses_the_unsaved_labels(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await fail_a_pick(pilot, app, monkeypatch)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, description="the app to quit")
+    assert [r["labels"] for r in records(store_dir)] == [{"checkworthiness": "check"}]
+
+
+async def test_a_save_failing_while_quitting_is_asked_about(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app.annotation_log, "append", disk_full)
+        await pilot.press("1", "q")  # the pick is still on its way to disk when q is pressed
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
+        await pilot.press("y")
+    assert records(store_dir) == []
+
+
 def test_a_kill_after_saved_shows_loses_nothing(corpus_dir: Path, store_dir: Path) -> None:
     child = subprocess.run(
         [sys.executable, "-c", KILLED_CHILD, str(corpus_dir), str(SCHEMA), str(store_dir)], capture_output=True, timeout=120
@@ -94,10 +157,6 @@ async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -
 
 async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
-
-    def disk_full(*_args: object, **_kwargs: object) -> dict:
-        raise OSError(28, "No space left on device")
-
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("3", "tab")
         await saved(pilot, app, 0, "draft")

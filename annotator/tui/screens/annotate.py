@@ -320,11 +320,16 @@ class AnnotateScreen(Screen):
     def save_failed(self, request: SaveRequest, reason: str) -> None:
         """Show the unit whose labels were not saved (they stay on screen, to retry) and why."""
         self.sentences.refresh_row(request.index)
-        if request.index != self.session.cursor:
-            self.move_to(request.index)
+        message = self.show_unsaved(request.index, reason)
+        notify_safe(self.app, message, severity="error", timeout=10)
+
+    def show_unsaved(self, index: int, reason: str) -> str:
+        """Go to a unit whose labels are not saved and say why and how to retry; the message."""
+        if index != self.session.cursor:
+            self.move_to(index)
         message = f"save failed, labels kept on screen (press enter to retry): {reason}"
         self.say(Content(safe_line(message)), error=True)
-        notify_safe(self.app, message, severity="error", timeout=10)
+        return message
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(self.app.store_dir, self.session.schema))  # type: ignore[attr-defined]
