@@ -72,7 +72,10 @@ def launch_seconds(kind: str, corpus: Path, store: Path, env: dict[str, str]) ->
     """(wall, cpu) seconds from spawning a child to its first interactive screen."""
     started = time.time()
     command = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus), "--store", str(store)]
-    ready, cpu = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout.split()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(f"the {kind} app did not start:\n{done.stderr}")
+    ready, cpu = done.stdout.split()
     return float(ready) - started, float(cpu)
 
 
