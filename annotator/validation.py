@@ -7,13 +7,13 @@ corpus (stale anchors). Nothing is written: the store is read with `load_store`.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.anchors import anchor
 from annotator.corpus import Corpus
+from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.schema import Schema
 from annotator.store import StoreView, load_store, record_problems
@@ -42,12 +42,9 @@ class ValidationReport:
 
 def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
     """Check every annotation file of `store_dir` (which must exist) against `schema` and `corpus`."""
-    view = load_store(store_dir)
-    gc.freeze()  # the records stay alive throughout: spare the collector from rescanning them
-    try:
-        return _validate(view, Path(store_dir), schema, corpus)
-    finally:
-        gc.unfreeze()
+    # Every record is read and stays alive to the end: collections would only rescan them.
+    with gc_paused():
+        return _validate(load_store(store_dir), Path(store_dir), schema, corpus)
 
 
 def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
