@@ -1,0 +1,94 @@
+"""The keymap file: where it is looked up, and every way it can be wrong, said with the file's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.keymap import KeymapError, default_keymap_path, keymap_path, load_keymap
+
+KNOWN = {"skip", "flag", "next-sentence", *(f"pick-{n}" for n in range(1, 11))}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "keymap.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(KeymapError) as caught:
+        load_keymap(path, KNOWN)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_the_default_file_is_under_xdg_config_home_else_dot_config() -> None:
+    assert default_keymap_path({"XDG_CONFIG_HOME": "/cfg", "HOME": "/home/a"}) == Path("/cfg/annotator/keymap.json")
+    assert default_keymap_path({"XDG_CONFIG_HOME": "", "HOME": "/home/a"}) == Path("/home/a/.config/annotator/keymap.json")
+
+
+def test_the_file_given_is_read_else_the_default_one_only_if_it_exists(tmp_path: Path) -> None:
+    environ = {"XDG_CONFIG_HOME": str(tmp_path)}
+    assert keymap_path(None, environ) is None
+    default = tmp_path / "annotator" / "keymap.json"
+    default.parent.mkdir()
+    default.write_text("{}", encoding="utf-8")
+    assert keymap_path(None, environ) == default
+    assert keymap_path(tmp_path / "absent.json", environ) == tmp_path / "absent.json"
+
+
+def test_keys_are_kept_per_binding_id_without_spaces(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"skip": "x", "next-sentence": " j , down,ctrl+n"}')
+    assert load_keymap(path, KNOWN) == {"skip": "x", "next-sentence": "j,down,ctrl+n"}
+
+
+def test_an_unknown_binding_id_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"skip": "x", "sikp": "y"}')
+    assert problems(path) == [
+        f'{path}: unknown binding id "sikp"',
+        f"{path}: the binding ids are: flag, next-sentence, pick-1 … pick-10, skip",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "shown"),
+    [("3", "3"), ("null", "null"), ('["x"]', "a list"), ('{"key": "x"}', "an object")],
+)
+def test_keys_must_be_a_string(tmp_path: Path, keys: str, shown: str) -> None:
+    path = write(tmp_path, f'{{"skip": {keys}}}')
+    assert problems(path) == [f'{path}: the keys of "skip" must be a string such as "x" or "x,ctrl+s", not {shown}']
+
+
+@pytest.mark.parametrize("keys", ["", " ", "x,", "x,,y"])
+def test_an_empty_key_is_refused(tmp_path: Path, keys: str) -> None:
+    path = write(tmp_path, f'{{"skip": "{keys}"}}')
+    assert problems(path) == [f'{path}: the keys of "skip" have an empty key: "{keys}"']
+
+
+def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, '{\n  "skip": "x",\n  "flag": "y",\n}\n')
+    assert problems(path) == [f"{path}:4:1: invalid JSON: Expecting property name enclosed in double quotes"]
+
+
+@pytest.mark.parametrize("text", ['["skip", "x"]', '"x"', "3"])
+def test_the_file_must_hold_an_object(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    assert problems(path) == [f'{path}: a keymap is a JSON object of binding ids to keys, such as {{"skip": "x", "next-sentence": "j,down"}}']
+
+
+def test_a_binding_given_twice_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"skip": "x", "skip": "y"}')
+    assert problems(path) == [f'{path}: "skip" is given twice']
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"skip": 1, "nope": "x", "flag": ""}')
+    assert len(problems(path)) == 4  # three entries and the list of known ids
+
+
+def test_unreadable_files_are_one_line(tmp_path: Path) -> None:
+    assert problems(tmp_path / "absent.json") == [f"{tmp_path / 'absent.json'}: cannot read the keymap: No such file or directory"]
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"skip": "\xe9"}')
+    assert problems(latin) == [f"{latin}: not UTF-8 text (byte 10)"]
