@@ -23,7 +23,8 @@ MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["st
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/."""
+    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)

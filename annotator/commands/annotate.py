@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, say
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
 
 HELP = "label the sentences of a corpus in the terminal (the default command)"
 
@@ -17,7 +17,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.tui.launch import LaunchError, prepare
 
     try:
-        app = prepare(paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store)
+        app = prepare(
+            paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store, keymap=keymap_file(args)
+        )
     except LaunchError as error:
         for line in error.lines:
             say(line)

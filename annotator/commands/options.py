@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from annotator.display import printable
+from annotator.keymap import default_keymap_path, keymap_path
 from annotator.schema import DEFAULT_SCHEMA_PATH
 
 DEFAULT_CORPUS = Path("seeds")
@@ -40,11 +41,21 @@ def add_schema_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_ui_options(parser: argparse.ArgumentParser, as_help: str) -> None:
-    """The options of the commands that open the terminal UI on a corpus: PATH..., --as, --store, --schema."""
+    """The options of the commands that open the terminal UI on a corpus: PATH..., --as, --store,
+    --schema, --keymap."""
     add_corpus_paths(parser)
     add_annotator_option(parser, as_help)
     add_store_option(parser)
     add_schema_option(parser)
+    parser.add_argument(
+        "--keymap", type=Path, metavar="FILE",
+        help=f"other keys for the UI, a JSON object of binding id to keys (default: {default_keymap_path()}, if it exists)",
+    )  # fmt: skip
+
+
+def keymap_file(args: argparse.Namespace) -> Path | None:
+    """The keymap file to read: --keymap's, else the default one if it exists."""
+    return keymap_path(args.keymap)
 
 
 def say(message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, say
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 HELP = "adjudicate: walk the units the annotators disagree on and decide their labels"
@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
             store_dir=args.store,
             everything=args.everything,
             min_agreement=args.min_agreement,
+            keymap=keymap_file(args),
         )
     except LaunchError as error:
         for line in error.lines:

@@ -52,7 +52,16 @@ class AnnotatorApp(App):
     RECORD_KEYS: Mapping[str, object] = {}
     """Optional record keys every saved record carries (a review app sets `kind`)."""
 
-    def __init__(self, *, corpus: Corpus, session: Session, log: AnnotationLog, store_dir: Path, notices: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        corpus: Corpus,
+        session: Session,
+        log: AnnotationLog,
+        store_dir: Path,
+        notices: tuple[str, ...] = (),
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
@@ -63,7 +72,7 @@ class AnnotatorApp(App):
         self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
         self.save_failure = ""  # why the last save failed
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
-        self.keymap: dict[str, str] = {}  # binding id -> keys; none remapped by default
+        self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.keymap)
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen(self.session)

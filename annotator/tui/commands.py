@@ -8,6 +8,9 @@ from functools import partial
 from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from annotator.tui.keys import shown_keys
 
 PALETTE_BINDING_IDS = (
     "save-done", "skip", "flag", "undo", "next-unlabelled", "search", "search-next",
@@ -37,13 +40,17 @@ class AnnotatorCommands(Provider):
         _namespace, name, parameters = parse(binding.action)
         return partial(getattr(node, f"action_{name}"), *parameters)
 
+    def _key_hint(self, binding: Binding) -> str:
+        """The binding's keys as the user has them, as markup (the palette parses its help text)."""
+        return Content(f"key: {shown_keys(binding, self.app.keymap)}").markup  # type: ignore[attr-defined]
+
     async def discover(self) -> Hits:
         for name, binding in self._commands():
-            yield DiscoveryHit(name, self._run(binding), help=f"key: {binding.key}")
+            yield DiscoveryHit(name, self._run(binding), help=self._key_hint(binding))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, binding in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), self._run(binding), help=f"key: {binding.key}")
+                yield Hit(score, matcher.highlight(name), self._run(binding), help=self._key_hint(binding))

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from annotator.anchors import anchor
 from annotator.corpus import Corpus, load_corpus
+from annotator.keymap import KeymapError, load_keymap
 from annotator.review import AnnotatorHasAdjudications, check_annotator
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.session import Session
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.keys import binding_ids, binding_scopes, key_clashes
 
 
 class LaunchError(Exception):
@@ -26,8 +28,12 @@ class LaunchError(Exception):
         self.lines = list(lines)
 
 
-def prepare(*, paths: Sequence[str | Path], annotator: str, schema_path: Path, store_dir: Path) -> AnnotatorApp:
-    """The app, ready to run on the opened (locked) store; LaunchError for anything the user must fix."""
+def prepare(
+    *, paths: Sequence[str | Path], annotator: str, schema_path: Path, store_dir: Path, keymap: Path | None = None
+) -> AnnotatorApp:
+    """The app, ready to run on the opened (locked) store; LaunchError for anything the user must fix.
+
+    `keymap` is the user's keymap file, if any."""
     try:
         annotator = check_annotator_name(annotator)
     except InvalidAnnotatorName as error:
@@ -36,6 +42,7 @@ def prepare(*, paths: Sequence[str | Path], annotator: str, schema_path: Path, s
         schema = load_schema(schema_path)
     except SchemaError as error:
         raise LaunchError([f"cannot use schema {schema_path}:", *map(str, error.problems)]) from None
+    keys = read_keymap(keymap)
     corpus = load_corpus(list(paths))
     if not corpus.documents:
         raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(map(str, paths))}"])
@@ -49,7 +56,21 @@ def prepare(*, paths: Sequence[str | Path], annotator: str, schema_path: Path, s
     notices = [f"skipped {problem}" for problem in corpus.problems]
     session, stale = build_session(corpus, schema, heads, annotator)
     notices += stale + log_notices(log)
-    return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices))
+    return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
+
+
+def read_keymap(path: Path | None) -> dict[str, str]:
+    """The user's keymap (binding id -> keys) from the keymap file, if there is one."""
+    if path is None:
+        return {}
+    try:
+        keymap = load_keymap(path, binding_ids())
+    except KeymapError as error:
+        raise LaunchError([f"cannot use keymap {path}:", *map(str, error.problems)]) from None
+    clashes = key_clashes(keymap, binding_scopes())
+    if clashes:
+        raise LaunchError([f"cannot use keymap {path}:", *(f"{path}: {clash}" for clash in clashes)])
+    return keymap
 
 
 def open_log(store_dir: Path, annotator: str) -> AnnotationLog:

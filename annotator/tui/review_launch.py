@@ -10,7 +10,7 @@ from annotator.gold import DEFAULT_MIN_AGREEMENT, InvalidMinAgreement, check_min
 from annotator.review import Review, ReviewerHasAnnotations, ReviewSession, check_reviewer, load_review
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreView, load_store
-from annotator.tui.launch import LaunchError, log_notices, open_log
+from annotator.tui.launch import LaunchError, log_notices, open_log, read_keymap
 from annotator.tui.review_app import ReviewApp
 
 
@@ -26,14 +26,16 @@ def prepare_review(
     store_dir: Path,
     everything: bool = False,
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
+    keymap: Path | None = None,
 ) -> ReviewApp:
     """The review app, ready to run on the reviewer's opened (locked) log; LaunchError for anything to
-    fix first."""
+    fix first. `keymap` is the user's keymap file, if any."""
     try:
         check_min_agreement(min_agreement)
     except InvalidMinAgreement as error:
         raise LaunchError([str(error)]) from None
     schema = _schema(schema_path)
+    keys = read_keymap(keymap)
     store = _store(store_dir)
     reviewer = _reviewer(reviewer, store)
     corpus = _corpus(paths)
@@ -46,7 +48,7 @@ def prepare_review(
         raise
     notices = _notices(corpus, store, review) + log_notices(log)
     session = ReviewSession(review, everything=everything)
-    return ReviewApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices))
+    return ReviewApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
 
 
 def _schema(path: Path) -> Schema:

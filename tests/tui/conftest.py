@@ -29,6 +29,12 @@ SMALL_TEXT = (
 MakeApp = Callable[..., AnnotatorApp]
 
 
+@pytest.fixture(autouse=True)
+def no_user_keymap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands look for the user's keymap under XDG_CONFIG_HOME: not the developer's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
@@ -46,8 +52,8 @@ def store_dir(tmp_path: Path) -> Path:
 def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
     """Build the app as `annotator annotate` does (call it again to reopen)."""
 
-    def make(paths: list[Path] | None = None, annotator: str = "tester") -> AnnotatorApp:
-        return prepare(paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir)
+    def make(paths: list[Path] | None = None, annotator: str = "tester", keymap: Path | None = None) -> AnnotatorApp:
+        return prepare(paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir, keymap=keymap)
 
     return make
 
@@ -73,6 +79,12 @@ def help_meanings(app: AnnotatorApp, key: str) -> list[str]:
     assert isinstance(app.screen, HelpScreen)
     lines = str(app.screen.text).splitlines()
     return [line.rsplit("[", 1)[1].rstrip("]") for line in lines if key in line[:KEY_WIDTH].strip().split(", ") and line.endswith("]")]
+
+
+def keymap_file(folder: Path, keymap: dict[str, str]) -> Path:
+    path = folder / "keymap.json"
+    path.write_text(orjson.dumps(keymap).decode(), encoding="utf-8")
+    return path
 
 
 def records(store_dir: Path, annotator: str = "tester") -> list[dict]:

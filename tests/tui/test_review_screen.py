@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, records, screen_text, status_text
+from conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, keymap_file, records, screen_text, status_text
 from textual.pilot import Pilot
 from waiting import saved, wait_for
 
@@ -59,8 +59,8 @@ def disputed(store_dir: Path, corpus_dir: Path) -> None:
 
 @pytest.fixture
 def make_review(corpus_dir: Path, store_dir: Path) -> MakeReview:
-    def make(reviewer: str = "lead", everything: bool = False) -> ReviewApp:
-        return prepare_review(paths=[str(corpus_dir)], reviewer=reviewer, schema_path=SCHEMA, store_dir=store_dir, everything=everything)
+    def make(reviewer: str = "lead", everything: bool = False, keymap: Path | None = None) -> ReviewApp:
+        return prepare_review(paths=[str(corpus_dir)], reviewer=reviewer, schema_path=SCHEMA, store_dir=store_dir, everything=everything, keymap=keymap)
 
     return make
 
@@ -238,6 +238,20 @@ async def test_a_accepts_and_shift_a_opens_the_statistics_one_meaning_each(dispu
         await wait_for(pilot, lambda: isinstance(app.screen, AcceptScreen), description="the accept chooser")
         await pilot.press("escape", "A")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), description="the statistics screen")
+
+
+async def test_the_keymap_moves_accept_and_the_annotator_numbers(disputed: None, make_review: MakeReview, store_dir: Path, tmp_path: Path) -> None:
+    app = make_review(keymap=keymap_file(tmp_path, {"accept-annotator": "c", "accept-2": "x,2"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: footer_keys(app).get("c") == "Accept", description="the Footer to show c")
+        assert "x bob" in screen_text(app)  # the votes table's heading
+        await pilot.press("a")  # no longer accept: a is free again
+        assert app.screen is app.review_screen
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, AcceptScreen), description="the accept chooser")
+        await pilot.press("x")
+        await saved(pilot, app, 0, "done")
+        assert records(store_dir, "lead")[-1]["labels"] == BOB_UNIT_0
 
 
 async def test_a_reviewer_with_annotations_is_refused(disputed: None, make_review: MakeReview) -> None:

@@ -6,6 +6,8 @@ arrows with enter reach any of them (more than ten too). Escape closes without a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from annotator.tui.keys import DIGITS
 from annotator.tui.widgets.votes_table import annotator_heading
 
 CHOOSE_BINDINGS = [
@@ -39,12 +42,13 @@ class AcceptScreen(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="accept-cancel"), *CHOOSE_BINDINGS]
 
-    def __init__(self, annotators: list[str]) -> None:
+    def __init__(self, annotators: list[str], keys: Sequence[str] = DIGITS) -> None:
         super().__init__()
         self.annotators = annotators
+        self.keys = keys  # the key that accepts each annotator's labels, in order
 
     def compose(self) -> ComposeResult:
-        options = [Option(Content(annotator_heading(i, name))) for i, name in enumerate(self.annotators)]
+        options = [Option(Content(annotator_heading(i, name, self.keys))) for i, name in enumerate(self.annotators)]
         yield OptionList(*options, id="accept-list")
 
     def on_mount(self) -> None:

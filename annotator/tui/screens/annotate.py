@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from annotator.session import Missing, SaveRequest, Session
+from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import notify_safe, safe_line
 from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
@@ -88,7 +89,7 @@ class AnnotateScreen(Screen):
                 yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, id="sentences")
                 yield ContextPane(id="context")
             with Vertical(id="right"):
-                yield SchemaForm(session.schema, id="form")
+                yield SchemaForm(session.schema, number_keys(PICK_BINDINGS, self.app.keymap), id="form")  # type: ignore[attr-defined]
                 yield Static(id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes")
@@ -362,6 +363,14 @@ class AnnotateScreen(Screen):
         self.move_to(found)
 
     # Focus and the Footer
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with this screen's bindings in the order they are declared: a keymap moves the
+        bindings it remaps to the end, and the Footer would show them last (or cut them off)."""
+        order = {binding.id: position for position, binding in enumerate(self.BINDINGS) if binding.id}
+        active = super().active_bindings
+        return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id, len(self.BINDINGS))))
 
     def on_descendant_focus(self) -> None:
         self.show_definition()

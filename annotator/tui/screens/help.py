@@ -2,40 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotator.schema import Field, Schema
+from annotator.tui.keys import DIGITS, number_key, number_keys, shown_keys
 from annotator.tui.safe_text import safe_line, safe_text
-from annotator.tui.widgets.schema_form import value_key
 
 KEY_WIDTH = 16
+PICK_ID = re.compile(r"pick-\d+")  # pick-1 ... pick-10: one line for them all
 
 
-def key_lines(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Content]:
+def key_lines(bindings: Sequence[Binding], keymap: Mapping[str, str], picks: Sequence[str]) -> list[Content]:
     """One line per binding id: its keys (as remapped) and what it does."""
     lines: list[Content] = []
     seen: set[str] = set()
     for binding in bindings:
-        if binding.id in seen or binding.id is None or binding.id.startswith("pick-"):
+        if binding.id in seen or binding.id is None or PICK_ID.fullmatch(binding.id):
             continue
         seen.add(binding.id)
-        keys = ", ".join(format_key(key.strip()) for key in keymap.get(binding.id, binding.key).split(","))
-        lines.append(Content.assemble((keys.ljust(KEY_WIDTH), "bold $accent"), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")))
-    lines.append(Content.assemble(("1-9, 0".ljust(KEY_WIDTH), "bold $accent"), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")))
-    lines.append(Content.assemble(("tab, shift+tab".ljust(KEY_WIDTH), "bold $accent"), "next / previous field"))
-    lines.append(Content.assemble(("ctrl+p".ljust(KEY_WIDTH), "bold $accent"), "command palette: every action by name"))
+        lines.append(Content.assemble(_keys_cell(shown_keys(binding, keymap)), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")))
+    shown = "1-9, 0" if tuple(picks) == DIGITS else " ".join(picks)
+    lines.append(Content.assemble(_keys_cell(shown), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")))
+    lines.append(Content.assemble(_keys_cell("tab, shift+tab"), "next / previous field"))
+    lines.append(Content.assemble(_keys_cell("ctrl+p"), "command palette: every action by name"))
     return lines
 
 
-def field_lines(schema: Schema, field: Field) -> list[Content]:
+def _keys_cell(keys: str) -> tuple[str, str]:
+    """The keys column of a line: KEY_WIDTH wide, or wider with a gap when the keys need it."""
+    return (keys.ljust(KEY_WIDTH) if len(keys) < KEY_WIDTH else f"{keys}  ", "bold $accent")
+
+
+def field_lines(field: Field, picks: Sequence[str]) -> list[Content]:
     kind = {"single": "one value", "multi": "any number of values", "text": "free text"}[field.kind]
     notes = [kind, *(["ordinal"] if field.ordinal else []), *(["required"] if field.required else [])]
     if field.when is not None:
@@ -45,26 +51,27 @@ def field_lines(schema: Schema, field: Field) -> list[Content]:
         Content.assemble("    ", safe_line(field.description)),
     ]
     for position, value in enumerate(field.values):
-        lines.append(Content.assemble(("  " + value_key(position) + " ", "bold $accent"), (safe_line(value.label), "bold"), "  ", safe_line(value.description)))
+        lines.append(Content.assemble(("  " + number_key(picks, position) + " ", "bold $accent"), (safe_line(value.label), "bold"), "  ", safe_line(value.description)))
     return lines
 
 
-def help_text(schema: Schema, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> Content:
-    lines = [Content.styled("Keys", "bold underline"), *key_lines(bindings, keymap), Content("")]
+def help_text(schema: Schema, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> Content:
+    picks = number_keys([binding for binding in bindings if binding.id and PICK_ID.fullmatch(binding.id)], keymap)
+    lines = [Content.styled("Keys", "bold underline"), *key_lines(bindings, keymap, picks), Content("")]
     lines.append(Content.assemble(("Schema ", "bold underline"), (f"{safe_line(schema.name)} v{schema.version}", "bold underline")))
     if schema.title:
         lines.append(Content(safe_line(schema.title)))
     if schema.description:
         lines.append(safe_text(schema.description))
     for field in schema.fields:
-        lines += [Content(""), *field_lines(schema, field)]
+        lines += [Content(""), *field_lines(field, picks)]
     return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help-close")]
 
-    def __init__(self, schema: Schema, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> None:
+    def __init__(self, schema: Schema, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.text = help_text(schema, bindings, keymap)
 

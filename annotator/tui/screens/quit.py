@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import safe_line
 
 
@@ -37,7 +38,13 @@ class QuitScreen(ModalScreen[bool]):
 
     def __init__(self, unsaved: int, reason: str) -> None:
         super().__init__()
-        self.question = quit_question(unsaved, reason)
+        self.unsaved = unsaved
+        self.reason = reason
+
+    @property
+    def question(self) -> Content:
+        yes, back = number_keys(self.BINDINGS, self.app.keymap)  # type: ignore[attr-defined]
+        return quit_question(self.unsaved, self.reason, yes, back)
 
     def compose(self) -> ComposeResult:
         yield Static(self.question, id="quit-question")
@@ -46,13 +53,13 @@ class QuitScreen(ModalScreen[bool]):
         self.query_one("#quit-question", Static).border_title = Content("Not saved")
 
 
-def quit_question(unsaved: int, reason: str) -> Content:
+def quit_question(unsaved: int, reason: str, yes: str, back: str) -> Content:
     changes = "1 change is" if unsaved == 1 else f"{unsaved} changes are"
     them = "it" if unsaved == 1 else "them"
     return Content.assemble(
         (f"{changes} not saved", "bold"),
         f" ({safe_line(reason)}). Quit anyway and lose {them}? ",
-        ("y", "bold $accent"),
+        (yes, "bold $accent"),
         " / ",
-        ("n", "bold $accent"),
+        (back, "bold $accent"),
     )

@@ -16,7 +16,8 @@ from textual.widgets import Input, Static
 from annotator.review import ReviewSession
 from annotator.session import SaveRequest
 from annotator.tui.safe_text import safe_line
-from annotator.tui.screens.accept import AcceptScreen
+from annotator.tui.keys import number_keys
+from annotator.tui.screens.accept import CHOOSE_BINDINGS, AcceptScreen
 from annotator.tui.screens.annotate import AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable
 
@@ -39,7 +40,12 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
 
     def on_mount(self) -> None:
         # Runs before AnnotateScreen.on_mount, which shows the first unit.
-        self.mount(VotesTable(self.session.schema, id="votes"), after="#body")
+        self.mount(VotesTable(self.session.schema, self.accept_keys, id="votes"), after="#body")
+
+    @property
+    def accept_keys(self) -> tuple[str, ...]:
+        """The key that accepts each annotator's labels in the chooser, as the user has them."""
+        return number_keys(CHOOSE_BINDINGS, self.app.keymap)  # type: ignore[attr-defined]
 
     @property
     def votes(self) -> VotesTable:
@@ -86,7 +92,7 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
         if not annotators:
             self.say(Content("no annotator's labels to accept on this unit"))
             return
-        self.app.push_screen(AcceptScreen(annotators), self.accept)
+        self.app.push_screen(AcceptScreen(annotators, self.accept_keys), self.accept)
 
     def accept(self, annotator: str | None) -> None:
         if annotator is None:

@@ -1,11 +1,13 @@
 """The schema form: one widget per field, built once from the schema and refreshed per unit.
 
-Choice fields draw their values as numbered chips (the key that picks each), the chosen ones marked
+Choice fields draw their values as chips with the key that picks each, the chosen ones marked
 with ●, the highlighted one underlined. Text fields are Inputs. The form only shows labels; the
 screen asks the session what a key changes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -16,14 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from annotator.schema import Field, Schema
+from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import safe_line
 
 CHIP_GAP = Content(" ")
-
-
-def value_key(position: int) -> str:
-    """The key that picks the value at 0-based `position`: 1-9, then 0 for the tenth."""
-    return str((position + 1) % 10)
 
 
 def field_heading(field: Field) -> Content:
@@ -36,9 +34,10 @@ class ChoiceField(Widget, can_focus=True):
 
     highlight: reactive[int] = reactive(0)
 
-    def __init__(self, field: Field) -> None:
+    def __init__(self, field: Field, keys: Sequence[str] = DIGITS) -> None:
         super().__init__(id=f"field-{field.id}", classes="field")
         self.field = field
+        self.keys = keys  # the key that picks each value, in order
         self.chosen: list[str] = []
 
     def show(self, value: str | list[str] | None) -> None:
@@ -84,7 +83,7 @@ class ChoiceField(Widget, can_focus=True):
         chosen = value.id in self.chosen
         chip = Content.assemble(
             ("●" if chosen else " ", "$text-success"),
-            (value_key(position), "bold $accent"),
+            (number_key(self.keys, position), "bold $accent"),
             " ",
             (safe_line(value.label), "bold $text-success" if chosen else ""),
         )
@@ -116,13 +115,14 @@ FieldWidget = ChoiceField | TextField
 class SchemaForm(VerticalScroll, can_focus=False):
     """Every field of the schema; fields whose `when` does not hold are hidden."""
 
-    def __init__(self, schema: Schema, **kwargs: object) -> None:
+    def __init__(self, schema: Schema, value_keys: Sequence[str] = DIGITS, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.schema = schema
+        self.value_keys = value_keys
 
     def compose(self) -> ComposeResult:
         for field in self.schema.fields:
-            yield TextField(field) if field.kind == "text" else ChoiceField(field)
+            yield TextField(field) if field.kind == "text" else ChoiceField(field, self.value_keys)
 
     @property
     def fields(self) -> list[FieldWidget]:

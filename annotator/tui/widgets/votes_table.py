@@ -9,6 +9,8 @@ users' files: everything goes through `safe_line`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -16,8 +18,8 @@ from textual.widget import Widget
 from annotator.gold import ADJUDICATED, NOT_APPLICABLE, UNRESOLVED, UnitGold
 from annotator.review import Cell, FieldRow, resolution_text, side_by_side, value_text
 from annotator.schema import Schema
+from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import safe_line
-from annotator.tui.widgets.schema_form import value_key
 
 GUTTER = 2
 HOW_WIDTH = 12  # "majority 2/3"
@@ -25,23 +27,23 @@ FIELD_WIDTH = 18
 RESOLUTION_STYLES = {ADJUDICATED: "bold $text-success", UNRESOLVED: "bold $text-error", NOT_APPLICABLE: "$text-muted"}
 
 
-def annotator_heading(position: int, name: str) -> str:
+def annotator_heading(position: int, name: str, keys: Sequence[str] = DIGITS) -> str:
     """An annotator's column heading: the key that accepts their labels (the first ten), then the name."""
-    return f"{value_key(position) if position < 10 else '·'} {safe_line(name)}"
+    return f"{number_key(keys, position)} {safe_line(name)}"
 
 
-def votes_table(schema: Schema, unit: UnitGold, width: int) -> Content:
+def votes_table(schema: Schema, unit: UnitGold, width: int, keys: Sequence[str] = DIGITS) -> Content:
     """The table for `unit` fitted to `width` cells: a heading line, then one line per field."""
     rows = [row for row in side_by_side(schema, unit) if not row.blank]
-    names = list(unit.annotations)
+    headings = [annotator_heading(position, name, keys) for position, name in enumerate(unit.annotations)]
     field_width = min(FIELD_WIDTH, max([Content(safe_line(row.field.label)).cell_length for row in rows] + [5]))
-    columns = len(names) + 1  # the annotators and the gold value share what is left
+    columns = len(headings) + 1  # the annotators and the gold value share what is left
     column_width = max(3, (width - GUTTER - field_width - HOW_WIDTH - columns - 1) // columns)
     widths = [field_width, *[column_width] * columns, HOW_WIDTH]
-    heading = [Content("field"), *(Content(annotator_heading(i, name)) for i, name in enumerate(names)), Content("gold"), Content("how")]
+    heading = [Content("field"), *map(Content, headings), Content("gold"), Content("how")]
     lines = [_line(Content(" " * GUTTER), heading, widths).stylize("bold $text-muted")]
     lines += [_row_line(row, widths) for row in rows]
-    lines += _long_texts(rows, names, column_width, width)
+    lines += _long_texts(rows, headings, column_width, width)
     return Content("\n").join(lines)
 
 
@@ -59,16 +61,16 @@ def _cell(cell: Cell) -> Content:
     return Content(safe_line(cell)) if cell else Content.styled("—", "$text-muted")
 
 
-def _long_texts(rows: list[FieldRow], names: list[str], column_width: int, width: int) -> list[Content]:
+def _long_texts(rows: list[FieldRow], headings: list[str], column_width: int, width: int) -> list[Content]:
     """The free text values cut short in the table, in full: a note is worth reading whole."""
     lines: list[Content] = []
     for row in rows:
         if row.field.kind != "text":
             continue
-        for position, (name, cell) in enumerate(zip(names, row.cells)):
+        for heading, cell in zip(headings, row.cells):
             text = Content(safe_line(cell or ""))
             if text.cell_length > column_width:
-                about = f"{safe_line(row.field.label)} · {annotator_heading(position, name)}: "
+                about = f"{safe_line(row.field.label)} · {heading}: "
                 lines += Content.assemble((about, "$text-muted"), text).wrap(max(width, 1))
     return lines
 
@@ -99,9 +101,10 @@ class VotesTable(Widget, can_focus=False):
     }
     """
 
-    def __init__(self, schema: Schema, **kwargs: object) -> None:
+    def __init__(self, schema: Schema, accept_keys: Sequence[str] = DIGITS, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.schema = schema
+        self.accept_keys = accept_keys
         self.unit: UnitGold | None = None
 
     def show(self, unit: UnitGold) -> None:
@@ -116,4 +119,4 @@ class VotesTable(Widget, can_focus=False):
         return len(self._table(width).split("\n"))
 
     def _table(self, width: int) -> Content:
-        return votes_table(self.schema, self.unit, width) if self.unit is not None else Content("")
+        return votes_table(self.schema, self.unit, width, self.accept_keys) if self.unit is not None else Content("")

@@ -1,0 +1,83 @@
+"""Keys as the user has them: the UI's binding ids, keys a keymap would give to two bindings at once,
+and a binding's keys shown after the user's keymap.
+
+`App.set_keymap` moves the bindings themselves (the Footer reads them from there); the help screen,
+the command palette, the value chips and the annotator numbers read the keys from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.keys import format_key
+from textual.screen import ModalScreen, Screen
+
+UI_PACKAGE = "annotator.tui"
+DIGITS = tuple(str(n % 10) for n in range(1, 11))
+"""The default keys of the n-th value of a field, or of the n-th annotator: 1-9, then 0."""
+
+
+def binding_ids() -> frozenset[str]:
+    """Every binding id of the annotation and review UI, read from the bindings of its classes."""
+    return frozenset(binding.id for cls in ui_classes() for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])) if binding.id)
+
+
+def ui_classes() -> set[type[DOMNode]]:
+    """Every app, screen and widget class of the annotation and review UI."""
+    import annotator.tui.review_app  # noqa: F401  (imports every class of both apps)
+
+    return set(_subclasses(DOMNode))
+
+
+def _subclasses(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
+    for cls in base.__subclasses__():
+        if cls.__module__.startswith(f"{UI_PACKAGE}."):
+            yield cls
+        yield from _subclasses(cls)
+
+
+def binding_scopes() -> list[list[Binding]]:
+    """The bindings that are active together: each screen's with the app's, each modal screen's and
+    each widget's on their own (the bindings Textual merges from a class and its bases)."""
+    classes = ui_classes()
+    merged = {cls: [binding for _key, binding in cls._merged_bindings] for cls in classes}
+    app = [binding for cls in classes if issubclass(cls, App) for binding in merged[cls]]
+    return [merged[cls] + (app if issubclass(cls, Screen) and not issubclass(cls, ModalScreen) else []) for cls in classes]
+
+
+def key_clashes(keymap: Mapping[str, str], scopes: Iterable[Sequence[Binding]]) -> list[str]:
+    """Keys the keymap gives to a binding while another one active with it has them too."""
+    clashes: set[str] = set()
+    for bindings in scopes:
+        owners: dict[str, set[str]] = {}
+        for binding in bindings:
+            for key in keys_of(binding, keymap):
+                owners.setdefault(format_key(key), set()).add(binding.id or binding.action)
+        for key, names in owners.items():
+            if len(names) > 1 and names & keymap.keys():
+                clashes.add(f"{key} would be the key of {' and '.join(sorted(names))}; give one of them another key")
+    return sorted(clashes)
+
+
+def keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
+    """The binding's keys as the user has them, as Textual names them."""
+    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return [key.strip() for key in keys.split(",")]
+
+
+def shown_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The binding's keys for reading ("j, down")."""
+    return ", ".join(map(format_key, keys_of(binding, keymap)))
+
+
+def number_keys(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> tuple[str, ...]:
+    """The first key of each binding, for reading: the keys that pick the n-th value or annotator."""
+    return tuple(format_key(keys_of(binding, keymap)[0]) for binding in bindings)
+
+
+def number_key(keys: Sequence[str], position: int) -> str:
+    """The key of the value or annotator at 0-based `position` among `keys`; "·" past them."""
+    return keys[position] if position < len(keys) else "·"
