@@ -17,7 +17,7 @@ from annotator import corpus as corpus_module
 from annotator import segment as segment_module
 from annotator.corpus import Corpus, load_corpus
 from annotator.segment import Segmentation, check_segmentation, segment
-from conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS
 
 
 def write(path: Path, content: str | bytes) -> Path:

@@ -32,7 +32,7 @@ from annotator.export import (
 )
 from annotator.schema import load_schema
 from annotator.store import AnnotationLog, load_store
-from conftest import SCHEMA
+from tests.conftest import SCHEMA
 
 
 def test_parse_splits_keeps_the_order_given() -> None:

@@ -14,7 +14,7 @@ from annotator.cli import main
 from annotator.commands import export as export_command
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
-from conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS
 
 CHECK = {
     "checkworthiness": "check",

@@ -18,7 +18,7 @@ from annotator.gold import unusable_reason
 from annotator.report import build_report, render_markdown, render_text, to_json
 from annotator.schema import Schema, load_schema
 from annotator.store import AnnotationLog, StoreView, load_store
-from conftest import REPO, SCHEMA
+from tests.conftest import REPO, SCHEMA
 
 CHECK = ["no_claim", "minor", "check", "urgent"]
 SOURCES = ["state_media", "official_named", "expert", "document"]

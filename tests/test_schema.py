@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SCHEMA
+from tests.conftest import REPO, SCHEMA
 
 from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
 

@@ -15,7 +15,7 @@ from annotator.segment import (
     segment,
     segment_many,
 )
-from conftest import DATA, SEEDS
+from tests.conftest import DATA, SEEDS
 
 
 def sentences(text: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from annotator.corpus import load_corpus
 from annotator.schema import load_schema
 from annotator.session import Missing, SaveRequest, Session
-from conftest import SCHEMA
+from tests.conftest import SCHEMA
 
 TEXT = "First claim here. Second one.\n\nThird sentence about missiles.\n"
 NO_CLAIM = {"checkworthiness": "no_claim"}

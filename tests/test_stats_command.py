@@ -11,7 +11,7 @@ import pytest
 from annotator.cli import main
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
-from conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS
 
 CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
 LABELS = {

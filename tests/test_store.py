@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import REPO
+from tests.conftest import REPO
 
 from annotator.corpus import Unit
 from annotator.store import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from conftest import SEEDS
+from tests.conftest import SEEDS
 
 
 def run_units(*argv: str) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import SCHEMA
+from tests.conftest import SCHEMA
 
 from annotator.cli import main
 from annotator.corpus import load_corpus

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeApp, help_meanings, records, screen_text, status_text
+from tests.tui.conftest import MakeApp, help_meanings, records, screen_text, status_text
 from textual.widgets import Input
-from waiting import saved, wait_for
+from tests.tui.waiting import saved, wait_for
 
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO
+from tests.tui.conftest import REPO
 
 
 def test_bench_tui_runs_tiny() -> None:

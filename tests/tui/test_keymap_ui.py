@@ -7,8 +7,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, MakeApp, footer_keys, help_meanings, keymap_file, records, screen_text
-from waiting import saved, wait_for
+from tests.tui.conftest import SCHEMA, MakeApp, footer_keys, help_meanings, keymap_file, records, screen_text
+from tests.tui.waiting import saved, wait_for
 
 from annotator.commands import annotate
 from annotator.tui.app import AnnotatorApp

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA
+from tests.tui.conftest import SCHEMA
 
 from annotator.commands import annotate
 from annotator.corpus import load_corpus

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, keymap_file, records, screen_text, status_text
+from tests.tui.conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, keymap_file, records, screen_text, status_text
 from textual.pilot import Pilot
-from waiting import saved, wait_for
+from tests.tui.waiting import saved, wait_for
 
 from annotator.corpus import load_corpus
 from annotator.gold import ADJUDICATED, MAJORITY, UNRESOLVED

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, MakeApp, records, screen_text, status_text
+from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
 from textual import events
 from textual.pilot import Pilot
-from waiting import saved, wait_for
+from tests.tui.waiting import saved, wait_for
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.quit import QuitScreen

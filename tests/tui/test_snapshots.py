@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA, SMALL_TEXT
+from tests.tui.conftest import SCHEMA, SMALL_TEXT
 from textual.pilot import Pilot
-from waiting import saved
+from tests.tui.waiting import saved
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare

@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMA
+from tests.tui.conftest import SCHEMA
 from textual.app import App
 from textual.widgets import Static
-from waiting import wait_for
+from tests.tui.waiting import wait_for
 
 from annotator.corpus import Unit
 from annotator.schema import Schema, load_schema

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE, MakeApp, screen_text
+from tests.tui.conftest import HOSTILE, MakeApp, screen_text
 from rich.cells import cell_len
 from textual.content import Content
 
