@@ -36,6 +36,8 @@ def rebind(bindings: list[Binding], keys: Mapping[str, str]) -> list[Binding]:
     return [binding.with_key(keys[binding.id]) if binding.id in keys else binding for binding in bindings]
 
 
+# The header, definition and status lines have a fixed height (annotator.tcss): updating their text
+# repaints them without a new layout of the whole screen, which cost most of a key press.
 STATUS_TEXT = {"draft": "draft ✎", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
@@ -139,13 +141,14 @@ class AnnotateScreen(Screen):
                 f"{progress.corpus_done}/{progress.corpus_total}",
                 ("  sentence ", "$text-muted"),
                 f"{session.cursor + 1}",
-            )
+            ),
+            layout=False,
         )
 
     def show_definition(self) -> None:
         focused = self.focused
         text = focused.highlighted_description() if isinstance(focused, ChoiceField | TextField) else Content("")
-        self.query_one("#definition", Static).update(text)
+        self.query_one("#definition", Static).update(text, layout=False)
 
     def show_status(self) -> None:
         """The save state of the current unit, then the last message (missing fields, a failure)."""
@@ -162,7 +165,7 @@ class AnnotateScreen(Screen):
             state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
-        status.update(Content.assemble(state, "   ", self.message) if self.message else state)
+        status.update(Content.assemble(state, "   ", self.message) if self.message else state, layout=False)
 
     def say(self, message: Content | None, *, error: bool = False) -> None:
         self.message = message

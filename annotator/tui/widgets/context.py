@@ -24,11 +24,18 @@ def in_context(document: Document, unit: Unit) -> Content:
 class ContextPane(VerticalScroll, can_focus=False):
     """A scrollable box showing `in_context` for the current unit; its title names the document."""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.paragraph: tuple[str, int] | None = None
+
     def compose(self):  # type: ignore[override]
         yield Static(id="context-text")
 
     def show(self, document: Document, unit: Unit) -> None:
         self.border_title = Content(safe_line(document.source))
         self.border_subtitle = Content(f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}")
-        self.query_one("#context-text", Static).update(in_context(document, unit))
+        paragraph = (document.id, unit.paragraph)
+        # Within the same paragraph only the highlight moves: the text wraps the same, no new layout.
+        self.query_one("#context-text", Static).update(in_context(document, unit), layout=paragraph != self.paragraph)
+        self.paragraph = paragraph
         self.scroll_home(animate=False)
