@@ -23,6 +23,7 @@ from annotator.display import printable
 from annotator.report import DEFAULT_BOOTSTRAP, Report, build_report, render_text
 from annotator.schema import Schema
 from annotator.store import load_store
+from annotator.tui.keys import shown_keys
 
 SHOWN_SKIPPED = 200  # damaged lines and left-out labels listed on the screen
 
@@ -76,18 +77,24 @@ class StatsScreen(Screen[None]):
         if event.state == WorkerState.SUCCESS:
             report, problems = event.worker.result
             self.report = report
-            self._show(report_content(report, problems))
+            self._show(report_content(report, problems, self.key_hint()))
         elif event.state == WorkerState.ERROR:
             self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
+
+    def key_hint(self) -> str:
+        """How to close and recompute, with the keys as the user's keymap has them."""
+        keymap = getattr(self.app, "keymap", {})
+        close, recompute = (shown_keys(binding, keymap) for binding in self.BINDINGS)
+        return f"{close} closes, {recompute} recomputes"
 
     def _show(self, content: Content) -> None:
         self.query_one("#stats-report", Static).update(content)
 
 
-def report_content(report: Report, problems: list[str]) -> Content:
+def report_content(report: Report, problems: list[str], key_hint: str) -> Content:
     """The report as literal text: a title, the terminal rendering, then what was left out."""
-    lines = [Content.styled("Agreement between annotators (escape closes, r recomputes)", "bold underline")]
-    lines.append(Content(render_text(report).rstrip("\n")))
+    lines = [Content.styled(f"Agreement between annotators ({key_hint})", "bold underline")]
+    lines.append(Content(printable(render_text(report).rstrip("\n"))))
     skipped = [*problems, *report.left_out]
     if skipped:
         lines.append(Content.styled(f"\nNot counted ({len(skipped)}):", "bold"))

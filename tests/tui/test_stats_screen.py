@@ -83,6 +83,17 @@ async def test_escape_and_q_close_the_screen(store_dir: Path, key: str) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
 
 
+
+async def test_the_title_names_the_keys_as_the_users_keymap_has_them(store_dir: Path) -> None:
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    app.keymap = {"stats-close": "x", "stats-recompute": "ctrl+r"}  # as AnnotatorApp holds it
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap(app.keymap)
+        await computed(pilot, app)
+        assert "Agreement between annotators (x closes, ctrl+r recomputes)" in shown(app)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed by x")
+
 async def test_r_recomputes_from_the_files_as_they_are_now(store_dir: Path) -> None:
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
