@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +23,19 @@ from annotator.tui.screens.quit import QuitScreen
 from annotator.writer import AppendRequest, BackgroundWriter
 
 
+SAVE_WAIT_SECONDS = 0.05
+"""How long a key that changes labels waits for the record to reach the disk before the screen shows
+the change. A usual disk confirms within a few milliseconds, and the labels and "saved" then appear
+in one repaint: Textual paces repaints, so a second one for "saved" would come 17-33 ms later. On a
+slower disk the screen shows "saving…" first. The event loop runs on while a key waits."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SessionAppend(AppendRequest):
     """The append of a session's request; the writer hands it back with the outcome."""
 
     request: SaveRequest
+    handled: asyncio.Future[None]  # done once the writer has finished with the request
 
 
 @dataclass
@@ -89,9 +98,18 @@ class AnnotatorApp(App):
 
     # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
 
-    def submit(self, request: SaveRequest) -> None:
+    async def save(self, request: SaveRequest) -> None:
+        """Submit the request and wait up to SAVE_WAIT_SECONDS for the writer to finish with it; its
+        Written message is then next in the app's queue."""
+        handled = self.submit(request)
+        await asyncio.wait([handled], timeout=SAVE_WAIT_SECONDS)
+
+    def submit(self, request: SaveRequest) -> asyncio.Future[None]:
+        """Hand the request to the writer; the returned future is done once the writer has finished
+        with it (the outcome comes as a Written message)."""
         assert self.writer is not None, "the writer starts when the app is mounted"
         unit, schema = request.unit, self.session.schema
+        handled = asyncio.get_running_loop().create_future()
         self.writer.submit(
             SessionAppend(
                 unit=unit,
@@ -103,13 +121,18 @@ class AnnotatorApp(App):
                 prev=request.prev,
                 optional=self.RECORD_KEYS,
                 request=request,
+                handled=handled,
             )
         )
+        return handled
 
     def _written(self, append: AppendRequest, record: dict | None, error: Exception | None) -> None:
         """The writer's on_done, on the writer thread: it only posts a message, as `close` waits
-        for this thread."""
-        self.post_message(Written(cast(SessionAppend, append).request, record, error))
+        for this thread. The message is queued before the future is done: both go through the loop's
+        thread-safe callback queue, in order."""
+        append = cast(SessionAppend, append)
+        self.post_message(Written(append.request, record, error))
+        append.handled.get_loop().call_soon_threadsafe(_set_done, append.handled)
 
     def on_written(self, message: Written) -> None:
         if message.record is not None:
@@ -168,6 +191,11 @@ class AnnotatorApp(App):
         if not isinstance(self.screen, HelpScreen):
             bindings = [*self.annotate_screen.BINDINGS, *self.BINDINGS]
             self.push_screen(HelpScreen(self.session.schema, bindings, self.keymap))
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def failure_reason(error: Exception | None) -> str:

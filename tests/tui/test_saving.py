@@ -6,14 +6,16 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
 from textual import events
 from textual.pilot import Pilot
-from tests.tui.waiting import saved, wait_for
+from tests.tui.waiting import TIMEOUT, saved, wait_for
 
+from annotator.tui import app as app_module
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
@@ -49,6 +51,44 @@ async def test_a_pick_on_an_unlabelled_sentence_is_on_disk_as_draft_once_saved_s
         await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the status line to say saved")
         assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
         assert screen_text(app).splitlines()[1].startswith("▸✎ Missiles fired at dawn")
+
+
+def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the app's appends wait on the writer thread until the returned event is set."""
+    release = threading.Event()
+    append = app.annotation_log.append
+
+    def held_append(*args: object, **kwargs: object) -> dict:
+        release.wait(TIMEOUT)
+        return append(*args, **kwargs)
+
+    monkeypatch.setattr(app.annotation_log, "append", held_append)
+    return release
+
+
+async def test_a_key_waits_for_the_disk_so_the_change_and_saved_show_together(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "SAVE_WAIT_SECONDS", TIMEOUT)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        release = held_disk(app, monkeypatch)
+        threading.Timer(0.05, release.set).start()
+        await app.save(app.session.pick(0, "checkworthiness", 1))
+        assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
+        await pilot.pause()
+
+
+async def test_on_a_slow_disk_a_pick_shows_saving_then_saved(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        release = held_disk(app, monkeypatch)
+        await pilot.press("1")  # returns with the record still on its way: keys never wait long for the disk
+        assert status_text(app) == "saving…" and records(store_dir) == []
+        assert app.session.labels(0) == NO_CLAIM
+        release.set()
+        await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the status line to say saved")
+        assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
 
 
 async def test_quitting_right_after_a_pick_loses_nothing(make_app: MakeApp, store_dir: Path) -> None:

@@ -212,15 +212,15 @@ class AnnotateScreen(Screen):
         if fields:
             fields[0].focus()
 
-    def action_pick(self, number: int) -> None:
+    async def action_pick(self, number: int) -> None:
         field = self.focused_field()
         if not isinstance(field, ChoiceField):
             self.say(Content("move to a choice field with tab first"))
             return
         request = self.session.pick(self.session.cursor, field.field.id, number)
         if request is not None:
+            await self.save(request)
             field.highlight = number - 1
-            self.submit(request)
             self.show_change()
 
     def action_highlight(self, step: int) -> None:
@@ -229,10 +229,10 @@ class AnnotateScreen(Screen):
             field.move_highlight(step)
             self.show_definition()
 
-    def action_pick_highlighted(self) -> None:
+    async def action_pick_highlighted(self) -> None:
         field = self.focused_field()
         if isinstance(field, ChoiceField):
-            self.action_pick(field.highlight + 1)
+            await self.action_pick(field.highlight + 1)
 
     def commit_text(self) -> None:
         """Save the typed text of every text field that differs from the unit's labels."""
@@ -262,8 +262,8 @@ class AnnotateScreen(Screen):
             self.focus_next()
 
     @on(Input.Submitted, ".field")
-    def _text_submitted(self) -> None:
-        self.action_done()
+    async def _text_submitted(self) -> None:
+        await self.action_done()
 
     @on(Input.Blurred, ".field")
     def _text_left(self) -> None:
@@ -278,7 +278,7 @@ class AnnotateScreen(Screen):
 
     # Saving
 
-    def action_done(self) -> None:
+    async def action_done(self) -> None:
         self.commit_text()
         result = self.session.mark_done(self.session.cursor)
         if isinstance(result, Missing):
@@ -286,33 +286,39 @@ class AnnotateScreen(Screen):
                 self.submit(result.retry)
             self.say(Content.assemble("missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
             return
-        self.submit_and_advance(result)
+        await self.save_and_advance(result)
 
-    def action_skip(self) -> None:
+    async def action_skip(self) -> None:
         self.commit_text()
-        self.submit_and_advance(self.session.status_request(self.session.cursor, "skipped"))
+        await self.save_and_advance(self.session.status_request(self.session.cursor, "skipped"))
 
-    def action_flag(self) -> None:
+    async def action_flag(self) -> None:
         self.commit_text()
-        self.submit_and_advance(self.session.status_request(self.session.cursor, "flagged"))
+        await self.save_and_advance(self.session.status_request(self.session.cursor, "flagged"))
 
-    def submit_and_advance(self, request: SaveRequest) -> None:
-        self.submit(request)
+    async def save_and_advance(self, request: SaveRequest) -> None:
+        await self.save(request)
         self.sentences.refresh_row(request.index)
         self.move_to(self.session.next_unlabelled(request.index))
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         self.commit_text()
         request = self.session.undo()
         if request is None:
             self.say(Content("nothing to undo in this session"))
             return
-        self.submit(request)
+        await self.save(request)
         self.move_to(request.index)
         self.say(Content("undone: restoring the earlier labels"))
 
     def submit(self, request: SaveRequest) -> None:
+        """Hand the request to the writer; what it shows comes with the writer's outcome."""
         self.app.submit(request)  # type: ignore[attr-defined]
+
+    async def save(self, request: SaveRequest) -> None:
+        """Hand the request to the writer and wait briefly for the disk (app.SAVE_WAIT_SECONDS), so
+        that the change and "saved" usually show in one repaint."""
+        await self.app.save(request)  # type: ignore[attr-defined]
 
     def saved(self, request: SaveRequest) -> None:
         """A record is on disk (called by the app when the writer confirms it)."""

@@ -76,14 +76,14 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
         if request.index == self.session.cursor:
             self.votes.show(self.session.gold(request.index))
 
-    def action_done(self) -> None:
+    async def action_done(self) -> None:
         """Mark the unit done, or go on if it is decided already (after an accept, say)."""
         self.commit_text()
         index = self.session.cursor
         if self.session.is_decided(index):
             self.move_to(self.session.next_unlabelled(index))
         else:
-            super().action_done()
+            await super().action_done()
 
     # Accepting an annotator's labels
 
