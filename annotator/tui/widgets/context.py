@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 from annotator.corpus import Document, Unit
 from annotator.tui.safe_text import safe_line, safe_text
+
+UNIT_STYLE = "bold reverse"
 
 
 def in_context(document: Document, unit: Unit) -> Content:
@@ -16,26 +17,55 @@ def in_context(document: Document, unit: Unit) -> Content:
     text = document.text
     return Content.assemble(
         safe_text(text[start : unit.start]),
-        (safe_text(text[unit.start : unit.end]).plain, "bold reverse"),
+        (safe_text(text[unit.start : unit.end]).plain, UNIT_STYLE),
         safe_text(text[unit.end : end]),
     )
 
 
-class ContextPane(VerticalScroll, can_focus=False):
-    """A scrollable box showing `in_context` for the current unit; its title names the document."""
+def first_shown_line(unit_lines: range, total: int, height: int) -> int:
+    """The first of `total` wrapped lines to show in `height` rows so that the unit's lines are in
+    view: the paragraph's start if the unit fits below it, else the unit centred, else its start."""
+    if not unit_lines or unit_lines.stop <= height:
+        return 0
+    if len(unit_lines) >= height:
+        return unit_lines.start
+    centred = unit_lines.start - (height - len(unit_lines)) // 2
+    return max(0, min(centred, total - height))
+
+
+class ContextPane(Widget, can_focus=False):
+    """The paragraph around the current unit, wrapped and scrolled so that the unit is in view.
+
+    Its height is fixed (annotator.tcss): showing another unit repaints it and its border, and
+    never asks for a new layout of the screen. The border's subtitle says where the paragraph is
+    and whether more of it lies above (↑) or below (↓)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.paragraph: tuple[str, int] | None = None
-
-    def compose(self):  # type: ignore[override]
-        yield Static(id="context-text")
+        self.context = Content("")
+        self.where = ""
+        self.shown = Content("")
 
     def show(self, document: Document, unit: Unit) -> None:
         self.border_title = Content(safe_line(document.source))
-        self.border_subtitle = Content(f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}")
-        paragraph = (document.id, unit.paragraph)
-        # Within the same paragraph only the highlight moves: the text wraps the same, no new layout.
-        self.query_one("#context-text", Static).update(in_context(document, unit), layout=paragraph != self.paragraph)
-        self.paragraph = paragraph
-        self.scroll_home(animate=False)
+        self.where = f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}"
+        self.context = in_context(document, unit)
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Wrap the paragraph to the pane and pick the rows to show."""
+        width, height = self.content_size
+        lines = self.context.wrap(max(1, width))
+        marked = [number for number, line in enumerate(lines) if any(span.style == UNIT_STYLE for span in line.spans)]
+        unit_lines = range(marked[0], marked[-1] + 1) if marked else range(0)
+        top = first_shown_line(unit_lines, len(lines), max(1, height))
+        more = ("↑" if top > 0 else "") + ("↓" if top + height < len(lines) else "")
+        self.border_subtitle = Content(f"{more} {self.where}" if more else self.where)
+        self.shown = Content("\n").join(lines[top : top + height])
+        self.refresh()
+
+    def render(self) -> Content:
+        return self.shown

@@ -1,0 +1,44 @@
+"""The context pane keeps the current sentence in view inside a paragraph taller than the pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.tui.conftest import MakeApp
+
+from annotator.tui.widgets.context import ContextPane, first_shown_line
+
+SENTENCES = [f"Sentence number {n} of the long paragraph says something else again." for n in range(1, 16)]
+
+
+@pytest.mark.parametrize(
+    ("unit_lines", "total", "height", "first"),
+    [
+        (range(0, 2), 3, 7, 0),  # the paragraph fits
+        (range(4, 6), 20, 7, 0),  # the unit fits below the paragraph's start
+        (range(10, 12), 20, 7, 8),  # centred
+        (range(18, 20), 20, 7, 13),  # centred, but no blank rows after the paragraph's end
+        (range(5, 15), 20, 7, 5),  # taller than the pane: its start
+        (range(0), 20, 7, 0),  # nothing marked
+    ],
+)
+def test_first_shown_line(unit_lines: range, total: int, height: int, first: int) -> None:
+    assert first_shown_line(unit_lines, total, height) == first
+
+
+async def test_a_sentence_deep_in_a_long_paragraph_is_shown(make_app: MakeApp, tmp_path: Path) -> None:
+    document = tmp_path / "long.txt"
+    document.write_text(" ".join(SENTENCES) + "\n", encoding="utf-8")
+    app = make_app([document])
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.annotate_screen.query_one("#context", ContextPane)
+        assert SENTENCES[0] in " ".join(pane.shown.plain.split())
+        assert str(pane.border_subtitle) == "↓ paragraph 1 of 1"
+        await pilot.press(*["j"] * 14)
+        shown = " ".join(pane.shown.plain.split())
+        assert SENTENCES[-1] in shown and SENTENCES[0] not in shown
+        assert str(pane.border_subtitle) == "↑ paragraph 1 of 1"
+        await pilot.press(*["k"] * 7)
+        assert SENTENCES[7] in " ".join(pane.shown.plain.split())
+        assert str(pane.border_subtitle) == "↑↓ paragraph 1 of 1"
