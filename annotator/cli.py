@@ -9,21 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
-from annotator.commands import COMMAND_NAMES, DEFAULT_COMMAND
+from annotator.commands import COMMANDS, DEFAULT_COMMAND
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command line; the options of `command` only (importing only its module),
+    or of all commands when `command` is None."""
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Fact-check annotation in the terminal. With no command, opens the annotation UI on seeds/.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_NAMES:
-        module = importlib.import_module(f"annotator.commands.{name}")
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+    for name, help_line in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_line, description=help_line)
+        if command in (None, name):
+            module = importlib.import_module(f"annotator.commands.{name}")
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
     return parser
 
 
@@ -32,7 +35,7 @@ def with_default_command(argv: list[str]) -> list[str]:
     if not argv:
         return [DEFAULT_COMMAND]
     first = argv[0]
-    if first in COMMAND_NAMES or first in ("-h", "--help", "--version"):
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
         return argv
     if first.startswith("-") or Path(first).exists():
         return [DEFAULT_COMMAND, *argv]
@@ -41,7 +44,7 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = with_default_command(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

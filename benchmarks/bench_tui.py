@@ -63,7 +63,7 @@ def child(kind: str, corpus: str, store: str) -> None:
     from annotator.cli import build_parser
     from annotator.tui.launch import prepare
 
-    args = build_parser().parse_args(["annotate", corpus, "--as", "bench", "--schema", str(SCHEMA), "--store", store])
+    args = build_parser("annotate").parse_args(["annotate", corpus, "--as", "bench", "--schema", str(SCHEMA), "--store", store])
     app = prepare(paths=args.paths, annotator=args.annotator, schema_path=Path(args.schema), store_dir=Path(args.store))
     app.run(headless=True, auto_pilot=ready)
 

@@ -6,8 +6,6 @@ import argparse
 
 from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
 
-HELP = "label the sentences of a corpus in the terminal (the default command)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "annotator name (default: your login name)")

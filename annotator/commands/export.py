@@ -23,8 +23,6 @@ from annotator.gold import DEFAULT_MIN_AGREEMENT, InvalidMinAgreement, check_min
 from annotator.schema import SchemaError, load_schema
 from annotator.store import StoreError, load_store
 
-HELP = "export the gold labels as a dataset folder: data files per split, dataset card, manifest"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_corpus_paths(parser)

@@ -7,8 +7,6 @@ import argparse
 from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
-HELP = "adjudicate: walk the units the annotators disagree on and decide their labels"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "reviewer name (default: your login name); its file must hold no annotations")

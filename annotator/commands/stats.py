@@ -15,7 +15,6 @@ from annotator.report import DEFAULT_BOOTSTRAP, build_report, render_markdown, r
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.store import load_store
 
-HELP = "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals"
 SHOWN_LEFT_OUT = 10  # labels left out that are listed one by one; `annotator validate` lists all
 
 

@@ -11,8 +11,6 @@ import orjson
 from annotator.corpus import Corpus, load_corpus
 from annotator.display import printable
 
-HELP = "segment documents (.txt, .md, .jsonl files or folders) into sentence units and print them"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

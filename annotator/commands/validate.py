@@ -11,8 +11,6 @@ from annotator.display import printable
 from annotator.schema import SchemaError, load_schema
 from annotator.validation import ValidationReport, validate_store
 
-HELP = "check every annotation file against the record format, the schema and the corpus (reads only)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_corpus_paths(parser)

@@ -4,11 +4,15 @@ The report is computed in a thread worker (it reads every annotator's file and r
 screen opens at once and fills in when the numbers are ready; `r` computes it again from the files
 as they are now. Everything shown is `Content`, never parsed as markup: document ids, labels and
 sentences come from the user's files.
+
+The report module (and numpy with it) is imported by the worker, when the screen first opens: the
+annotation screen, which imports this one, then starts without it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,10 +24,12 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from annotator.display import printable
-from annotator.report import DEFAULT_BOOTSTRAP, Report, build_report, render_text
 from annotator.schema import Schema
 from annotator.store import load_store
 from annotator.tui.keys import shown_keys
+
+if TYPE_CHECKING:
+    from annotator.report import Report
 
 SHOWN_SKIPPED = 200  # damaged lines and left-out labels listed on the screen
 
@@ -40,7 +46,8 @@ class StatsScreen(Screen[None]):
         Binding("r", "recompute", "Recompute", id="stats-recompute"),
     ]
 
-    def __init__(self, store_dir: Path, schema: Schema, *, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0) -> None:
+    def __init__(self, store_dir: Path, schema: Schema, *, bootstrap: int | None = None, seed: int = 0) -> None:
+        """`bootstrap`: resamples for the confidence intervals (None: the report's default)."""
         super().__init__()
         self.store_dir = store_dir
         self.schema = schema
@@ -66,18 +73,20 @@ class StatsScreen(Screen[None]):
         self.dismiss()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
-    def _compute(self) -> tuple[Report, list[str]]:
+    def _compute(self) -> tuple[Report, Content]:
+        from annotator.report import DEFAULT_BOOTSTRAP, build_report
+
         store = load_store(self.store_dir)
-        report = build_report(store, self.schema, bootstrap=self.bootstrap, seed=self.seed)
-        return report, [str(problem) for problem in store.problems]
+        bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
+        report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed)
+        return report, report_content(report, [str(problem) for problem in store.problems], self.key_hint())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "agreement":
             return
         if event.state == WorkerState.SUCCESS:
-            report, problems = event.worker.result
-            self.report = report
-            self._show(report_content(report, problems, self.key_hint()))
+            self.report, content = event.worker.result
+            self._show(content)
         elif event.state == WorkerState.ERROR:
             self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
 
@@ -93,6 +102,8 @@ class StatsScreen(Screen[None]):
 
 def report_content(report: Report, problems: list[str], key_hint: str) -> Content:
     """The report as literal text: a title, the terminal rendering, then what was left out."""
+    from annotator.report import render_text
+
     lines = [Content.styled(f"Agreement between annotators ({key_hint})", "bold underline")]
     lines.append(Content(printable(render_text(report).rstrip("\n"))))
     skipped = [*problems, *report.left_out]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,19 @@ def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.C
     args = parser.parse_args([str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")])
     assert annotate.run(args) == 2
     assert capsys.readouterr().err.startswith("annotator: ")
+
+
+def test_opening_the_annotation_ui_loads_only_what_it_shows(corpus_dir: Path, store_dir: Path) -> None:
+    """No other command's module, no statistics (numpy) and, from a warm cache, no segmenter: each
+    costs launch time."""
+    load_corpus([corpus_dir])  # warms the segmentation cache
+    script = (
+        "import sys; from pathlib import Path; from annotator.cli import build_parser;"
+        " from annotator.tui.launch import prepare;"
+        " args = build_parser('annotate').parse_args(['annotate', *sys.argv[1:]]);"
+        " prepare(paths=args.paths, annotator=args.annotator, schema_path=Path(args.schema), store_dir=Path(args.store));"
+        " print(sorted(m for m in sys.modules if m.startswith('annotator.commands.') or m in ('numpy', 'pysbd')))"
+    )
+    command = [sys.executable, "-c", script, str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["['annotator.commands.annotate',", "'annotator.commands.options']"]

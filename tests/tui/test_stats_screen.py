@@ -14,7 +14,7 @@ from tests.tui.waiting import wait_for
 from annotator.corpus import Unit
 from annotator.schema import Schema, load_schema
 from annotator.store import AnnotationLog
-from annotator.tui import stats
+from annotator import report
 from annotator.tui.stats import StatsScreen
 
 SIZE = (120, 40)
@@ -119,7 +119,7 @@ async def test_a_failure_is_a_message_not_a_crash(store_dir: Path, monkeypatch: 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk on fire [/]")
 
-    monkeypatch.setattr(stats, "build_report", broken)
+    monkeypatch.setattr(report, "build_report", broken)
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "Could not compute" in shown(app), description="the error message")
