@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
+from typing import overload
 
 import orjson
 
-from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.segment import (
     SegmentCache,
@@ -38,15 +41,69 @@ class Unit:
         return (self.doc, self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
     id: str  # path relative to the corpus root without extension, "/"-separated; or JSONL `id`
     source: str  # the file it came from, as the user would name it
     text: str  # exactly as decoded (UTF-8, BOM removed)
     sha256: str  # sha256 hex of text.encode("utf-8")
-    paragraphs: tuple[tuple[int, int], ...]  # [start, end) of each paragraph/line block
-    units: tuple[Unit, ...]
+    segmentation: Segmentation = field(repr=False)
     meta: dict
+
+    @property
+    def paragraphs(self) -> tuple[tuple[int, int], ...]:
+        """[start, end) of each paragraph/line block."""
+        return self.segmentation.paragraphs
+
+    @property
+    def unit_count(self) -> int:
+        return self.segmentation.unit_count
+
+    @cached_property
+    def units(self) -> tuple[Unit, ...]:
+        """Built when first read: opening a corpus builds none, the screen only those it shows."""
+        return tuple(self._unit(*span) for span in self.segmentation.units)
+
+    def _unit(self, start: int, end: int, paragraph: int) -> Unit:
+        text = self.text[start:end]
+        return Unit(self.id, start, end, text, sha256_hex(text), paragraph)
+
+
+class CorpusUnits(Sequence[Unit]):
+    """Every unit of a corpus, documents in order; a document's units are built when first read."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.documents = documents
+        self.document_starts = [0, *accumulate(doc.unit_count for doc in documents)][:-1]
+        self._count = sum(doc.unit_count for doc in documents)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Unit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Unit]: ...
+    def __getitem__(self, index: int | slice) -> Unit | list[Unit]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(f"unit index {index} out of range")
+        position = bisect_right(self.document_starts, index) - 1
+        return self.documents[position].units[index - self.document_starts[position]]
+
+    def __iter__(self) -> Iterator[Unit]:
+        for doc in self.documents:
+            yield from doc.units
+
+
+def document_starts(units: Sequence[Unit]) -> list[int]:
+    """The index of the first unit of each run of one document's units."""
+    if isinstance(units, CorpusUnits):
+        return [start for start, doc in zip(units.document_starts, units.documents) if doc.unit_count]
+    return [i for i, unit in enumerate(units) if i == 0 or unit.doc != units[i - 1].doc]
 
 
 @dataclass
@@ -58,9 +115,9 @@ class Corpus:
     def __post_init__(self) -> None:
         self._by_id = {doc.id: doc for doc in self.documents}
 
-    def units(self) -> list[Unit]:
+    def units(self) -> CorpusUnits:
         """All units, documents in order."""
-        return [unit for doc in self.documents for unit in doc.units]
+        return CorpusUnits(self.documents)
 
     def document(self, doc_id: str) -> Document:
         """The document with this id; KeyError if absent."""
@@ -82,37 +139,30 @@ def load_corpus(paths: Sequence[str | Path], *, cache_dir: Path | None = None) -
     """Read documents from files and folders and segment them; bad inputs become `problems`."""
     problems: list[Problem] = []
     sources = _unique(_read_all(paths, problems), problems)
-    texts = [source.text for source in sources]
-    shas = [sha256_hex(text) for text in texts]
-    segmentations = _segmentations(texts, shas, SegmentCache(cache_dir or default_cache_dir()))
-    with gc_paused():
-        documents = [_document(source, sha, seg) for source, sha, seg in zip(sources, shas, segmentations)]
+    shas = [sha256_hex(source.text) for source in sources]
+    segmentations, failures = _segmentations(sources, shas, SegmentCache(cache_dir or default_cache_dir()))
+    documents = []
+    for source, sha in zip(sources, shas):
+        if sha in segmentations:
+            documents.append(Document(source.id, source.path, source.text, sha, segmentations[sha], source.meta))
+        else:
+            reason = f"left out: its sentence split failed a self-check ({failures[sha]}); please report this bug"
+            problems.append(Problem(source.path, source.line, reason))
     return Corpus(documents, problems)
 
 
-def _segmentations(texts: list[str], shas: list[str], cache: SegmentCache) -> list[Segmentation]:
-    """Segmentations of the texts, from the cache where a sound entry exists."""
-    cached = cache.get(shas)
-    found = {
-        sha: seg
-        for text, sha in zip(texts, shas)
-        if (seg := cached.get(sha)) is not None and check_segmentation(text, seg) is None
-    }
-    todo = {sha: text for text, sha in zip(texts, shas) if sha not in found}
-    if todo:
-        fresh = dict(zip(todo, segment_many(list(todo.values()))))
-        cache.put(fresh)
-        found.update(fresh)
-    return [found[sha] for sha in shas]
-
-
-def _document(source: _Source, sha: str, seg: Segmentation) -> Document:
-    text = source.text
-    units = tuple(
-        Unit(source.id, start, end, text[start:end], digest, paragraph)
-        for (start, end, paragraph), digest in zip(seg.units, seg.digests, strict=True)
-    )
-    return Document(source.id, source.path, text, sha, seg.paragraphs, units, source.meta)
+def _segmentations(sources: list[_Source], shas: list[str], cache: SegmentCache) -> tuple[dict[str, Segmentation], dict[str, str]]:
+    """Segmentations by text sha, from the cache or segmented now; and why the fresh ones that fail
+    `check_segmentation` failed (those are neither used nor cached)."""
+    found = cache.get(shas)
+    todo = {sha: source.text for source, sha in zip(sources, shas) if sha not in found}
+    if not todo:
+        return found, {}
+    fresh = dict(zip(todo, segment_many(list(todo.values()))))
+    failures = {sha: problem for sha, seg in fresh.items() if (problem := check_segmentation(todo[sha], seg))}
+    sound = {sha: seg for sha, seg in fresh.items() if sha not in failures}
+    cache.put(sound)
+    return found | sound, failures
 
 
 def _unique(sources: Iterator[_Source], problems: list[Problem]) -> list[_Source]:

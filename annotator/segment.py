@@ -31,7 +31,7 @@ Span = tuple[int, int]
 
 # Bump when any change could move a unit boundary or changes what is cached: it invalidates every
 # cached segmentation.
-SEGMENTER_VERSION = 2
+SEGMENTER_VERSION = 3
 CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{version('pysbd')}"
 
 # Below this many characters to segment, a process pool costs more than it saves.
@@ -60,8 +60,18 @@ def _segmenter() -> pysbd.Segmenter:
 @dataclass(frozen=True, slots=True)
 class Segmentation:
     paragraphs: tuple[Span, ...]  # [start, end) of each non-blank line, trimmed
-    units: tuple[tuple[int, int, int], ...]  # (start, end, paragraph index), trimmed
-    digests: tuple[str, ...]  # sha256_hex of each unit's text: cached, so that opening a corpus hashes no unit
+    flat_units: tuple[int, ...]  # (start, end, paragraph index) of each unit, trimmed, one after another
+
+    @property
+    def units(self) -> list[tuple[int, int, int]]:
+        """(start, end, paragraph index) of each unit. The flat form costs one object, not one per
+        unit, so a corpus opens without building 100,000 tuples."""
+        flat = self.flat_units
+        return list(zip(flat[0::3], flat[1::3], flat[2::3]))
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.flat_units) // 3
 
 
 def sha256_hex(text: str) -> str:
@@ -71,16 +81,16 @@ def sha256_hex(text: str) -> str:
 def segment(text: str) -> Segmentation:
     """Split text into lines (each a paragraph), then each line into sentence units."""
     paragraphs: list[Span] = []
-    units: list[tuple[int, int, int]] = []
+    units: list[int] = []
     for line in _LINE.finditer(text):
         span = _trim(text, line.start(), line.end())
         if span is None:
             continue
         start, end = span
         for s, e in _line_sentences(text[start:end]):
-            units.append((start + s, start + e, len(paragraphs)))
+            units += (start + s, start + e, len(paragraphs))
         paragraphs.append(span)
-    return Segmentation(tuple(paragraphs), tuple(units), tuple(sha256_hex(text[s:e]) for s, e, _ in units))
+    return Segmentation(tuple(paragraphs), tuple(units))
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
@@ -242,8 +252,11 @@ def default_cache_dir() -> Path:
 class SegmentCache:
     """Segmentations by text sha256, in 256 shard files `segments-<CACHE_KEY>/<sha[:2]>.json`.
 
-    A shard maps sha -> [flat paragraph offsets, flat (start, end, paragraph) triples, unit digests].
-    Entries are returned unchecked: callers validate them against the text with `check_segmentation`.
+    A shard is a line with the sha256 of the rest, then JSON mapping text sha -> [flat paragraph
+    offsets, flat (start, end, paragraph) triples]. Only segmentations that passed
+    `check_segmentation` are written, so a shard whose checksum holds is sound as it is: opening a
+    corpus checks 8 MB of shards in a few milliseconds instead of every unit against its text. A
+    damaged or hand-edited shard fails the checksum and counts as empty.
     """
 
     def __init__(self, cache_dir: Path) -> None:
@@ -266,13 +279,10 @@ class SegmentCache:
             entries = self._read(shard)
             for sha in shas:
                 seg = segmentations[sha]
-                entries[sha] = [
-                    [n for span in seg.paragraphs for n in span],
-                    [n for unit in seg.units for n in unit],
-                    seg.digests,
-                ]
+                entries[sha] = [[n for span in seg.paragraphs for n in span], seg.flat_units]
+            body = orjson.dumps(entries)
             try:
-                self._write(shard, orjson.dumps(entries))
+                self._write(shard, _checksum(body) + b"\n" + body)
             except OSError:
                 return
 
@@ -281,7 +291,8 @@ class SegmentCache:
 
     def _read(self, shard: str) -> dict:
         try:
-            entries = orjson.loads(self._path(shard).read_bytes())
+            checksum, _, body = self._path(shard).read_bytes().partition(b"\n")
+            entries = orjson.loads(body) if checksum == _checksum(body) else {}
         except (OSError, orjson.JSONDecodeError):
             return {}
         return entries if isinstance(entries, dict) else {}
@@ -298,6 +309,10 @@ class SegmentCache:
             raise
 
 
+def _checksum(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode("ascii")
+
+
 def _by_shard(shas: Iterable[str]) -> dict[str, list[str]]:
     shards: dict[str, list[str]] = defaultdict(list)
     for sha in shas:
@@ -307,17 +322,9 @@ def _by_shard(shas: Iterable[str]) -> dict[str, list[str]]:
 
 def _decode(entry: object) -> Segmentation | None:
     """A cache entry as a Segmentation, or None when it does not have the right shape."""
-    if not (isinstance(entry, list) and len(entry) == 3):
+    if not (isinstance(entry, list) and len(entry) == 2):
         return None
-    paragraphs, units, digests = entry
-    if not (isinstance(paragraphs, list) and isinstance(units, list) and isinstance(digests, list)):
+    paragraphs, units = entry
+    if not (isinstance(paragraphs, list) and isinstance(units, list)) or len(paragraphs) % 2 or len(units) % 3:
         return None
-    if len(paragraphs) % 2 or len(units) != 3 * len(digests):
-        return None
-    if not (set(map(type, paragraphs)) | set(map(type, units)) <= {int} and set(map(type, digests)) <= {str}):
-        return None
-    return Segmentation(
-        tuple(zip(paragraphs[0::2], paragraphs[1::2])),
-        tuple(zip(units[0::3], units[1::3], units[2::3])),
-        tuple(digests),
-    )
+    return Segmentation(tuple(zip(paragraphs[0::2], paragraphs[1::2])), tuple(units))

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.corpus import Unit
+from annotator.corpus import Unit, document_starts
 from annotator.schema import Field, Schema
 
 Key = tuple[str, int, int]
@@ -84,7 +84,7 @@ class Session:
     _doc_done: Counter[str] = field(default_factory=Counter, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._doc_starts = [i for i, unit in enumerate(self.units) if i == 0 or unit.doc != self.units[i - 1].doc]
+        self._doc_starts = document_starts(self.units)
         self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
         self.cursor = self.next_unlabelled(-1, wrap=False)
 

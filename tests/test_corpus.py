@@ -136,8 +136,8 @@ def test_units_of_any_text_cover_it_exactly_once(text: str) -> None:
         assert text[previous_end : unit.start].strip() == ""
         previous_end = unit.end
     assert text[previous_end:].strip() == ""
-    units = tuple((u.start, u.end, u.paragraph) for u in doc.units)
-    assert check_segmentation(text, Segmentation(doc.paragraphs, units, ())) is None
+    units = tuple(n for u in doc.units for n in (u.start, u.end, u.paragraph))
+    assert check_segmentation(text, Segmentation(doc.paragraphs, units)) is None
 
 
 def test_bad_files_are_reported_and_the_rest_still_loads(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_reopening_uses_the_cache(isolated_cache: Path, monkeypatch: pytest.Monk
     first = load_corpus([SEEDS])
     assert list(isolated_cache.glob("segments-*/*.json"))
     forbid_segmentation(monkeypatch)
-    assert load_corpus([SEEDS]).units() == first.units()
+    assert list(load_corpus([SEEDS]).units()) == list(first.units())
 
 
 def test_opening_a_corpus_from_the_cache_loads_neither_the_segmenter_nor_the_process_pool(isolated_cache: Path) -> None:
@@ -257,23 +257,39 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(
     tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch, damage
 ) -> None:
     doc = write(tmp_path / "a.txt", "One sentence. Another one.\nA third line.")
-    expected = load_corpus([doc]).units()
+    expected = list(load_corpus([doc]).units())
     (shard,) = isolated_cache.glob("segments-*/*.json")
     shard.write_bytes(damage(shard.read_bytes()))
-    assert load_corpus([doc]).units() == expected
+    assert list(load_corpus([doc]).units()) == expected
     forbid_segmentation(monkeypatch)
-    assert load_corpus([doc]).units() == expected  # the rebuilt entry is sound
+    assert list(load_corpus([doc]).units()) == expected  # the rebuilt entry is sound
 
 
-def test_cache_entries_are_checked_against_the_text(tmp_path: Path, isolated_cache: Path) -> None:
+def test_a_hand_edited_cache_entry_is_not_trusted(tmp_path: Path, isolated_cache: Path) -> None:
     doc = write(tmp_path / "a.txt", "One sentence. Another one.")
-    expected = load_corpus([doc]).units()
+    expected = list(load_corpus([doc]).units())
     (shard,) = isolated_cache.glob("segments-*/*.json")
-    entries = orjson.loads(shard.read_bytes())
+    checksum, _, body = shard.read_bytes().partition(b"\n")
+    entries = orjson.loads(body)
     (sha,) = entries
     entries[sha] = [[0, 26], [0, 13, 0]]  # well-formed, but loses "Another one."
-    shard.write_bytes(orjson.dumps(entries))
-    assert load_corpus([doc]).units() == expected
+    shard.write_bytes(checksum + b"\n" + orjson.dumps(entries))
+    assert list(load_corpus([doc]).units()) == expected
+
+
+def test_a_split_that_fails_its_self_check_is_reported_and_not_cached(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a.txt", "One sentence. Another one.")
+    write(tmp_path / "b.txt", "Fine.")
+    lossy = Segmentation(((0, 26),), (0, 13, 0))  # loses "Another one."
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_module, "segment_many", lambda texts: [lossy if "Another" in t else segment(t) for t in texts])
+        corpus = load_corpus([tmp_path])
+    assert [doc.id for doc in corpus.documents] == ["b"]
+    (problem,) = corpus.problems
+    assert problem.path.endswith("a.txt") and "self-check" in problem.reason and "in no unit" in problem.reason
+    assert [unit.text for unit in load_corpus([tmp_path]).units()] == ["One sentence.", "Another one.", "Fine."]
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -140,13 +141,13 @@ def test_bad_pysbd_spans_lose_no_character(monkeypatch: pytest.MonkeyPatch, span
 @pytest.mark.parametrize(
     ("seg", "reason"),
     [
-        (Segmentation(((0, 9),), ((0, 4, 0),), ()), "in no unit"),
-        (Segmentation(((0, 9),), ((0, 5, 0), (5, 9, 0)), ()), "white space"),
-        (Segmentation(((0, 9),), ((0, 6, 0), (5, 9, 0)), ()), "overlapping"),
-        (Segmentation(((0, 9),), ((0, 4, 0), (5, 12, 0)), ()), "out of bounds"),
-        (Segmentation(((0, 4),), ((0, 4, 0), (5, 9, 0)), ()), "outside its paragraph"),
-        (Segmentation(((0, 9),), ((0, 4, 0), (5, 9, 1)), ()), "no paragraph"),
-        (Segmentation(((0, 9),), ((5, 9, 0),), ()), "in no unit"),
+        (Segmentation(((0, 9),), (0, 4, 0)), "in no unit"),
+        (Segmentation(((0, 9),), (0, 5, 0, 5, 9, 0)), "white space"),
+        (Segmentation(((0, 9),), (0, 6, 0, 5, 9, 0)), "overlapping"),
+        (Segmentation(((0, 9),), (0, 4, 0, 5, 12, 0)), "out of bounds"),
+        (Segmentation(((0, 4),), (0, 4, 0, 5, 9, 0)), "outside its paragraph"),
+        (Segmentation(((0, 9),), (0, 4, 0, 5, 9, 1)), "no paragraph"),
+        (Segmentation(((0, 9),), (5, 9, 0)), "in no unit"),
     ],
 )
 def test_check_segmentation_finds_broken_spans(seg: Segmentation, reason: str) -> None:
@@ -162,15 +163,31 @@ def test_parallel_segmentation_gives_the_same_units(monkeypatch: pytest.MonkeyPa
     assert segment_many(texts) == serial
 
 
-def test_cache_round_trip_and_corrupt_shards(tmp_path) -> None:
+def with_checksum(body: bytes) -> bytes:
+    """A shard as the cache writes one: the sha256 of the body, a newline, the body."""
+    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def test_cache_round_trip_and_damaged_shards(tmp_path) -> None:
     cache = SegmentCache(tmp_path)
     seg = segment("One. Two.\nThree.")
     sha = "ab" + "0" * 62
     cache.put({sha: seg})
     assert SegmentCache(tmp_path).get([sha, "cd" + "0" * 62]) == {sha: seg}
     shard = cache.root / "ab.json"
-    entry = b'{"' + sha.encode() + b'": '
-    for junk in (b"{not json", b"[1, 2]", entry + b"[[0, 1], [0, 1]]}", entry + b'[[0, 9], [0, 4, 0], ["ab", "cd"]]}'):
+    written = shard.read_bytes()
+    checksum, _, body = written.partition(b"\n")
+    entry = b'{"' + sha.encode() + b'":'
+    damaged = [
+        b"{not json",
+        written[: len(written) // 2],  # a torn write
+        checksum + b"\n" + body.replace(b"[0,", b"[1,", 1),  # edited: the checksum no longer holds
+        body,  # no checksum
+        with_checksum(b"[1, 2]"),  # not a mapping
+        with_checksum(entry + b"[[0, 1], [0, 1]]}"),  # half a unit
+        with_checksum(entry + b"[[0, 9]]}"),  # no units
+    ]
+    for junk in damaged:
         shard.write_bytes(junk)
         assert cache.get([sha]) == {}
     cache.put({sha: seg})
