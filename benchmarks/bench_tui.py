@@ -52,6 +52,11 @@ def child(kind: str, corpus: str, store: str) -> None:
     and the CPU time this process has used until then."""
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        # The app is ready before its screen is composed: wait until the screen and its widgets have
+        # handled what they were sent (compose, mount, first layout) and the first frame is drawn.
+        await pilot.pause(0)
+        if kind == "annotator":
+            pilot.app.screen.query_one("#sentences")  # raises if the annotation screen is not there yet
         print(time.time(), time.process_time(), flush=True)
         pilot.app.exit()
 
