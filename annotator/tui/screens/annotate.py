@@ -15,13 +15,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from annotator.session import Missing, SaveRequest, Session
 from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import notify_safe, safe_line
 from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
+from annotator.tui.widgets.footer import KeyFooter
 from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
 
@@ -95,7 +96,7 @@ class AnnotateScreen(Screen):
                 yield Static(id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", SearchBar).display = False
@@ -382,11 +383,9 @@ class AnnotateScreen(Screen):
         return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id, len(self.BINDINGS))))
 
     def on_descendant_focus(self) -> None:
+        # No refresh_bindings here: Screen.set_focus already signals a bindings change after
+        # every focus move, and the Footer redraws only when the keys it shows differ.
         self.show_definition()
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
-        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide (and disable) what a focused text input would type anyway; show escape only there."""

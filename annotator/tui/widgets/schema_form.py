@@ -8,11 +8,12 @@ screen asks the session what a key changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Size
 from textual.content import Content
+from textual.geometry import Offset, Region, Size
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
@@ -123,6 +124,12 @@ class SchemaForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for field in self.schema.fields:
             yield TextField(field) if field.kind == "text" else ChoiceField(field, self.value_keys)
+
+    def scroll_to_region(self, region: Region, **options: Any) -> Offset:
+        # Overridden to jump: a focus move scrolls the focused field into view through here
+        # (Screen.set_focus centres it, animated), and an animation repaints the screen once per
+        # frame for 0.2 s where a jump repaints it once.
+        return super().scroll_to_region(region, **{**options, "animate": False})
 
     @property
     def fields(self) -> list[FieldWidget]:

@@ -1,0 +1,42 @@
+"""The Footer of the annotation screens: Textual's, rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Footer
+
+ShownKey = tuple[str, Binding, bool, str]
+"""A key the Footer shows: (key, binding, enabled, tooltip)."""
+
+
+class KeyFooter(Footer):
+    """Textual's Footer removes and mounts all its keys, and so lays out the whole screen, whenever
+    the screen's bindings may have changed, which Textual signals at every focus move. This one
+    does that only when the keys it shows differ: moving between two choice fields leaves the
+    Footer alone; entering the text field (escape appears, the digits go) rebuilds it."""
+
+    shown: tuple[ShownKey, ...] | None = None
+    """The keys the last recompose drew (None: none yet)."""
+
+    def shown_keys(self) -> tuple[ShownKey, ...]:
+        """What `Footer.compose` would draw now: the bindings it shows, their state and order."""
+        if not self._bindings_ready:
+            return ()
+        palette = self.app.COMMAND_PALETTE_BINDING if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE else None
+        return tuple(
+            (key, binding, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
+        )
+
+    async def recompose(self) -> None:
+        # Overrides Widget.recompose, which Footer.bindings_changed schedules on every bindings
+        # signal: skip it when the shown keys are the ones already on screen (or the Footer has
+        # left its screen meanwhile, as Widget.recompose does).
+        if not self.is_attached:
+            return
+        shown = self.shown_keys()
+        if shown == self.shown:
+            return
+        self.shown = shown
+        await super().recompose()
