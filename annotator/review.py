@@ -10,7 +10,7 @@ again with `gold.resolve_unit` as soon as the reviewer's record is on disk.
 The store keeps one current label per (annotator, unit), whatever its kind: a reviewer whose file
 holds annotations would replace their own votes with decisions and change the agreement figures,
 and annotating under a reviewer's name would replace their decisions with ordinary labels. Both
-are refused (`check_reviewer`, `check_annotator`), so adjudications always live in a file of their own.
+are refused (`annotator.roles`), so adjudications always live in a file of their own.
 """
 
 from __future__ import annotations
@@ -34,47 +34,12 @@ from annotator.gold import (
     gold_units,
     resolve_unit,
 )
+from annotator.roles import ADJUDICATION
 from annotator.schema import Field, Schema
 from annotator.session import SaveRequest, Session
-from annotator.store import StoreView, check_annotator_name
-
-ADJUDICATION = "adjudication"
-REVIEW_SUFFIX = "-review"
 
 Key = tuple[str, int, int]
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
-
-
-class ReviewerHasAnnotations(ValueError):
-    """The reviewer's name labels units as an annotator in this store."""
-
-
-class AnnotatorHasAdjudications(ValueError):
-    """The annotator's name records a reviewer's decisions in this store."""
-
-
-def check_reviewer(name: str, store: StoreView) -> str:
-    """`name` if it may record adjudications in `store`: a valid annotator name (InvalidAnnotatorName
-    otherwise) whose file holds no annotations (ReviewerHasAnnotations otherwise)."""
-    name = check_annotator_name(name)
-    if any(record.get("kind") != ADJUDICATION for record in store.records.get(name, ())):
-        raise ReviewerHasAnnotations(
-            f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}"
-        )
-    return name
-
-
-def check_annotator(name: str, heads: Iterable[dict]) -> str:
-    """`name` if it may record annotations: its file's current records (`heads`, from its
-    `AnnotationLog`) hold no adjudication (AnnotatorHasAdjudications otherwise)."""
-    if any(record.get("kind") == ADJUDICATION for record in heads):
-        raise AnnotatorHasAdjudications(f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME")
-    return name
-
-
-def review_name(name: str) -> str:
-    """The reviewer name suggested to annotator `name` (a valid name too: at most 64 characters)."""
-    return name[: 64 - len(REVIEW_SUFFIX)] + REVIEW_SUFFIX
 
 
 def review_order(units: Iterable[UnitGold]) -> list[UnitGold]:

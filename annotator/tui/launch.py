@@ -13,7 +13,7 @@ from pathlib import Path
 from annotator.anchors import anchor
 from annotator.corpus import Corpus, load_corpus
 from annotator.keymap import KeymapError, load_keymap
-from annotator.review import AnnotatorHasAdjudications, check_annotator
+from annotator.roles import AnnotatorHasAdjudications, check_annotator
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.session import Session
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from annotator.corpus import Corpus, load_corpus
 from annotator.gold import DEFAULT_MIN_AGREEMENT, InvalidMinAgreement, check_min_agreement
-from annotator.review import Review, ReviewerHasAnnotations, ReviewSession, check_reviewer, load_review
+from annotator.review import Review, ReviewSession, load_review
+from annotator.roles import ReviewerHasAnnotations, check_reviewer
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreView, load_store
 from annotator.tui.launch import LaunchError, log_notices, open_log, read_keymap
