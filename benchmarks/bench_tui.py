@@ -6,7 +6,7 @@
    on a corpus of `--sentences` sentences and for an empty Textual app, by the same harness in the
    same run: `--runs` rounds, each starting one of each (a busy spell of the machine hits both),
    after one unmeasured round. The annotation child builds the real command line (`annotator
-   annotate PATH --as ...`, which imports every command) and runs what `annotate` runs, headless.
+   annotate PATH --as ...`) and runs what `annotate` runs (`open_app`), headless.
    Caches are warm, as at every launch but the first: the segmentation cache, the operating
    system's file cache, and Python's bytecode cache (kept in a temporary folder, so it is on even
    where PYTHONDONTWRITEBYTECODE is set). Wall time (spawn to first screen) and the child's CPU time
@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schemas" / "factcheck.v1.json"
 PER_DOCUMENT = 100
 NO_OP_KEY = "x"
+SIZE = (120, 40)  # the terminal both apps run in
 
 
 def write_corpus(folder: Path, sentences: int) -> None:
@@ -63,14 +64,16 @@ def child(kind: str, corpus: str, store: str) -> None:
     if kind == "empty":
         from textual.app import App
 
-        App().run(headless=True, auto_pilot=ready)
+        App().run(headless=True, size=SIZE, auto_pilot=ready)
         return
     from annotator.cli import build_parser
-    from annotator.tui.launch import prepare
+    from annotator.commands.annotate import open_app
 
     args = build_parser("annotate").parse_args(["annotate", corpus, "--as", "bench", "--schema", str(SCHEMA), "--store", store])
-    app = prepare(paths=args.paths, annotator=args.annotator, schema_path=Path(args.schema), store_dir=Path(args.store))
-    app.run(headless=True, auto_pilot=ready)
+    app = open_app(args)
+    if app is None:
+        raise SystemExit(1)
+    app.run(headless=True, size=SIZE, auto_pilot=ready)
 
 
 def launch_seconds(kind: str, corpus: Path, store: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -110,7 +113,7 @@ async def latencies(corpus: Path, store: Path, count: int) -> dict[str, list[flo
     app = prepare(paths=[str(corpus)], annotator="bench", schema_path=SCHEMA, store_dir=store)
     session = app.session
     times: dict[str, list[float]] = {"no-op key press": [], "label (digit)": [], "save + advance (enter)": []}
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         for _ in range(count):
             started = time.perf_counter()
             await pilot.press(NO_OP_KEY)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
+from annotator.gc_pause import gc_paused
+
+if TYPE_CHECKING:
+    from annotator.tui.app import AnnotatorApp
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,15 +17,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.tui.launch import LaunchError, prepare
-
-    try:
-        app = prepare(
-            paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store, keymap=keymap_file(args)
-        )
-    except LaunchError as error:
-        for line in error.lines:
-            say(line)
+    app = open_app(args)
+    if app is None:
         return 2
     app.run()
     return app.return_code or 0
+
+
+def open_app(args: argparse.Namespace) -> AnnotatorApp | None:
+    """The app, ready to run; None once the user has been told why it cannot start.
+
+    The garbage collector is paused while Textual is imported and the corpus loaded: everything
+    built stays alive, and its collections took ~20 ms of the launch."""
+    with gc_paused():
+        from annotator.tui.launch import LaunchError, prepare
+
+        try:
+            return prepare(
+                paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store, keymap=keymap_file(args)
+            )
+        except LaunchError as error:
+            for line in error.lines:
+                say(line)
+            return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
+from annotator.gc_pause import gc_paused
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 
@@ -20,21 +21,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
+    with gc_paused():  # as in annotate: nothing built before the app runs is garbage
+        from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
 
-    try:
-        app = prepare_review(
-            paths=corpus_paths(args),
-            reviewer=annotator_name(args),
-            schema_path=args.schema,
-            store_dir=args.store,
-            everything=args.everything,
-            min_agreement=args.min_agreement,
-            keymap=keymap_file(args),
-        )
-    except LaunchError as error:
-        for line in error.lines:
-            say(line)
-        return 0 if isinstance(error, NothingToReview) else 2
+        try:
+            app = prepare_review(
+                paths=corpus_paths(args),
+                reviewer=annotator_name(args),
+                schema_path=args.schema,
+                store_dir=args.store,
+                everything=args.everything,
+                min_agreement=args.min_agreement,
+                keymap=keymap_file(args),
+            )
+        except LaunchError as error:
+            for line in error.lines:
+                say(line)
+            return 0 if isinstance(error, NothingToReview) else 2
     app.run()
     return app.return_code or 0
