@@ -7,8 +7,9 @@ exclusive lock on `<annotator>.jsonl.lock`); an append is on disk (written and f
 returns. `read_log` and `load_store` only read.
 
 What a crash can leave behind is an incomplete last line. A writer moves it aside to a
-`<annotator>.jsonl.torn-<UTC time>` sidecar and reports it; every complete line is kept. Any other
-malformed line is reported as `file:line: reason` and the writer refuses the file until it is fixed.
+`<annotator>.jsonl.torn-<UTC time>` sidecar and reports it; every complete line is kept. Sidecars
+stay until the user moves or deletes them (`torn_sidecars` lists them). Any other malformed line is
+reported as `file:line: reason` and the writer refuses the file until it is fixed.
 """
 
 from __future__ import annotations
@@ -386,6 +387,53 @@ def _torn_problem(path: Path, complete_lines: int, torn: bytes, what_next: str) 
     return Problem(str(path), complete_lines + 1, f"incomplete last line ({len(torn)} bytes){what_next}")
 
 
+# Torn-line sidecars
+
+
+@dataclass(frozen=True)
+class TornSidecar:
+    """A file made by `AnnotationLog.open` to hold the torn last line it cut from an annotator file."""
+
+    path: Path
+    owner: Path  # the annotator file the line was cut from (it may be gone since)
+    size: int  # bytes
+
+
+def torn_sidecars(store_dir: Path) -> list[TornSidecar]:
+    """Every torn-line sidecar in `store_dir` (which must exist), by name; reads only.
+
+    Only the user moves or deletes a sidecar. A file that merely looks like one (a name the store
+    would not make, such as `alice.jsonl.torn-notes.txt`) is not listed.
+    """
+    sidecars = []
+    for path in sorted(Path(store_dir).iterdir()):
+        owner = _sidecar_owner(path.name)
+        if owner is not None and path.is_file():
+            sidecars.append(TornSidecar(path, path.with_name(owner), path.stat().st_size))
+    return sidecars
+
+
+_TORN = ".torn-"
+_TORN_TIME = "%Y%m%dT%H%M%S.%fZ"  # UTC
+
+
+def _sidecar_name(file_name: str, when: datetime) -> str:
+    return f"{file_name}{_TORN}{when.strftime(_TORN_TIME)}"
+
+
+def _sidecar_owner(name: str) -> str | None:
+    """The annotator file name in sidecar name `name`, or None if the store would not make `name`."""
+    owner, _, stamp = name.rpartition(_TORN)
+    try:
+        when = datetime.strptime(stamp, _TORN_TIME)
+    except ValueError:
+        return None
+    # The round trip refuses what strptime forgives (one-digit months and the like).
+    if _sidecar_name(owner, when) != name or not owner.endswith(".jsonl"):
+        return None
+    return owner if _is_annotator_name(owner.removesuffix(".jsonl")) else None
+
+
 # Writing
 
 
@@ -447,8 +495,7 @@ def _open_for_append(path: Path) -> int:
 
 def _write_sidecar(path: Path, data: bytes) -> Path:
     """A new file next to `path` holding `data`, durably; the name says when it was made."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-    sidecar = path.with_name(f"{path.name}.torn-{stamp}")
+    sidecar = path.with_name(_sidecar_name(path.name, datetime.now(timezone.utc)))
     fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         _write_all(fd, data)

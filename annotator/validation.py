@@ -2,7 +2,8 @@
 
 Every line of every annotation file is checked against the record format, every record's labels
 against the schema, the revision chains for consistency, and the current labels against the
-corpus (stale anchors). Nothing is written: the store is read with `load_store`.
+corpus (stale anchors). Torn-line sidecars are listed: they are no problem of the store, but
+bytes the user has yet to look at. Nothing is written: the store is read with `load_store`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from annotator.corpus import Corpus
 from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.schema import Schema
-from annotator.store import StoreView, load_store, record_problems
+from annotator.store import StoreView, TornSidecar, load_store, record_problems, torn_sidecars
 
 Place = tuple[str, int]  # (file, line)
 
@@ -34,6 +35,7 @@ class ValidationReport:
     stale: int  # current labels that could not be placed
     torn: int  # files ending in an incomplete line
     problems: list[Problem] = field(default_factory=list)  # sorted by file and line
+    sidecars: list[TornSidecar] = field(default_factory=list)  # torn last lines set aside earlier
 
     @property
     def clean(self) -> bool:
@@ -66,6 +68,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) 
         stale=len(anchoring.stale),
         torn=sum(_is_torn(store_dir / f"{annotator}.jsonl") for annotator in view.records),
         problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
+        sidecars=torn_sidecars(store_dir),
     )
 
 

@@ -223,6 +223,77 @@ def test_torn_last_line(store: Store, capsys: pytest.CaptureFixture[str]) -> Non
     assert "records:  4" in out
 
 
+def crash(store: Store, annotator: str, tail: bytes) -> Path:
+    """A kill mid-write leaves `tail` as the torn last line; the next open sets it aside: the sidecar made."""
+    store.rewrite(annotator, store.records(annotator), tail=tail)
+    before = set(store.dir.iterdir())
+    AnnotationLog.open(store.dir, annotator).close()
+    (sidecar,) = set(store.dir.iterdir()) - before
+    return sidecar
+
+
+def blocks(output: str) -> list[list[str]]:
+    return [block.splitlines() for block in output.rstrip("\n").split("\n\n")]
+
+
+SIDECAR_ADVICE = (
+    "A crash left these bytes half-written; they were never shown as saved and no command reads them."
+    " Look at them, then move or delete each file yourself."
+)
+
+
+def test_sidecars_alone_are_listed_with_exit_status_0(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    first = crash(store, "ann", b'{"format": 1, "id": "ab')
+    second = crash(store, "ann", b"{")
+    code, out = validate(store, capsys)
+    assert code == 0
+    assert blocks(out)[0] == [
+        f"{first}: 23 bytes set aside from ann.jsonl",
+        f"{second}: 1 byte set aside from ann.jsonl",
+        SIDECAR_ADVICE,
+    ]
+    assert "torn:     0 files ending in an incomplete line, 2 set aside earlier (listed above)" in out
+    assert out.rstrip().endswith("result:   clean; 2 set-aside files to look at (listed above)")
+
+
+def test_sidecars_are_listed_after_the_problems(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    sidecar = crash(store, "ann", b'{"format": 1, "id": "ab')
+    store.rewrite("ann", store.records("ann"), tail=b'{"form')
+    code, out = validate(store, capsys)
+    assert code == 1
+    assert blocks(out)[:2] == [
+        [line_problem(store, 5, "incomplete last line (6 bytes); it is set aside when this annotator next opens the file")],
+        [f"{sidecar}: 23 bytes set aside from ann.jsonl", SIDECAR_ADVICE],
+    ]
+    assert "torn:     1 file ending in an incomplete line, 1 set aside earlier (listed above)" in out
+    assert "result:   1 problem (listed above)" in out
+
+
+def test_files_that_only_look_like_sidecars_are_left_alone(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    before = validate(store, capsys)
+    for name in (
+        "ann.jsonl.torn-notes.txt",
+        "ann.jsonl.torn-20261121T214800.000000Z.bak",
+        "ann.jsonl.torn-2026112T214800.000000Z",  # a time the store would write as 20261102
+        "a b.jsonl.torn-20261121T214800.000000Z",
+        "notes.txt.torn-20261121T214800.000000Z",
+    ):
+        (store.dir / name).write_bytes(b'{"par')
+    (store.dir / "ann.jsonl.torn-20261121T214800.000000Z").mkdir()
+    assert validate(store, capsys) == before
+
+
+def test_sidecar_paths_are_printed_safely(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "x\x1b[2Jy"
+    root.mkdir()
+    store = Store(root)
+    store.label("ann", [NO_CLAIM])
+    sidecar = crash(store, "ann", b"{")
+    code, out = validate(store, capsys)
+    assert "\x1b" not in out
+    assert blocks(out)[0][0] == f"{sidecar}: 1 byte set aside from ann.jsonl".replace("\x1b", "\u241b")
+
+
 def test_bad_file_name_and_corpus_problem(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     (store.dir / "a b.jsonl").write_bytes(b"")
     code, out = validate(store, capsys, str(store.corpus / "gone.txt"))
@@ -244,6 +315,7 @@ def digests(*folders: Path) -> dict[Path, str]:
 
 def test_validate_modifies_nothing(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     store.label("bob", [CHECKED])
+    crash(store, "bob", b'{"format": 1')
     records = store.records("ann")
     records[1]["labels"] = {"checkworthiness": "high"}
     store.rewrite("ann", [*records, b"{oops"], tail=b'{"format": 1')

@@ -1,4 +1,9 @@
-"""`annotator validate [--store DIR] [--schema FILE] [PATH...]`: check a store, changing nothing."""
+"""`annotator validate [--store DIR] [--schema FILE] [PATH...]`: check a store, changing nothing.
+
+The output is the problems (file:line: reason), the torn-line sidecars, then a summary. The exit
+status is 1 when there are problems. Sidecars alone leave it 0: the store is whole without them, and
+failing a check run before each commit would hold back valid labels until someone deletes a file.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,13 @@ from annotator.commands.options import add_corpus_paths, add_schema_option, add_
 from annotator.corpus import load_corpus
 from annotator.display import printable
 from annotator.schema import SchemaError, load_schema
+from annotator.store import TornSidecar
 from annotator.validation import ValidationReport, validate_store
+
+SIDECAR_ADVICE = (
+    "A crash left these bytes half-written; they were never shown as saved and no command reads them."
+    " Look at them, then move or delete each file yourself."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,12 +41,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     corpus = load_corpus(corpus_paths(args))
     report = validate_store(args.store, schema, corpus)
-    lines = [printable(str(problem)) for problem in report.problems]
-    if lines:
-        lines.append("")
-    lines += _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})")
-    print("\n".join(lines))
+    blocks = [
+        [str(problem) for problem in report.problems],
+        _sidecar_lines(report.sidecars),
+        _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})"),
+    ]
+    print("\n\n".join("\n".join(map(printable, block)) for block in blocks if block))
     return 0 if report.clean else 1
+
+
+def _sidecar_lines(sidecars: list[TornSidecar]) -> list[str]:
+    if not sidecars:
+        return []
+    listed = [f"{sidecar.path}: {_count(sidecar.size, 'byte')} set aside from {sidecar.owner.name}" for sidecar in sidecars]
+    return [*listed, SIDECAR_ADVICE]
 
 
 def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
@@ -47,10 +66,22 @@ def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
         ("records", str(report.records)),
         ("labels", f"{report.current} current ({report.done} done) on {_count(report.units_labelled, 'unit')}"),
         ("anchors", f"{report.moved} re-anchored, {report.stale} stale"),
-        ("torn", f"{_count(report.torn, 'file')} ending in an incomplete line"),
-        ("result", f"{_count(len(report.problems), 'problem')} (listed above)" if report.problems else "clean"),
+        ("torn", f"{_count(report.torn, 'file')} ending in an incomplete line{_set_aside(report)}"),
+        ("result", _result(report)),
     ]
-    return [printable(f"{name + ':':<9} {text}") for name, text in rows]
+    return [f"{name + ':':<9} {text}" for name, text in rows]
+
+
+def _set_aside(report: ValidationReport) -> str:
+    return f", {len(report.sidecars)} set aside earlier (listed above)" if report.sidecars else ""
+
+
+def _result(report: ValidationReport) -> str:
+    if report.problems:
+        return f"{_count(len(report.problems), 'problem')} (listed above)"
+    if report.sidecars:
+        return f"clean; {_count(len(report.sidecars), 'set-aside file')} to look at (listed above)"
+    return "clean"
 
 
 def _count(number: int, noun: str) -> str:
