@@ -145,9 +145,13 @@ def _chain_problems(numbered: list[tuple[int, dict]]) -> Iterator[tuple[int, str
 
 
 def _is_torn(path: Path) -> bool:
-    """Whether the file ends in an incomplete line (no final newline), as a crash mid-write leaves it."""
-    with path.open("rb") as file:
-        if file.seek(0, 2) == 0:
-            return False
-        file.seek(-1, 2)
-        return file.read(1) != b"\n"
+    """Whether the file ends in an incomplete line (no final newline), as a crash mid-write leaves it;
+    False for one that cannot be read (`load_store` has reported it)."""
+    try:
+        with path.open("rb") as file:
+            if file.seek(0, 2) == 0:
+                return False
+            file.seek(-1, 2)
+            return file.read(1) != b"\n"
+    except OSError:
+        return False

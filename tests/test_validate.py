@@ -304,6 +304,13 @@ def test_bad_file_name_and_corpus_problem(store: Store, capsys: pytest.CaptureFi
     ]
 
 
+def test_an_unreadable_annotation_file_is_a_problem_not_a_crash(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    (store.dir / "folder.jsonl").mkdir()
+    code, output = validate(store, capsys)
+    assert code == 1
+    assert problems(output) == [f"{store.dir / 'folder.jsonl'}: cannot read: Is a directory"]
+
+
 def digests(*folders: Path) -> dict[Path, str]:
     return {
         path: hashlib.sha256(path.read_bytes()).hexdigest()
