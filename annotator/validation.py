@@ -59,7 +59,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) 
     return ValidationReport(
         annotators=sorted(view.records),
         documents=len(corpus.documents),
-        units=sum(len(document.units) for document in corpus.documents),
+        units=sum(document.unit_count for document in corpus.documents),
         records=sum(len(records) for records in view.records.values()),
         current=len(current),
         done=sum(label.record["status"] == "done" for label in current),

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     out.flush()
     for problem in corpus.problems:
         print(printable(str(problem)), file=sys.stderr)
-    units = sum(len(doc.units) for doc in corpus.documents)
+    units = len(corpus.units())
     summary = f"annotator: {len(corpus.documents)} documents, {units} units"
     if corpus.problems:
         print(f"{summary}; skipped {len(corpus.problems)} inputs (listed above)", file=sys.stderr)
