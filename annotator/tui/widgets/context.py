@@ -56,12 +56,15 @@ class ContextPane(Widget, can_focus=False):
         self.fit()
 
     def fit(self) -> None:
-        """Wrap the paragraph to the pane and pick the rows to show."""
+        """Wrap the paragraph to the pane and pick the rows to show (once the pane has a size)."""
         width, height = self.content_size
-        lines = self.context.wrap(max(1, width))
+        if width <= 0 or height <= 0:
+            self.shown = Content("")
+            return
+        lines = self.context.wrap(width)
         marked = [number for number, line in enumerate(lines) if any(span.style == UNIT_STYLE for span in line.spans)]
         unit_lines = range(marked[0], marked[-1] + 1) if marked else range(0)
-        top = first_shown_line(unit_lines, len(lines), max(1, height))
+        top = first_shown_line(unit_lines, len(lines), height)
         more = ("↑" if top > 0 else "") + ("↓" if top + height < len(lines) else "")
         self.border_subtitle = Content(f"{more} {self.where}" if more else self.where)
         self.shown = Content("\n").join(lines[top : top + height])
