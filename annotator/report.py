@@ -54,7 +54,7 @@ from annotator.corpus import Corpus
 from annotator.display import printable
 from annotator.gold import unusable_reason
 from annotator.schema import Field, Schema
-from annotator.store import StoreView
+from annotator.store import ADJUDICATION, StoreView
 
 CONFIDENCE = 0.95
 DEFAULT_BOOTSTRAP = 1000
@@ -297,7 +297,7 @@ def _heads(store: StoreView) -> _Placed:
     """
     records = list(store.latest.values())
     done = map(eq, map(itemgetter("status"), records), repeat("done"))
-    annotation = map(ne, map(methodcaller("get", "kind"), records), repeat("adjudication"))
+    annotation = map(ne, map(methodcaller("get", "kind"), records), repeat(ADJUDICATION))
     wanted = np.fromiter(map(and_, done, annotation), dtype=bool, count=len(records))
     records = list(compress(records, wanted))
     keys = list(compress(store.latest, wanted))
@@ -351,7 +351,7 @@ def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _is_annotation(record: Mapping) -> bool:
-    return record["status"] == "done" and record.get("kind") != "adjudication"
+    return record["status"] == "done" and record.get("kind") != ADJUDICATION
 
 
 def _record_key(record: Mapping) -> UnitKey:

@@ -34,7 +34,6 @@ from annotator.gold import (
     gold_units,
     resolve_unit,
 )
-from annotator.roles import ADJUDICATION
 from annotator.schema import Field, Schema
 from annotator.session import SaveRequest, Session
 

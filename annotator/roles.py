@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotator.store import StoreView, check_annotator_name
+from annotator.store import ADJUDICATION, StoreView, check_annotator_name
 
-ADJUDICATION = "adjudication"
 REVIEW_SUFFIX = "-review"
 
 

@@ -38,7 +38,8 @@ FORMAT = 1
 # `draft`: labels saved as the annotator picks them, not yet declared done. Only `done` labels
 # count for agreement, gold labels and export.
 STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
-KINDS = ("annotation", "adjudication")
+ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
+KINDS = ("annotation", ADJUDICATION)
 ORIGINS = ("typed", "suggested")
 REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",

@@ -9,10 +9,10 @@ import pytest
 from annotator.corpus import Corpus, load_corpus
 from annotator.gold import ADJUDICATED, MAJORITY, NOT_APPLICABLE, SINGLE, UNANIMOUS, UNRESOLVED, GoldLabel
 from annotator.review import Review, ReviewSession, load_review, resolution_text, side_by_side
-from annotator.roles import ADJUDICATION, AnnotatorHasAdjudications, ReviewerHasAnnotations, check_annotator, check_reviewer, review_name
+from annotator.roles import AnnotatorHasAdjudications, ReviewerHasAnnotations, check_annotator, check_reviewer, review_name
 from annotator.schema import load_schema
 from annotator.session import SaveRequest
-from annotator.store import AnnotationLog, InvalidAnnotatorName, load_store
+from annotator.store import ADJUDICATION, AnnotationLog, InvalidAnnotatorName, load_store
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = load_schema(REPO / "schemas" / "factcheck.v1.json")

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from annotator.review import ReviewSession
-from annotator.roles import ADJUDICATION
+from annotator.store import ADJUDICATION
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.commands import AnnotatorCommands
 from annotator.tui.screens.review import REVIEW_BINDINGS, ReviewScreen
