@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
-from annotator.gc_pause import gc_paused
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 
@@ -21,22 +21,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with gc_paused():  # as in annotate: nothing built before the app runs is garbage
-        from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
+    gc.disable()  # as in annotate (`open_app`): the app turns it back on once its first screen is drawn
+    from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
 
-        try:
-            app = prepare_review(
-                paths=corpus_paths(args),
-                reviewer=annotator_name(args),
-                schema_path=args.schema,
-                store_dir=args.store,
-                everything=args.everything,
-                min_agreement=args.min_agreement,
-                keymap=keymap_file(args),
-            )
-        except LaunchError as error:
-            for line in error.lines:
-                say(line)
-            return 0 if isinstance(error, NothingToReview) else 2
+    try:
+        app = prepare_review(
+            paths=corpus_paths(args),
+            reviewer=annotator_name(args),
+            schema_path=args.schema,
+            store_dir=args.store,
+            everything=args.everything,
+            min_agreement=args.min_agreement,
+            keymap=keymap_file(args),
+        )
+    except LaunchError as error:
+        gc.enable()
+        for line in error.lines:
+            say(line)
+        return 0 if isinstance(error, NothingToReview) else 2
     app.run()
     return app.return_code or 0

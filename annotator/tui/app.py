@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,7 @@ class AnnotatorApp(App):
         self.set_keymap(self.keymap)
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
+        self.call_after_refresh(settle_memory)
 
     @property
     def annotate_screen(self) -> AnnotateScreen:
@@ -191,6 +193,15 @@ class AnnotatorApp(App):
         if not isinstance(self.screen, HelpScreen):
             bindings = [*self.annotate_screen.BINDINGS, *self.BINDINGS]
             self.push_screen(HelpScreen(self.session.schema, bindings, self.keymap))
+
+
+def settle_memory() -> None:
+    """Once the first screen is drawn: what was built to get there (the corpus, the store's heads,
+    the screen) lives as long as the app, so keep it out of the garbage collector's full passes,
+    which would otherwise walk it every few dozen key presses; and collect again if the launch
+    paused collecting (`commands.annotate.open_app`)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _set_done(future: asyncio.Future[None]) -> None:

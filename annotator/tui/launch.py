@@ -6,7 +6,6 @@ load in well under a second, and a user error is then a plain message on stderr,
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,9 +56,6 @@ def prepare(
     notices = [f"skipped {problem}" for problem in corpus.problems]
     session, stale = build_session(corpus, schema, heads, annotator)
     notices += stale + log_notices(log)
-    # The corpus and store heads live as long as the app: leave them out of the garbage collector's
-    # full passes, which otherwise stall a key press for 40-100 ms every few dozen presses at 100k sentences.
-    gc.freeze()
     return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from tests.tui.conftest import SCHEMA
+from tests.tui.waiting import wait_for
 
+from annotator.cli import build_parser
 from annotator.commands import annotate
+from annotator.commands.annotate import open_app
 from annotator.corpus import load_corpus
 from annotator.store import AnnotationLog
 from annotator.tui.launch import LaunchError, prepare
@@ -90,3 +94,26 @@ def test_opening_the_annotation_ui_loads_only_what_it_shows(corpus_dir: Path, st
     command = [sys.executable, "-c", script, str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["['annotator.commands.annotate',", "'annotator.commands.options']"]
+
+
+def annotate_args(*words: str) -> argparse.Namespace:
+    return build_parser("annotate").parse_args(["annotate", *words])
+
+
+async def test_the_collector_is_off_during_launch_and_back_on_with_the_first_screen(
+    corpus_dir: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process's own objects stay collectable
+    app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
+    assert app is not None and not gc.isenabled()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, gc.isenabled, description="the collector back on")
+    finally:
+        gc.enable()
+
+
+def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store"))) is None
+    assert gc.isenabled()
+    assert "nothing to annotate" in capsys.readouterr().err
