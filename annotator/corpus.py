@@ -13,6 +13,7 @@ from typing import overload
 
 import orjson
 
+from annotator.files import read_bytes
 from annotator.problems import Problem
 from annotator.segment import (
     SegmentCache,
@@ -224,8 +225,7 @@ def _walk(folder: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:
 
 def _read_file(path: str, doc_id: str, problems: list[Problem]) -> Iterator[_Source]:
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_bytes(path)
     except OSError as error:
         problems.append(Problem(path, None, f"cannot read: {error.strerror}"))
         return

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from annotator.files import read_bytes
 from annotator.gc_pause import gc_paused
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ class SegmentCache:
 
     def _read(self, shard: str) -> dict:
         try:
-            checksum, _, body = self._path(shard).read_bytes().partition(b"\n")
+            checksum, _, body = read_bytes(self._path(shard)).partition(b"\n")
             entries = orjson.loads(body) if checksum == _checksum(body) else {}
         except (OSError, orjson.JSONDecodeError):
             return {}
