@@ -14,9 +14,12 @@ def read_bytes(path: str | Path) -> bytes:
     """The whole file; OSError as `open` raises it (missing, a folder, no permission, ...)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-        return b"".join(chunks)
+        wanted = os.fstat(fd).st_size + 1  # one more than the size: a short read is the end
+        chunks = []
+        while True:
+            chunks.append(os.read(fd, wanted))
+            if len(chunks[-1]) < wanted:
+                return b"".join(chunks)
+            wanted = 1 << 20  # a file that grew, or one that reports no size (/proc)
     finally:
         os.close(fd)
