@@ -16,19 +16,27 @@ from typing import TYPE_CHECKING
 import orjson
 
 from annotator import __version__
-from annotator.gold import RESOLUTIONS
+from annotator.gold import (
+    ADJUDICATED,
+    MAJORITY,
+    NOT_APPLICABLE,
+    RESOLUTIONS,
+    SINGLE,
+    UNANIMOUS,
+    UNRESOLVED,
+)
 from annotator.schema import Field
 
 if TYPE_CHECKING:
     from annotator.export import Dataset
 
 RESOLUTION_MEANINGS = {
-    "adjudicated": "a reviewer decided it",
-    "unanimous": "two or more annotators, all agreeing",
-    "single": "only one annotator labelled it",
-    "majority": "a strict majority of the annotators agreed, at least the minimum agreement",
-    "not_applicable": "not asked, given the gold labels of the fields it depends on",
-    "unresolved": "no gold label: annotators disagree (or a reviewer must decide)",
+    ADJUDICATED: "a reviewer decided it",
+    UNANIMOUS: "two or more annotators, all agreeing",
+    SINGLE: "only one annotator labelled it",
+    MAJORITY: "a strict majority of the annotators agreed, at least the minimum agreement",
+    NOT_APPLICABLE: "not asked, given the gold labels of the fields it depends on",
+    UNRESOLVED: "no gold label: annotators disagree (or a reviewer must decide)",
 }
 _SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 
@@ -79,12 +87,9 @@ def column_types(dataset: Dataset) -> dict[str, str]:
     Declared so that `datasets` need not guess: a column that is null throughout one split would
     otherwise be typed `null` there and clash with the other splits.
     """
-    types = {"start": "dtype: int64", "end": "dtype: int64", "resolved": "dtype: bool", "annotators": "dtype: int64"}
     lists = dataset.options.format != "csv"  # CSV joins lists into one string
-    for field in dataset.schema.fields:
-        kind = "sequence: string" if field.kind == "multi" and lists else "dtype: string"
-        types.update({name: kind for name in dataset.columns if name == field.id or name.startswith(f"{field.id}@")})
-    return {name: types.get(name, "dtype: string") for name in dataset.columns}
+    features = {"int64": "dtype: int64", "bool": "dtype: bool", "list": "sequence: string" if lists else "dtype: string"}
+    return {name: features.get(kind, "dtype: string") for name, kind in dataset.column_kinds().items()}
 
 
 def _yaml_string(text: str) -> str:
@@ -109,7 +114,7 @@ def _intro(dataset: Dataset) -> str:
 
 
 def _summary(dataset: Dataset) -> str:
-    resolved = sum(1 for unit in dataset.units if unit.resolved)
+    resolved = dataset.resolved_units
     unresolved = len(dataset.units) - resolved
     adjudicated = sum(1 for unit in dataset.units if unit.adjudications)
     unresolved_note = "left out (--resolved-only)" if dataset.options.resolved_only else "exported, marked `resolved: false`"

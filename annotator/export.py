@@ -43,7 +43,6 @@ from annotator.schema import Schema
 from annotator.store import StoreView
 
 FORMATS = ("jsonl", "csv", "parquet")
-DEFAULT_SPLITS = "train=0.8,dev=0.1,test=0.1"
 MANIFEST = "manifest.json"
 CARD = "README.md"
 BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
@@ -73,6 +72,9 @@ class ExportOptions:
         return ",".join(f"{name}={share:g}" for name, share in self.splits)
 
 
+DEFAULT_SPLITS = ExportOptions().split_spec  # "train=0.8,dev=0.1,test=0.1", the --split default
+
+
 @dataclass
 class Dataset:
     """Everything an export writes, before it is encoded."""
@@ -94,6 +96,13 @@ class Dataset:
     @property
     def rows(self) -> list[Row]:
         return [row for rows in self.splits.values() for row in rows]
+
+    @property
+    def resolved_units(self) -> int:
+        return sum(1 for unit in self.units if unit.resolved)
+
+    def column_kinds(self) -> dict[str, str]:
+        return column_kinds(self.schema, self.columns)
 
     def data_file(self, split: str) -> str | None:
         """Path of a split's data file in the folder; None for an empty split (no file)."""
@@ -223,7 +232,7 @@ def assign_splits(rows_per_doc: Mapping[str, int], splits: Sequence[tuple[str, f
 
 
 def _doc_hash(seed: int, doc: str) -> str:
-    return hashlib.sha256(f"{seed}:{doc}".encode("utf-8")).hexdigest()
+    return sha256_hex(f"{seed}:{doc}".encode("utf-8"))
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -240,6 +249,16 @@ def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool)
     if clashes:
         raise ExportError(f"schema field ids clash with export columns: {', '.join(clashes)}")
     return names
+
+
+def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
+    """column -> "int64", "bool", "list" (of strings: a multi field's gold and annotator columns) or
+    "string"; what the Parquet schema and the card's `datasets` features are made from."""
+    kinds = {"start": "int64", "end": "int64", "annotators": "int64", "resolved": "bool"}
+    for field in schema.fields:
+        if field.kind == "multi":
+            kinds.update({name: "list" for name in names if name == field.id or name.startswith(f"{field.id}@")})
+    return {name: kinds.get(name, "string") for name in names}
 
 
 # -- encodings -----------------------------------------------------------------------------------
@@ -278,11 +297,8 @@ def _csv_cell(value: object) -> object:
 
 def encode_parquet(rows: Sequence[Row], schema: Schema, names: Sequence[str]) -> bytes:
     pa, pq = import_pyarrow()
-    types = {"start": pa.int64(), "end": pa.int64(), "annotators": pa.int64(), "resolved": pa.bool_()}
-    for field in schema.fields:
-        kind = pa.list_(pa.string()) if field.kind == "multi" else pa.string()
-        types.update({name: kind for name in names if name == field.id or name.startswith(f"{field.id}@")})
-    arrow_schema = pa.schema([(name, types.get(name, pa.string())) for name in names])
+    types = {"int64": pa.int64(), "bool": pa.bool_(), "list": pa.list_(pa.string()), "string": pa.string()}
+    arrow_schema = pa.schema([(name, types[kind]) for name, kind in column_kinds(schema, names).items()])
     table = pa.Table.from_pylist(list(rows), schema=arrow_schema)
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
@@ -325,7 +341,7 @@ def _encode(dataset: Dataset, rows: Sequence[Row]) -> bytes:
 
 def _manifest(dataset: Dataset, files: Mapping[str, bytes]) -> bytes:
     units = dataset.units
-    resolved = sum(1 for unit in units if unit.resolved)
+    resolved = dataset.resolved_units
     options = dataset.options
     manifest = {
         "tool": "annotator",

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from annotator.anchors import AnchoredLabel
-from annotator.schema import Field, Schema
+from annotator.schema import Field, Schema, is_unset
 from annotator.store import ADJUDICATION
 
 ADJUDICATED = "adjudicated"
@@ -218,7 +218,7 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
 
 
 def _vote(field: Field, value: object) -> Vote:
-    if value is None or value == "" or value == []:
+    if is_unset(value):
         return None
     if field.kind == "multi":
         return tuple(sorted(set(value), key=_schema_order(field)))
@@ -230,7 +230,7 @@ def _value(field: Field, vote: Vote) -> LabelValue:
 
 
 def _schema_order(field: Field):
-    order = {value_id: index for index, value_id in enumerate(field.value_ids)}
+    order = field.positions
     return lambda value_id: (order.get(value_id, len(order)), value_id)
 
 

@@ -476,7 +476,7 @@ def _domain(schema_field: Field, values: Iterable[Hashable]) -> list:
     """The field's values in code order: the schema's for single, observed sets or texts otherwise."""
     if schema_field.kind == "single":
         return schema_field.value_ids
-    position = {value_id: index for index, value_id in enumerate(schema_field.value_ids)}
+    position = schema_field.positions
     if schema_field.kind == "multi":
         return sorted(set(values), key=lambda labels: (len(labels), sorted(position[v] for v in labels)))
     return sorted(set(values))
@@ -559,8 +559,7 @@ def _one_against_rest(schema_field: Field, domain: list) -> list[tuple[str, np.n
 def _value_names(schema_field: Field, domain: list) -> list[str]:
     if schema_field.kind != "multi":
         return [str(value) for value in domain]
-    position = {value_id: index for index, value_id in enumerate(schema_field.value_ids)}
-    return ["+".join(sorted(labels, key=position.__getitem__)) for labels in domain]
+    return ["+".join(sorted(labels, key=schema_field.positions.__getitem__)) for labels in domain]
 
 
 def _most_disagreement(counted: _Labels, scores: np.ndarray, fields: list[list[str]], top: int) -> list[Disagreement]:

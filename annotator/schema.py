@@ -200,13 +200,18 @@ class Schema(_Model):
         return [
             field.id
             for field in self.fields
-            if field.required and field.id in asked and labels.get(field.id) in (None, "", [])
+            if field.required and field.id in asked and is_unset(labels.get(field.id))
         ]
 
     def prune(self, labels: Mapping[str, object]) -> dict:
         """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
         asked = self._asked(labels)
         return {key: value for key, value in labels.items() if key in asked or key not in self._by_id}
+
+
+def is_unset(value: object) -> bool:
+    """Whether a label value stands for no value: absent (None), an empty string or an empty list."""
+    return value is None or value == "" or value == []
 
 
 def _value_errors(field: Field, value: object) -> list[str]:

@@ -15,11 +15,14 @@ import pytest
 from annotator import __version__
 from annotator.corpus import Corpus, Unit, load_corpus
 from annotator.export import (
+    DEFAULT_SPLITS,
     FORMATS,
     Dataset,
     ExportError,
     ExportOptions,
     build_dataset,
+    column_kinds,
+    columns,
     export,
     assign_splits,
     check_out_dir,
@@ -38,6 +41,21 @@ from tests.conftest import SCHEMA
 def test_parse_splits_keeps_the_order_given() -> None:
     assert parse_splits("train=0.8,dev=0.1,test=0.1") == [("train", 0.8), ("dev", 0.1), ("test", 0.1)]
     assert parse_splits(" all = 1 ") == [("all", 1.0)]
+
+
+def test_the_default_split_spec_is_the_default_options_splits() -> None:
+    assert DEFAULT_SPLITS == "train=0.8,dev=0.1,test=0.1"
+    assert tuple(parse_splits(DEFAULT_SPLITS)) == ExportOptions().splits
+
+
+def test_column_kinds_type_the_unit_columns_and_every_multi_column_as_a_list() -> None:
+    schema = load_schema(SCHEMA)
+    kinds = column_kinds(schema, columns(schema, ["alice"], include_annotators=True))
+    assert {name: kind for name, kind in kinds.items() if kind != "string"} == {
+        "start": "int64", "end": "int64", "annotators": "int64", "resolved": "bool",
+        "claim_type": "list", "claim_type@alice": "list", "flags": "list", "flags@alice": "list",
+    }  # fmt: skip
+    assert kinds["doc"] == kinds["claim_type_resolution"] == kinds["checkworthiness@alice"] == "string"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import REPO, SCHEMA
 
-from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, is_unset, load_schema
 
 DEFAULT_DATA = json.loads(SCHEMA.read_text(encoding="utf-8"))
 
@@ -261,6 +261,11 @@ def test_labels_must_be_an_object(schema: Schema) -> None:
 def test_invalid_parent_value_is_reported_once(schema: Schema) -> None:
     errors = schema.label_errors({"checkworthiness": "high", "source_type": "expert"})
     assert errors == ["field 'checkworthiness' has no value 'high' (values: no_claim, minor, check, urgent)"]
+
+
+@pytest.mark.parametrize(("value", "unset"), [(None, True), ("", True), ([], True), ("x", False), (["x"], False), (" ", False)])
+def test_is_unset(value: object, unset: bool) -> None:
+    assert is_unset(value) is unset
 
 
 def test_missing_required_lists_applicable_fields_only(schema: Schema) -> None:
