@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,14 +24,18 @@ MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["st
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap.
+
+    Afterwards the garbage collector is on again: a launch turns it off until the app draws its first
+    screen, which an app whose `run` is patched out never does."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    yield tmp_path
+    gc.enable()
 
 
 def annotate(name: str, labels: dict, units: int = 3, **optional: object) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import gc
 from typing import TYPE_CHECKING
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui
 
 if TYPE_CHECKING:
     from annotator.tui.app import AnnotatorApp
@@ -25,20 +24,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def open_app(args: argparse.Namespace) -> AnnotatorApp | None:
-    """The app, ready to run; None once the user has been told why it cannot start.
+    """The app, ready to run; None once the user has been told why it cannot start."""
+    app = open_ui(lambda: _prepare(args))
+    return app if not isinstance(app, Exception) else None
 
-    The garbage collector is off from here until the app's first screen is drawn (the app turns it
-    back on, `tui.app.settle_memory`): everything built until then stays alive, and collecting it
-    took ~25 ms of the launch."""
-    gc.disable()
-    from annotator.tui.launch import LaunchError, prepare
 
-    try:
-        return prepare(
-            paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store, keymap=keymap_file(args)
-        )
-    except LaunchError as error:
-        gc.enable()
-        for line in error.lines:
-            say(line)
-        return None
+def _prepare(args: argparse.Namespace) -> AnnotatorApp:
+    from annotator.tui.launch import prepare
+
+    return prepare(paths=corpus_paths(args), annotator=annotator_name(args), schema_path=args.schema, store_dir=args.store, keymap=keymap_file(args))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
+from typing import TYPE_CHECKING
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, say
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui
 from annotator.gold import DEFAULT_MIN_AGREEMENT
+
+if TYPE_CHECKING:
+    from annotator.tui.review_app import ReviewApp
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,23 +24,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    gc.disable()  # as in annotate (`open_app`): the app turns it back on once its first screen is drawn
-    from annotator.tui.review_launch import LaunchError, NothingToReview, prepare_review
+    app = open_ui(lambda: _prepare(args))
+    if isinstance(app, Exception):
+        from annotator.tui.review_launch import NothingToReview
 
-    try:
-        app = prepare_review(
-            paths=corpus_paths(args),
-            reviewer=annotator_name(args),
-            schema_path=args.schema,
-            store_dir=args.store,
-            everything=args.everything,
-            min_agreement=args.min_agreement,
-            keymap=keymap_file(args),
-        )
-    except LaunchError as error:
-        gc.enable()
-        for line in error.lines:
-            say(line)
-        return 0 if isinstance(error, NothingToReview) else 2
+        return 0 if isinstance(app, NothingToReview) else 2
     app.run()
     return app.return_code or 0
+
+
+def _prepare(args: argparse.Namespace) -> ReviewApp:
+    from annotator.tui.review_launch import prepare_review
+
+    return prepare_review(
+        paths=corpus_paths(args),
+        reviewer=annotator_name(args),
+        schema_path=args.schema,
+        store_dir=args.store,
+        everything=args.everything,
+        min_agreement=args.min_agreement,
+        keymap=keymap_file(args),
+    )

@@ -199,7 +199,7 @@ def settle_memory() -> None:
     """Once the first screen is drawn: what was built to get there (the corpus, the store's heads,
     the screen) lives as long as the app, so keep it out of the garbage collector's full passes,
     which would otherwise walk it every few dozen key presses; and collect again if the launch
-    paused collecting (`commands.annotate.open_app`)."""
+    paused collecting (`commands.options.open_ui`)."""
     gc.freeze()
     gc.enable()
 

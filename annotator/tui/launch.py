@@ -38,14 +38,9 @@ def prepare(
         annotator = check_annotator_name(annotator)
     except InvalidAnnotatorName as error:
         raise LaunchError([f"{error} (choose one with --as NAME)"]) from None
-    try:
-        schema = load_schema(schema_path)
-    except SchemaError as error:
-        raise LaunchError([f"cannot use schema {schema_path}:", *map(str, error.problems)]) from None
+    schema = read_schema(schema_path)
     keys = read_keymap(keymap)
-    corpus = load_corpus(list(paths))
-    if not corpus.documents:
-        raise LaunchError([*map(str, corpus.problems), f"nothing to annotate in {', '.join(map(str, paths))}"])
+    corpus = read_corpus(paths, empty="nothing to annotate")
     log = open_log(store_dir, annotator)
     heads = log.latest()
     try:
@@ -57,6 +52,21 @@ def prepare(
     session, stale = build_session(corpus, schema, heads, annotator)
     notices += stale + log_notices(log)
     return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
+
+
+def read_schema(path: Path) -> Schema:
+    try:
+        return load_schema(path)
+    except SchemaError as error:
+        raise LaunchError([f"cannot use schema {path}:", *map(str, error.problems)]) from None
+
+
+def read_corpus(paths: Sequence[str | Path], *, empty: str) -> Corpus:
+    """The corpus of `paths`; LaunchError ("`empty` in PATHS") if it has no document."""
+    corpus = load_corpus(list(paths))
+    if not corpus.documents:
+        raise LaunchError([*map(str, corpus.problems), f"{empty} in {', '.join(map(str, paths))}"])
+    return corpus
 
 
 def read_keymap(path: Path | None) -> dict[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotator.corpus import Corpus, load_corpus
+from annotator.corpus import Corpus
 from annotator.gold import DEFAULT_MIN_AGREEMENT, InvalidMinAgreement, check_min_agreement
 from annotator.review import Review, ReviewSession, load_review
 from annotator.roles import ReviewerHasAnnotations, check_reviewer
-from annotator.schema import Schema, SchemaError, load_schema
 from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreView, load_store
-from annotator.tui.launch import LaunchError, log_notices, open_log, read_keymap
+from annotator.tui.launch import LaunchError, log_notices, open_log, read_corpus, read_keymap, read_schema
 from annotator.tui.review_app import ReviewApp
 
 
@@ -35,11 +34,11 @@ def prepare_review(
         check_min_agreement(min_agreement)
     except InvalidMinAgreement as error:
         raise LaunchError([str(error)]) from None
-    schema = _schema(schema_path)
+    schema = read_schema(schema_path)
     keys = read_keymap(keymap)
     store = _store(store_dir)
     reviewer = _reviewer(reviewer, store)
-    corpus = _corpus(paths)
+    corpus = read_corpus(paths, empty="no documents")
     log = open_log(store_dir, reviewer)
     try:
         review = load_review(schema, corpus, _latest(store, log), reviewer, min_agreement)
@@ -50,13 +49,6 @@ def prepare_review(
     notices = _notices(corpus, store, review) + log_notices(log)
     session = ReviewSession(review, everything=everything)
     return ReviewApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
-
-
-def _schema(path: Path) -> Schema:
-    try:
-        return load_schema(path)
-    except SchemaError as error:
-        raise LaunchError([f"cannot use schema {path}:", *map(str, error.problems)]) from None
 
 
 def _store(store_dir: Path) -> StoreView:
@@ -72,13 +64,6 @@ def _reviewer(name: str, store: StoreView) -> str:
         raise LaunchError([f"{error} (choose one with --as NAME)"]) from None
     except ReviewerHasAnnotations as error:
         raise LaunchError([str(error)]) from None
-
-
-def _corpus(paths: Sequence[str | Path]) -> Corpus:
-    corpus = load_corpus(list(paths))
-    if not corpus.documents:
-        raise LaunchError([*map(str, corpus.problems), f"no documents in {', '.join(map(str, paths))}"])
-    return corpus
 
 
 def _latest(store: StoreView, log: AnnotationLog) -> dict[tuple[str, str, int, int], dict]:

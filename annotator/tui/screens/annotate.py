@@ -127,23 +127,24 @@ class AnnotateScreen(Screen):
         self.show_status()
 
     def show_header(self) -> None:
+        self.query_one("#header", Static).update(self.header(), layout=False)
+
+    def header(self) -> Content:
+        """The header line: who annotates, the schema, and the progress."""
         session = self.session
         progress = session.progress(session.cursor)
         schema = session.schema
-        self.query_one("#header", Static).update(
-            Content.assemble(
-                ("annotator ", "$text-muted"),
-                (safe_line(self.app.annotator), "bold"),  # type: ignore[attr-defined]
-                ("  schema ", "$text-muted"),
-                f"{safe_line(schema.name)} v{schema.version}",
-                ("  document ", "$text-muted"),
-                f"{progress.doc_done}/{progress.doc_total}",
-                ("  corpus ", "$text-muted"),
-                f"{progress.corpus_done}/{progress.corpus_total}",
-                ("  sentence ", "$text-muted"),
-                f"{session.cursor + 1}",
-            ),
-            layout=False,
+        return Content.assemble(
+            ("annotator ", "$text-muted"),
+            (safe_line(self.app.annotator), "bold"),  # type: ignore[attr-defined]
+            ("  schema ", "$text-muted"),
+            f"{safe_line(schema.name)} v{schema.version}",
+            ("  document ", "$text-muted"),
+            f"{progress.doc_done}/{progress.doc_total}",
+            ("  corpus ", "$text-muted"),
+            f"{progress.corpus_done}/{progress.corpus_total}",
+            ("  sentence ", "$text-muted"),
+            f"{session.cursor + 1}",
         )
 
     def show_definition(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from annotator.review import ReviewSession
 from annotator.session import SaveRequest
@@ -55,20 +55,18 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
         super().show_unit()
         self.votes.show(self.session.gold(self.session.cursor))
 
-    def show_header(self) -> None:
+    def header(self) -> Content:
         session = self.session
         shown = "labelled" if session.everything else "disputed"
-        self.query_one("#header", Static).update(
-            Content.assemble(
-                ("review by ", "$text-muted"),
-                (safe_line(session.review.reviewer), "bold"),
-                ("  schema ", "$text-muted"),
-                f"{safe_line(session.schema.name)} v{session.schema.version}",
-                (f"  {shown} unit ", "$text-muted"),
-                f"{session.cursor + 1}/{len(session.units)}",
-                ("  decided ", "$text-muted"),
-                f"{session.decided_count()}/{len(session.units)}",
-            )
+        return Content.assemble(
+            ("review by ", "$text-muted"),
+            (safe_line(session.review.reviewer), "bold"),
+            ("  schema ", "$text-muted"),
+            f"{safe_line(session.schema.name)} v{session.schema.version}",
+            (f"  {shown} unit ", "$text-muted"),
+            f"{session.cursor + 1}/{len(session.units)}",
+            ("  decided ", "$text-muted"),
+            f"{session.decided_count()}/{len(session.units)}",
         )
 
     def saved(self, request: SaveRequest) -> None:
