@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from annotator.corpus import Corpus, Document, Unit
+from annotator.store import LabelKey, UnitKey
 
-UnitKey = tuple[str, int, int]  # (doc, start, end)
 # Keys that the store's load path does not type-check but placing a label relies on.
 _TEXT_KEYS = ("doc_sha256", "text_sha256", "ts")
 
@@ -62,7 +62,7 @@ class _DocumentIndex:
             self.by_text.setdefault(unit.text_sha256, []).append(unit)
 
 
-def anchor(latest: Mapping[tuple[str, str, int, int], dict], corpus: Corpus) -> Anchoring:
+def anchor(latest: Mapping[LabelKey, dict], corpus: Corpus) -> Anchoring:
     """Place every current label (the heads of `StoreView.latest`) on the units of `corpus`.
 
     Retracted heads are no label and are left out. Takes O(n log n) for n records plus the units.

@@ -45,7 +45,6 @@ REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
     "schema", "schema_version", "labels", "status", "rev", "prev", "ts",
 )  # fmt: skip
-OPTIONAL_KEYS = ("kind", "origin", "seconds")
 ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 NAME_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
 
@@ -103,6 +102,11 @@ def check_annotator_name(name: str) -> str:
     raise InvalidAnnotatorName(f"invalid annotator name {name!r}: use {NAME_RULE}")
 
 
+def annotator_file(store_dir: Path, annotator: str) -> Path:
+    """The file of `annotator`'s records in `store_dir`."""
+    return Path(store_dir) / f"{annotator}.jsonl"
+
+
 # Record checks
 
 
@@ -157,6 +161,7 @@ _CHECKS: dict[str, _Check] = {
     "origin": (_is_origin, f"must map fields to one of {', '.join(ORIGINS)}"),
     "seconds": (_is_seconds, "must be a number >= 0"),
 }
+OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds
 
 
 def _show(value: object) -> str:
@@ -229,11 +234,8 @@ class LogContents:
 def read_log(path: Path) -> LogContents:
     """The records of one annotator's file; reads only, never modifies anything."""
     path = Path(path)
-    try:
-        lines, torn = _lines(path)
-    except OSError as error:
-        return LogContents(path, [], [_unreadable(path, error)], None)
     problems: list[Problem] = []
+    lines, torn = _read_lines(path, problems)
     with gc_paused():
         records = list(_valid_records(lines, path, problems))
     return LogContents(path, records, problems, torn)
@@ -245,8 +247,13 @@ def _lines(path: Path) -> tuple[list[bytes], bytes | None]:
     return lines, lines.pop() or None
 
 
-def _unreadable(path: Path, error: OSError) -> Problem:
-    return Problem(str(path), None, f"cannot read: {error.strerror or error}")
+def _read_lines(path: Path, problems: list[Problem]) -> tuple[list[bytes], bytes | None]:
+    """`_lines`, or none (and a problem) when the file cannot be read."""
+    try:
+        return _lines(path)
+    except OSError as error:
+        problems.append(Problem(str(path), None, f"cannot read: {error.strerror or error}"))
+        return [], None
 
 
 def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[dict]:
@@ -341,6 +348,7 @@ class StoreView:
     records: Mapping[str, list[dict]]  # annotator -> records in file order (from `load_store`: read when asked)
     latest: dict[LabelKey, dict]  # (annotator, doc, start, end) -> head record
     problems: list[Problem]
+    torn: list[str] = field(default_factory=list)  # annotators whose file ends in an incomplete line
     _history: dict[str, dict[LabelKey, list[dict]]] = field(default_factory=dict, init=False, repr=False)
 
     def history(self, annotator: str, key: UnitKey) -> list[dict]:
@@ -373,13 +381,10 @@ def _load_file(view: StoreView, records: _RecordsOnDemand, path: Path) -> None:
     if not _is_annotator_name(annotator):
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
-    try:
-        lines, torn = _lines(path)
-    except OSError as error:
-        lines, torn = [], None
-        view.problems.append(_unreadable(path, error))
+    lines, torn = _read_lines(path, view.problems)
     view.latest.update(_heads(_valid_records(lines, path, view.problems)))
     if torn:
+        view.torn.append(annotator)
         view.problems.append(_torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
     records.add(annotator, path, len(lines))
 
@@ -538,7 +543,7 @@ class AnnotationLog:
         is set aside (see `recovered`). StoreLocked, StoreDamaged or StoreError if it cannot be."""
         annotator = check_annotator_name(annotator)
         store_dir = Path(store_dir)
-        path = store_dir / f"{annotator}.jsonl"
+        path = annotator_file(store_dir, annotator)
         try:
             _make_folder(store_dir)
         except OSError as error:

@@ -17,7 +17,7 @@ from annotator.corpus import Corpus
 from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.schema import Schema
-from annotator.store import ADJUDICATION, StoreView, TornSidecar, load_store, record_problems, torn_sidecars
+from annotator.store import ADJUDICATION, StoreView, TornSidecar, annotator_file, load_store, record_problems, torn_sidecars
 
 Place = tuple[str, int]  # (file, line)
 
@@ -66,7 +66,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) 
         units_labelled=len({unit_key for _, unit_key in anchoring.current}),
         moved=len(anchoring.moved),
         stale=len(anchoring.stale),
-        torn=sum(_is_torn(store_dir / f"{annotator}.jsonl") for annotator in view.records),
+        torn=len(view.torn),
         problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
         sidecars=torn_sidecars(store_dir),
     )
@@ -83,7 +83,7 @@ class _Checked:
 def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked:
     checked = _Checked()
     for annotator, records in view.records.items():
-        path = str(store_dir / f"{annotator}.jsonl")
+        path = str(annotator_file(store_dir, annotator))
         numbered = list(_numbered(records, {p.line for p in view.problems if p.path == path}))
         checked.places.update((id(record), (path, line)) for line, record in numbered)
         for line, record in numbered:
@@ -142,16 +142,3 @@ def _chain_problems(numbered: list[tuple[int, dict]]) -> Iterator[tuple[int, str
                 yield line, f"prev {prev} was already superseded at line {superseded_by[prev]} (forked history)"
             superseded_by.setdefault(prev, line)
         seen.setdefault(record["id"], (line, record))
-
-
-def _is_torn(path: Path) -> bool:
-    """Whether the file ends in an incomplete line (no final newline), as a crash mid-write leaves it;
-    False for one that cannot be read (`load_store` has reported it)."""
-    try:
-        with path.open("rb") as file:
-            if file.seek(0, 2) == 0:
-                return False
-            file.seek(-1, 2)
-            return file.read(1) != b"\n"
-    except OSError:
-        return False

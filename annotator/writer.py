@@ -12,7 +12,7 @@ import atexit
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import TracebackType
 
 from annotator.store import AnnotationLog, StoreError, UnitLike
@@ -31,6 +31,14 @@ class AppendRequest:
     prev: dict | None = None
     optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds
 
+    def append_to(self, log: AnnotationLog) -> dict:
+        """`log.append` with this request's arguments: the keyword ones are this class's own fields
+        (a subclass's extra fields are not passed), so they are listed once, above."""
+        keywords = {name: getattr(self, name) for name in _KEYWORDS}
+        return log.append(self.unit, **keywords, **self.optional)
+
+
+_KEYWORDS = tuple(item.name for item in fields(AppendRequest) if item.name not in ("unit", "optional"))
 
 OnDone = Callable[[AppendRequest, dict | None, Exception | None], None]
 
@@ -80,16 +88,7 @@ class BackgroundWriter:
         while (request := self._queue.get()) is not None:
             record, failure = None, None
             try:
-                record = self.log.append(
-                    request.unit,
-                    doc_sha256=request.doc_sha256,
-                    schema=request.schema,
-                    schema_version=request.schema_version,
-                    labels=request.labels,
-                    status=request.status,
-                    prev=request.prev,
-                    **request.optional,
-                )
+                record = request.append_to(self.log)
             except Exception as error:  # reported to on_done: the thread must outlive any one request
                 failure = error
             self._report(request, record, failure)

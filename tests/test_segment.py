@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from pysbd.utils import TextSpan
@@ -160,7 +162,18 @@ def test_parallel_segmentation_gives_the_same_units(monkeypatch: pytest.MonkeyPa
     serial = segment_many(texts)
     monkeypatch.setattr(segment_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(segment_module.os, "cpu_count", lambda: 2)
+    if not segment_module._can_fork():
+        pytest.skip("another thread is running, so segment_many does not fork")
+    pools: list[ProcessPoolExecutor] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorded)
     assert segment_many(texts) == serial
+    assert pools, "the texts were not segmented in a process pool"
 
 
 def with_checksum(body: bytes) -> bytes:

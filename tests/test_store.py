@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -236,6 +237,7 @@ def test_reading_a_torn_file_changes_nothing(tmp_path: Path) -> None:
     assert (len(contents.records), contents.problems, contents.torn) == (1, [], b'{"format": 1, "id')
     view = load_store(tmp_path)
     assert [str(p) for p in view.problems] == [f"{path}:2: incomplete last line (17 bytes); it is set aside when this annotator next opens the file"]
+    assert view.torn == ["alice"] and load_store(tmp_path / "nowhere").torn == []
     assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.jsonl"]
 
@@ -489,6 +491,34 @@ def test_the_background_writer_keeps_submission_order_and_finishes_on_close(tmp_
     with pytest.raises(StoreError, match="is closed"):
         writer.submit(requests[0])
     AnnotationLog.open(tmp_path, "alice").close()  # the writer released the lock
+
+
+def test_the_background_writer_passes_every_argument_of_the_request(tmp_path: Path) -> None:
+    """prev and the optional keys reach the record; a subclass's own fields (the app's) do not."""
+
+    @dataclass(frozen=True, kw_only=True)
+    class Tagged(AppendRequest):
+        tag: str
+
+    done: list[tuple[AppendRequest, dict | None, Exception | None]] = []
+    with BackgroundWriter(AnnotationLog.open(tmp_path, "alice"), lambda *outcome: done.append(outcome)) as writer:
+        writer.submit(request(unit(0)))
+        writer.submit(request(unit(50)))
+    moved = done[0][1]
+    with BackgroundWriter(AnnotationLog.open(tmp_path, "alice"), lambda *outcome: done.append(outcome)) as writer:
+        edit = Tagged(
+            unit=unit(50), doc_sha256="ef" * 32, schema="other", schema_version=3, labels={"n": "1"}, status="flagged",
+            prev=moved, optional={"kind": "adjudication", "origin": {"n": "typed"}}, tag="not a record key",
+        )  # fmt: skip
+        writer.submit(edit)
+    assert [error for _, _, error in done] == [None, None, None]
+    record = done[2][1]
+    assert record is not None and (record["rev"], record["prev"]) == (2, moved["id"])
+    assert {key: record[key] for key in ("doc_sha256", "schema", "schema_version", "labels", "status", "kind", "origin")} == {
+        "doc_sha256": "ef" * 32, "schema": "other", "schema_version": 3, "labels": {"n": "1"}, "status": "flagged",
+        "kind": "adjudication", "origin": {"n": "typed"},
+    }  # fmt: skip
+    assert "tag" not in record and done[0][1]["seconds"] == 1.0
 
 
 def test_the_background_writer_appends_off_the_calling_thread(tmp_path: Path) -> None:
