@@ -18,8 +18,6 @@ same machine load. `--small` runs 5,000 units for a quick check.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import krippendorff
 import numpy as np
@@ -28,6 +26,7 @@ from annotator.agreement import krippendorff_alpha
 from annotator.report import build_report
 from annotator.schema import Schema
 from annotator.store import StoreView
+from timing import best_times  # benchmarks/timing.py, beside this script
 
 ANNOTATORS = 5
 CATEGORIES = ["a", "b", "c", "d"]
@@ -99,18 +98,6 @@ def matrix_alpha(ratings: dict[str, dict[str, str]]) -> float:
         for coder, value in row.items():
             matrix[coders[coder], i] = codes[value]
     return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
-
-
-def best_times(functions: list[Callable[[], object]], repeat: int) -> list[tuple[float, object]]:
-    """(best time, result) of each function; the runs alternate so that both meet the same machine load."""
-    times: list[list[float]] = [[] for _ in functions]
-    results: list[object] = [None] * len(functions)
-    for _ in range(repeat):
-        for index, function in enumerate(functions):
-            start = time.perf_counter()
-            results[index] = function()
-            times[index].append(time.perf_counter() - start)
-    return [(min(found), result) for found, result in zip(times, results)]
 
 
 def main() -> None:

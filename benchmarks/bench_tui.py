@@ -2,11 +2,11 @@
 
     python benchmarks/bench_tui.py [--sentences 100000] [--label 1000]
 
-1. Launch: time from starting a process to its first interactive screen, for the annotation app
-   on a corpus of `--sentences` sentences and for an empty Textual app, by the same harness in the
-   same run: `--runs` rounds, each starting one of each (a busy spell of the machine hits both),
-   after one unmeasured round. The annotation child builds the real command line (`annotator
-   annotate PATH --as ...`) and runs what `annotate` runs (`open_app`), headless.
+1. Launch: time from starting a process to its first screen, composed and drawn, for the
+   annotation app on a corpus of `--sentences` sentences and for an empty Textual app, by the same
+   harness in the same run: `--runs` rounds, each starting one of each (a busy spell of the machine
+   hits both), after one unmeasured round. The annotation child builds the real command line
+   (`annotator annotate PATH --as ...`) and runs what `annotate` runs (`open_app`), headless.
    Caches are warm, as at every launch but the first: the segmentation cache, the operating
    system's file cache, and Python's bytecode cache (kept in a temporary folder, so it is on even
    where PYTHONDONTWRITEBYTECODE is set). Wall time (spawn to first screen) and the child's CPU time
@@ -49,8 +49,8 @@ def write_corpus(folder: Path, sentences: int) -> None:
 
 
 def child(kind: str, corpus: str, store: str) -> None:
-    """Run one app headless; print the wall-clock time at which its first screen is interactive,
-    and the CPU time this process has used until then."""
+    """Run one app headless; print the wall-clock time at which its first screen is composed and
+    drawn, and the CPU time this process has used until then."""
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
         # The app is ready before its screen is composed: wait until the screen and its widgets have
@@ -77,7 +77,7 @@ def child(kind: str, corpus: str, store: str) -> None:
 
 
 def launch_seconds(kind: str, corpus: Path, store: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(wall, cpu) seconds from spawning a child to its first interactive screen."""
+    """(wall, cpu) seconds from spawning a child to its first screen, composed and drawn."""
     started = time.time()
     command = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus), "--store", str(store)]
     done = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -126,6 +126,8 @@ async def latencies(corpus: Path, store: Path, count: int) -> dict[str, list[flo
             started = time.perf_counter()
             await pilot.press("enter")
             while session.status(index) != "done" or session.is_saving(index):
+                if app.save_failure:
+                    raise SystemExit(f"a save failed: {app.save_failure}")
                 await pilot.pause(0)
             times["save + advance (enter)"].append(time.perf_counter() - started)
     return times

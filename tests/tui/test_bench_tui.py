@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 from tests.tui.conftest import REPO
+
+NUMBER = r"\d+\.\d+"
 
 
 def test_bench_tui_runs_tiny() -> None:
     command = [sys.executable, str(REPO / "benchmarks" / "bench_tui.py"), "--sentences", "200", "--label", "5", "--runs", "1"]
     output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=300).stdout
     assert "launch to first screen" in output
-    assert "save + advance (enter)" in output
+    for clock in ("wall", "cpu "):  # both apps timed on both clocks, each with its ratio
+        line = rf"^  {clock} best: empty app {NUMBER} s, annotator {NUMBER} s, ratio {NUMBER};"
+        assert re.search(line, output, re.MULTILINE), output
+    for name in ("no-op key press", "label (digit)", "save + advance (enter)"):  # each key pressed 5 times
+        line = rf"^{re.escape(name)}: median {NUMBER} ms, p99 {NUMBER} ms over 5; ratio to no-op: p99 {NUMBER}"
+        assert re.search(line, output, re.MULTILINE), output
