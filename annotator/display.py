@@ -23,3 +23,13 @@ def printable(text: str) -> str:
     DEL becomes U+2421, C1 controls U+FFFD, and bidi / zero-width characters `<U+XXXX>`.
     """
     return text.translate(_TABLE)
+
+
+# As _TABLE, with one character for each bidi or zero-width one.
+_ONE_FOR_ONE = {**_TABLE, **{code: "\ufffd" for code in _INVISIBLE}}
+
+
+def printable_in_place(text: str) -> str:
+    """`printable`, one character for one (bidi and zero-width characters become U+FFFD), so that a
+    position in `text`, such as an edit cursor, is the same position in the result."""
+    return text.translate(_ONE_FOR_ONE)

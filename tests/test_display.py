@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.display import printable
+from annotator.display import printable, printable_in_place
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,10 @@ def test_invisible_and_control_characters_become_visible(raw: str, shown: str) -
 def test_ordinary_text_newlines_and_tabs_are_kept() -> None:
     text = "Kim said “great.”\n\t김정은 🚀 café \u200d joiner"
     assert printable(text) == text
+
+
+def test_printable_in_place_keeps_every_position() -> None:
+    raw = "a\x1b[2Jb\u202ec\u200bd\x85e"
+    shown = printable_in_place(raw)
+    assert shown == "a␛[2Jb\ufffdc\ufffdd\ufffde"
+    assert len(shown) == len(raw)

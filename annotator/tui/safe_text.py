@@ -7,11 +7,13 @@ terminal.
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual.app import App
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
-from annotator.display import printable
+from annotator.display import printable, printable_in_place
 
 
 def safe_line(raw: str) -> str:
@@ -23,6 +25,15 @@ def safe_line(raw: str) -> str:
 def safe_text(raw: str, *, single_line: bool = False) -> Content:
     """Untrusted text as literal Content with every control character made visible."""
     return Content(safe_line(raw) if single_line else printable(raw))
+
+
+class PrintableHighlighter(Highlighter):
+    """For an `Input`: the field keeps its text as typed (and that is what is saved); what reaches
+    the terminal has its control, bidi and zero-width characters made visible, one for one, so the
+    cursor stays in place. An `Input` otherwise draws a pasted or stored ESC as it is."""
+
+    def highlight(self, text: Text) -> None:
+        text.plain = printable_in_place(text.plain)
 
 
 def notify_safe(app: App, message: str, *, severity: SeverityLevel = "information", timeout: float | None = None) -> None:

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from textual.content import Content
 
 from annotator.tui.safe_text import safe_text
+from annotator.tui.widgets.schema_form import TextField
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 HOSTILE_NAME = "[bold]x [@click=app.quit]q [link=https:evil]"  # a file name cannot hold "/"
@@ -61,3 +62,18 @@ async def test_wide_characters_keep_the_gutter_aligned(tmp_path: Path, make_app:
         rows = screen_text(app).splitlines()[1:4]
         divider_columns = {cell_len(row[: row.index("▏")]) for row in rows}
         assert len(divider_columns) == 1
+
+
+async def test_text_fields_show_control_characters_as_placeholders_and_keep_them(make_app: MakeApp) -> None:
+    """A stored or pasted note may hold ESC or a bidi override: the field shows it, visibly, and
+    keeps the text as it is, so saving it again changes nothing."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")  # Check: the source words field appears
+        field = app.annotate_screen.query_one("#field-source", TextField)
+        field.value = "KCNA \x1b[2J said\u202e so"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "KCNA ␛[2J said\ufffd so" in text
+        assert not CONTROL.search(text)
+        assert field.value == "KCNA \x1b[2J said\u202e so"

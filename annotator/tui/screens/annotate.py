@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from annotator.session import Missing, SaveRequest, Session
 from annotator.tui.keys import number_keys
-from annotator.tui.safe_text import notify_safe, safe_line
+from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
 from annotator.tui.widgets.footer import KeyFooter
@@ -95,7 +95,7 @@ class AnnotateScreen(Screen):
                 yield SchemaForm(session.schema, number_keys(PICK_BINDINGS, self.app.keymap), id="form")  # type: ignore[attr-defined]
                 yield Static(id="definition")
         yield Static(id="status")
-        yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes")
+        yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes", highlighter=PrintableHighlighter())
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from annotator.schema import Field, Schema
 from annotator.tui.keys import DIGITS, number_key
-from annotator.tui.safe_text import safe_line
+from annotator.tui.safe_text import PrintableHighlighter, safe_line
 
 CHIP_GAP = Content(" ")
 
@@ -97,7 +97,9 @@ class TextField(Input):
     """A free-text field; the screen saves its value when the annotator leaves it or pauses typing."""
 
     def __init__(self, field: Field) -> None:
-        super().__init__(id=f"field-{field.id}", classes="field", placeholder="type, then escape or tab")
+        super().__init__(
+            id=f"field-{field.id}", classes="field", placeholder="type, then escape or tab", highlighter=PrintableHighlighter()
+        )
         self.field = field
         self.border_title = field_heading(field)
 
