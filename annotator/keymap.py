@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from annotator.display import printable
 from annotator.problems import Problem
 
 KEYMAP_FILE = Path("annotator") / "keymap.json"
@@ -99,6 +100,8 @@ def _entry_problem(binding_id: str, keys: object, binding_ids: Collection[str], 
         return f"the keys of {json.dumps(binding_id)} must be a string such as \"x\" or \"x,ctrl+s\", not {_shown(keys)}"
     if any(not key.strip() for key in keys.split(",")):
         return f"the keys of {json.dumps(binding_id)} have an empty key: {json.dumps(keys)}"
+    if printable(keys) != keys:  # key names reach the screen: the Footer, the help, the palette
+        return f"the keys of {json.dumps(binding_id)} hold a control, bidi or zero-width character: {json.dumps(keys)}"
     return None
 
 

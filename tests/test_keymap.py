@@ -66,6 +66,12 @@ def test_an_empty_key_is_refused(tmp_path: Path, keys: str) -> None:
     assert problems(path) == [f'{path}: the keys of "skip" have an empty key: "{keys}"']
 
 
+@pytest.mark.parametrize(("keys", "shown"), [("\\u001b[2J", '"\\u001b[2J"'), ("x,\\u202e", '"x,\\u202e"')])
+def test_a_key_with_a_control_or_bidi_character_is_refused(tmp_path: Path, keys: str, shown: str) -> None:
+    path = write(tmp_path, f'{{"skip": "{keys}"}}')
+    assert problems(path) == [f'{path}: the keys of "skip" hold a control, bidi or zero-width character: {shown}']
+
+
 def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, '{\n  "skip": "x",\n  "flag": "y",\n}\n')
     assert problems(path) == [f"{path}:4:1: invalid JSON: Expecting property name enclosed in double quotes"]
