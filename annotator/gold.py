@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from annotator.anchors import AnchoredLabel
 from annotator.schema import Field, Schema, is_unset
-from annotator.store import ADJUDICATION
+from annotator.store import is_adjudication
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -114,7 +114,7 @@ def gold_units(
         if reason is not None:
             unusable.append((record, reason))
             continue
-        into = adjudications if record.get("kind") == ADJUDICATION else annotations
+        into = adjudications if is_adjudication(record) else annotations
         into.setdefault(key, {})[annotator] = record["labels"]
     units = [
         resolve_unit(schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement)
@@ -131,7 +131,7 @@ def unusable_reason(schema: Schema, record: Mapping) -> str | None:
             f" not {schema.name} v{schema.version}"
         )
     errors = schema.label_errors(record["labels"])
-    if not errors and record.get("kind") != ADJUDICATION:
+    if not errors and not is_adjudication(record):
         errors = [f"required field '{field_id}' has no value" for field_id in schema.missing_required(record["labels"])]
     return "; ".join(errors) or None
 

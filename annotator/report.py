@@ -54,7 +54,7 @@ from annotator.corpus import Corpus
 from annotator.display import printable
 from annotator.gold import unusable_reason
 from annotator.schema import Field, Schema
-from annotator.store import ADJUDICATION, StoreView
+from annotator.store import ADJUDICATION, StoreView, is_adjudication
 
 CONFIDENCE = 0.95
 DEFAULT_BOOTSTRAP = 1000
@@ -351,7 +351,7 @@ def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _is_annotation(record: Mapping) -> bool:
-    return record["status"] == "done" and record.get("kind") != ADJUDICATION
+    return record["status"] == "done" and not is_adjudication(record)
 
 
 def _record_key(record: Mapping) -> UnitKey:

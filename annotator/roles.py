@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotator.store import ADJUDICATION, StoreView, check_annotator_name
+from annotator.store import StoreView, check_annotator_name, is_adjudication
 
 REVIEW_SUFFIX = "-review"
 
@@ -27,7 +27,7 @@ def check_reviewer(name: str, store: StoreView) -> str:
     """`name` if it may record adjudications in `store`: a valid annotator name (InvalidAnnotatorName
     otherwise) whose file holds no annotations (ReviewerHasAnnotations otherwise)."""
     name = check_annotator_name(name)
-    if any(record.get("kind") != ADJUDICATION for record in store.records.get(name, ())):
+    if any(not is_adjudication(record) for record in store.records.get(name, ())):
         raise ReviewerHasAnnotations(
             f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}"
         )
@@ -37,7 +37,7 @@ def check_reviewer(name: str, store: StoreView) -> str:
 def check_annotator(name: str, heads: Iterable[dict]) -> str:
     """`name` if it may record annotations: its file's current records (`heads`, from its
     `AnnotationLog`) hold no adjudication (AnnotatorHasAdjudications otherwise)."""
-    if any(record.get("kind") == ADJUDICATION for record in heads):
+    if any(is_adjudication(record) for record in heads):
         raise AnnotatorHasAdjudications(f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME")
     return name
 

@@ -40,6 +40,11 @@ FORMAT = 1
 STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
 ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
 KINDS = ("annotation", ADJUDICATION)
+
+
+def is_adjudication(record: Mapping) -> bool:
+    """A reviewer's decision; a record without `kind` is an annotation."""
+    return record.get("kind") == ADJUDICATION
 ORIGINS = ("typed", "suggested")
 REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",

@@ -17,7 +17,7 @@ from annotator.corpus import Corpus
 from annotator.gc_pause import gc_paused
 from annotator.problems import Problem
 from annotator.schema import Schema
-from annotator.store import ADJUDICATION, StoreView, TornSidecar, annotator_file, load_store, record_problems, torn_sidecars
+from annotator.store import StoreView, TornSidecar, annotator_file, is_adjudication, load_store, record_problems, torn_sidecars
 
 Place = tuple[str, int]  # (file, line)
 
@@ -121,7 +121,7 @@ def label_problems(record: dict, schema: Schema) -> list[str]:
             f" not {schema.name} v{schema.version}"
         ]
     reasons = [f"labels: {error}" for error in schema.label_errors(record["labels"])]
-    if record["status"] == "done" and record.get("kind") != ADJUDICATION:
+    if record["status"] == "done" and not is_adjudication(record):
         missing = schema.missing_required(record["labels"])
         reasons += [f"status done but required field '{field_id}' has no value" for field_id in missing]
     return reasons
