@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from annotator.cli import main
@@ -96,7 +97,6 @@ def test_a_previous_export_is_replaced(project: Path) -> None:
 
 
 def test_parquet_rows_read_back(project: Path) -> None:
-    pq = pytest.importorskip("pyarrow.parquet")
     assert run("--out", "dataset", "--format", "parquet", "--include-annotators") == 0
     table = pq.read_table(project / "dataset" / "data" / "train.parquet")
     rows = table.to_pylist()
