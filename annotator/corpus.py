@@ -13,13 +13,12 @@ from typing import overload
 
 import orjson
 
-from annotator.files import read_bytes
+from annotator.files import default_cache_dir, read_bytes
 from annotator.problems import Problem
 from annotator.segment import (
     SegmentCache,
     Segmentation,
     check_segmentation,
-    default_cache_dir,
     segment_many,
     sha256_hex,
 )

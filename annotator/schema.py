@@ -6,22 +6,32 @@ field whose condition does not hold is "not asked" and must have no value.
 
 Labels are `dict[str, str | list[str]]`: single -> value id, multi -> list of value ids, text ->
 non-empty string. An unset field is absent from the dict.
+
+The schema is plain frozen dataclasses. Pydantic validates a schema file into them (strict JSON
+validation of the dataclasses, with the checks in `Annotated` metadata), and is imported only then:
+its import and validator build cost ~60 ms, a third of an empty Textual app's start. A file whose
+exact bytes passed validation before, by this very module, is remembered in the cache folder and
+built straight from its JSON on later launches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pydantic
-from pydantic_core import PydanticCustomError
-
+from annotator.files import default_cache_dir, read_bytes
 from annotator.problems import Problem
+
+if TYPE_CHECKING:
+    import pydantic
 
 DEFAULT_SCHEMA_PATH = Path("schemas/factcheck.v1.json")
 MAX_VALUES = 10  # the UI picks values with the keys 1-9 and 0
@@ -30,51 +40,80 @@ _ID = re.compile(r"[a-z0-9_]+")
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
+def _custom_error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(kind, message, context)
+
+
 def _check_id(value: str) -> str:
     if not _ID.fullmatch(value):
-        raise PydanticCustomError("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
+        raise _custom_error("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
     return value
 
 
 def _check_name(value: str) -> str:
     if not _NAME.fullmatch(value):
-        raise PydanticCustomError("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
+        raise _custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
     return value
 
 
 def _check_one_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise PydanticCustomError("one_line", "must be a single line")
+        raise _custom_error("one_line", "must be a single line")
     return value
 
 
-Id = Annotated[str, pydantic.AfterValidator(_check_id)]
-Label = Annotated[str, pydantic.StringConstraints(min_length=1), pydantic.AfterValidator(_check_one_line)]
-OneLine = Annotated[str, pydantic.AfterValidator(_check_one_line)]
+class _Check:
+    """`Annotated` metadata for pydantic: constraints of the type (`min_length=1`) and a function run
+    on the value after them. It needs no pydantic import until pydantic builds a validator."""
+
+    def __init__(self, check: Callable[[Any], Any] | None = None, **constraints: int) -> None:
+        self.check = check
+        self.constraints = constraints
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], dict]) -> dict:
+        from pydantic_core import core_schema
+
+        schema = {**handler(source), **self.constraints}
+        return core_schema.no_info_after_validator_function(self.check, schema) if self.check else schema
 
 
-class _Model(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid", strict=True, frozen=True)
+Id = Annotated[str, _Check(_check_id)]
+Label = Annotated[str, _Check(_check_one_line, min_length=1)]
+OneLine = Annotated[str, _Check(_check_one_line)]
 
 
-class Value(_Model):
+def _json_key(attribute: str) -> str:
+    """The JSON key of a dataclass attribute: `in_` is "in" (a Python keyword)."""
+    return attribute.rstrip("_")
+
+
+_PYDANTIC_CONFIG = {"extra": "forbid", "alias_generator": _json_key}  # pydantic's ConfigDict, as a plain dict
+
+
+@dataclass(frozen=True, kw_only=True)
+class Value:
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
     id: Id
     label: Label
     description: OneLine = ""
 
 
-class Condition(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Condition:
     """`{"field": F, "in": [value ids]}` or `{"field": F, "at_least": value_id}` (F ordinal)."""
 
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
     field: Id
-    in_: list[Id] | None = pydantic.Field(default=None, alias="in", min_length=1)
+    in_: Annotated[list[Id], _Check(min_length=1)] | None = None
     at_least: Id | None = None
 
-    @pydantic.model_validator(mode="after")
-    def _one_test(self) -> Condition:
+    def __post_init__(self) -> None:
         if (self.in_ is None) == (self.at_least is None):
-            raise PydanticCustomError("condition", "give exactly one of 'in' and 'at_least'")
-        return self
+            raise _custom_error("condition", "give exactly one of 'in' and 'at_least'")
 
     def holds(self, parent: Field, value: object) -> bool:
         """Whether the condition holds for `value`, the label of `parent` (the field it tests)."""
@@ -90,14 +129,17 @@ class Condition(_Model):
         return f"{self.field} is one of {', '.join(self.in_)}"
 
 
-class Field(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
     id: Id
     label: Label
     kind: Literal["single", "multi", "text"]
     ordinal: bool = False
     required: bool = False
     description: OneLine = ""
-    values: list[Value] = []
+    values: list[Value] = dataclasses.field(default_factory=list)
     when: Condition | None = None
 
     @cached_property
@@ -126,23 +168,21 @@ class Field(_Model):
             raise KeyError(f"field '{self.id}' has no value '{value_id}'") from None
 
 
-class Schema(_Model):
-    name: Annotated[str, pydantic.AfterValidator(_check_name)]
-    version: Annotated[int, pydantic.Field(ge=1)]
+@dataclass(frozen=True, kw_only=True)
+class Schema:
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
+    name: Annotated[str, _Check(_check_name)]
+    version: Annotated[int, _Check(ge=1)]
     title: OneLine = ""
     description: str = ""
-    fields: list[Field] = pydantic.Field(min_length=1)
+    fields: Annotated[list[Field], _Check(min_length=1)]
 
-    @pydantic.model_validator(mode="after")
-    def _consistent(self) -> Schema:
+    def __post_init__(self) -> None:
         problems = _rule_problems(self.fields)
         if problems:
-            raise PydanticCustomError(
-                "schema_rules",
-                "{summary}",
-                {"summary": "; ".join(f"{at}: {msg}" for at, msg in problems), "problems": problems},
-            )
-        return self
+            summary = "; ".join(f"{at}: {msg}" for at, msg in problems)
+            raise _custom_error("schema_rules", "{summary}", {"summary": summary, "problems": problems})
 
     @cached_property
     def _by_id(self) -> dict[str, Field]:
@@ -310,13 +350,31 @@ def load_schema(path: str | Path) -> Schema:
     """Read and validate a schema file; SchemaError lists every problem found."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = read_bytes(path)
     except FileNotFoundError:
         raise SchemaError([Problem(name, None, "no such schema file")]) from None
-    except UnicodeDecodeError as error:
-        raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
     except OSError as error:
         raise SchemaError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
+    marker = _validated_marker(raw)
+    if marker.exists():
+        return _build(json.loads(raw))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
+    schema = parse_schema(text, name)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+    return schema
+
+
+def parse_schema(text: str, name: str = "schema") -> Schema:
+    """Validate the JSON text of a schema; SchemaError lists every problem, each under `name`."""
+    import pydantic
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -324,9 +382,29 @@ def load_schema(path: str | Path) -> Schema:
     if not isinstance(data, dict):
         raise SchemaError([Problem(name, None, "a schema must be a JSON object")])
     try:
-        return Schema.model_validate(data)
+        return pydantic.TypeAdapter(Schema).validate_json(text, strict=True)
     except pydantic.ValidationError as error:
         raise SchemaError([Problem(name, None, message) for message in _messages(error)]) from None
+
+
+def _validated_marker(raw: bytes) -> Path:
+    """The cache file that says these exact bytes passed validation by this module, as it is now:
+    a change to the module's rules makes every earlier marker miss."""
+    checker = read_bytes(__file__)
+    key = hashlib.sha256(hashlib.sha256(checker).digest() + raw).hexdigest()
+    return default_cache_dir() / "schemas-validated" / key
+
+
+def _build(data: dict) -> Schema:
+    """The schema of a JSON object that passed validation before."""
+    return Schema(**{**data, "fields": [_build_field(field) for field in data["fields"]]})
+
+
+def _build_field(data: dict) -> Field:
+    values = [Value(**value) for value in data.get("values", [])]
+    when = data.get("when")
+    condition = None if when is None else Condition(field=when["field"], in_=when.get("in"), at_least=when.get("at_least"))
+    return Field(**{**data, "values": values, "when": condition})
 
 
 _MODEL_UNDER = {"fields": Field, "values": Value, "when": Condition}
@@ -353,7 +431,7 @@ def _json_path(loc: tuple[int | str, ...]) -> str:
 def _message(item: Mapping[str, Any]) -> str:
     if item["type"] == "missing":
         return "missing"
-    if item["type"] == "extra_forbidden":
+    if item["type"] == "unexpected_keyword_argument":
         return _unknown_key_message(item["loc"])
     if item["type"] in ("id", "name", "one_line", "condition"):
         return item["msg"]
@@ -363,7 +441,7 @@ def _message(item: Mapping[str, Any]) -> str:
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     keys = [part for part in loc if isinstance(part, str)]
     model = _MODEL_UNDER.get(keys[-2], Schema) if len(keys) > 1 else Schema
-    allowed = [info.alias or key for key, info in model.model_fields.items()]
+    allowed = [_json_key(field.name) for field in dataclasses.fields(model)]
     close = difflib.get_close_matches(str(keys[-1]), allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return f"unknown key ({hint}allowed: {', '.join(allowed)})"

@@ -242,14 +242,6 @@ def _can_fork() -> bool:
     return "fork" in get_all_start_methods() and threading.active_count() == 1
 
 
-def default_cache_dir() -> Path:
-    """$ANNOTATOR_CACHE_DIR, else $XDG_CACHE_HOME/annotator, else ~/.cache/annotator."""
-    if os.environ.get("ANNOTATOR_CACHE_DIR"):
-        return Path(os.environ["ANNOTATOR_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "annotator"
-
-
 class SegmentCache:
     """Segmentations by text sha256, in 256 shard files `segments-<CACHE_KEY>/<sha[:2]>.json`.
 

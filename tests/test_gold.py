@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from annotator.anchors import AnchoredLabel
@@ -20,33 +22,32 @@ from annotator.gold import (
     gold_units,
     resolve_unit,
 )
-from annotator.schema import Schema
+from annotator.schema import parse_schema
 
-SCHEMA = Schema.model_validate(
-    {
-        "name": "tiny",
-        "version": 1,
-        "fields": [
-            {
-                "id": "worth",
-                "label": "Worth",
-                "kind": "single",
-                "ordinal": True,
-                "required": True,
-                "values": [{"id": "no", "label": "No"}, {"id": "yes", "label": "Yes"}, {"id": "very", "label": "Very"}],
-            },
-            {
-                "id": "kind",
-                "label": "Kind",
-                "kind": "multi",
-                "required": True,
-                "when": {"field": "worth", "at_least": "yes"},
-                "values": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}],
-            },
-            {"id": "note", "label": "Note", "kind": "text"},
-        ],
-    }
-)
+SCHEMA_DATA = {
+    "name": "tiny",
+    "version": 1,
+    "fields": [
+        {
+            "id": "worth",
+            "label": "Worth",
+            "kind": "single",
+            "ordinal": True,
+            "required": True,
+            "values": [{"id": "no", "label": "No"}, {"id": "yes", "label": "Yes"}, {"id": "very", "label": "Very"}],
+        },
+        {
+            "id": "kind",
+            "label": "Kind",
+            "kind": "multi",
+            "required": True,
+            "when": {"field": "worth", "at_least": "yes"},
+            "values": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}],
+        },
+        {"id": "note", "label": "Note", "kind": "text"},
+    ],
+}
+SCHEMA = parse_schema(json.dumps(SCHEMA_DATA))
 KEY = ("doc", 0, 10)
 
 

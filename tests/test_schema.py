@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import REPO, SCHEMA
 
-from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, is_unset, load_schema
+from annotator import schema as schema_module
+from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, is_unset, load_schema, parse_schema
 
 DEFAULT_DATA = json.loads(SCHEMA.read_text(encoding="utf-8"))
 
@@ -308,7 +309,7 @@ CHAIN = {
 
 
 def test_when_conditions_chain() -> None:
-    schema = Schema.model_validate(CHAIN)
+    schema = parse_schema(json.dumps(CHAIN))
     assert schema.applies("detail", {"level": "high", "kind": ["a", "b"]})
     assert not schema.applies("detail", {"level": "high", "kind": ["a"]})
     # kind=b would ask for detail, but kind itself is not asked at level=low.
@@ -317,3 +318,47 @@ def test_when_conditions_chain() -> None:
     assert schema.label_errors({"level": "high", "kind": ["a"], "detail": "x"}) == [
         "field 'detail' has a value but is only asked when kind is one of b"
     ]
+
+
+# --- files validated before -----------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [DEFAULT_DATA, CHAIN], ids=["default", "chain"])
+def test_a_file_validated_before_loads_to_the_same_schema(tmp_path: Path, data: dict) -> None:
+    path = write(tmp_path, data)
+    validated = load_schema(path)
+    assert load_schema(path) == validated
+
+
+def test_a_file_validated_before_is_not_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, DEFAULT_DATA)
+    validated = load_schema(path)
+    monkeypatch.setattr(schema_module, "parse_schema", lambda *args: pytest.fail("validated twice"))
+    assert load_schema(path) == validated
+
+
+def test_an_edited_file_is_validated_again(tmp_path: Path) -> None:
+    path = write(tmp_path, DEFAULT_DATA)
+    load_schema(path)
+    path.write_text(json.dumps(broken(lambda d: d.update(version=0))), encoding="utf-8")
+    assert "version: Input should be greater than or equal to 1" in schema_error(path)
+
+
+def test_what_an_older_validator_accepted_is_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A marker written by another version of the rules does not vouch for a file."""
+    path = write(tmp_path, broken(lambda d: d.update(version=0)))
+    older_rules = tmp_path / "older_schema.py"
+    older_rules.write_text("# the rules before a change\n", encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(schema_module, "__file__", str(older_rules))
+        marker = schema_module._validated_marker(path.read_bytes())
+    marker.parent.mkdir(parents=True)
+    marker.touch()
+    assert "version: Input should be greater than or equal to 1" in schema_error(path)
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(not_a_folder))
+    path = write(tmp_path, DEFAULT_DATA)
+    assert load_schema(path) == load_schema(path)

@@ -16,6 +16,7 @@ from annotator.cli import build_parser
 from annotator.commands import annotate
 from annotator.commands.annotate import open_app
 from annotator.corpus import load_corpus
+from annotator.schema import load_schema
 from annotator.store import AnnotationLog
 from annotator.tui.launch import LaunchError, prepare
 
@@ -81,15 +82,16 @@ def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.C
 
 
 def test_opening_the_annotation_ui_loads_only_what_it_shows(corpus_dir: Path, store_dir: Path) -> None:
-    """No other command's module, no statistics (numpy) and, from a warm cache, no segmenter: each
-    costs launch time."""
+    """No other command's module, no statistics (numpy) and, from warm caches, no segmenter (pySBD) and
+    no schema validator (pydantic): each costs launch time."""
     load_corpus([corpus_dir])  # warms the segmentation cache
+    load_schema(SCHEMA)  # remembers that the schema file is valid
     script = (
         "import sys; from pathlib import Path; from annotator.cli import build_parser;"
         " from annotator.tui.launch import prepare;"
         " args = build_parser('annotate').parse_args(['annotate', *sys.argv[1:]]);"
         " prepare(paths=args.paths, annotator=args.annotator, schema_path=Path(args.schema), store_dir=Path(args.store));"
-        " print(sorted(m for m in sys.modules if m.startswith('annotator.commands.') or m in ('numpy', 'pysbd')))"
+        " print(sorted(m for m in sys.modules if m.startswith('annotator.commands.') or m in ('numpy', 'pysbd', 'pydantic')))"
     )
     command = [sys.executable, "-c", script, str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
