@@ -148,7 +148,7 @@ def build_dataset(
         splits={name: [row for row in rows if split_of[str(row["doc"])] == name] for name in split_names},
         split_documents={name: sorted(doc for doc in per_doc if split_of[doc] == name) for name in split_names},
         documents={doc: corpus.document(doc).sha256 for doc in sorted(per_doc)},
-        inputs={path.name: sha256_hex(path.read_bytes()) for path in sorted(store_dir.glob("*.jsonl"))},
+        inputs={path.name: bytes_sha256(path.read_bytes()) for path in sorted(store_dir.glob("*.jsonl"))},
         left_out=left_out,
         agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus)),
     )
@@ -232,7 +232,7 @@ def assign_splits(rows_per_doc: Mapping[str, int], splits: Sequence[tuple[str, f
 
 
 def _doc_hash(seed: int, doc: str) -> str:
-    return sha256_hex(f"{seed}:{doc}".encode("utf-8"))
+    return bytes_sha256(f"{seed}:{doc}".encode("utf-8"))
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -350,10 +350,10 @@ def _manifest(dataset: Dataset, files: Mapping[str, bytes]) -> bytes:
             "name": dataset.schema.name,
             "version": dataset.schema.version,
             "file": dataset.schema_file,
-            "sha256": sha256_hex(dataset.schema_bytes),
+            "sha256": bytes_sha256(dataset.schema_bytes),
         },
         "inputs": {"annotations": dataset.inputs, "documents": dataset.documents},
-        "outputs": {name: sha256_hex(data) for name, data in sorted(files.items())},
+        "outputs": {name: bytes_sha256(data) for name, data in sorted(files.items())},
         "splits": {
             split: {"file": dataset.data_file(split), "documents": len(dataset.split_documents[split]), "rows": len(rows)}
             for split, rows in dataset.splits.items()
@@ -389,7 +389,8 @@ def export(out: Path, dataset: Dataset) -> dict[str, bytes]:
 # -- the output folder ---------------------------------------------------------------------------
 
 
-def sha256_hex(data: bytes) -> str:
+def bytes_sha256(data: bytes) -> str:
+    """sha256 hex of bytes (`segment.sha256_hex` takes a str)."""
     return hashlib.sha256(data).hexdigest()
 
 
