@@ -40,7 +40,7 @@ from annotator.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
 from annotator.problems import Problem
 from annotator.report import build_report, render_markdown
 from annotator.schema import Schema
-from annotator.store import StoreView, annotator_file
+from annotator.store import StoreView, annotator_file, describe_label
 
 FORMATS = ("jsonl", "csv", "parquet")
 MANIFEST = "manifest.json"
@@ -164,8 +164,7 @@ def _nothing_to_export(labelled: int, store_dir: Path) -> str:
 
 
 def _left_out(store_dir: Path, record: Mapping, reason: str) -> Problem:
-    where = f"{record['doc']} [{record['start']}, {record['end']})"
-    return Problem(str(annotator_file(store_dir, record["annotator"])), None, f"label {record['id']} on {where} left out: {reason}")
+    return Problem(str(annotator_file(store_dir, record["annotator"])), None, f"{describe_label(record)} left out: {reason}")
 
 
 def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], include_annotators: bool) -> Row:

@@ -54,7 +54,7 @@ from annotator.corpus import Corpus
 from annotator.display import printable
 from annotator.gold import unusable_reason
 from annotator.schema import Field, Schema
-from annotator.store import ADJUDICATION, StoreView, is_adjudication
+from annotator.store import ADJUDICATION, StoreView, describe_label, is_adjudication
 
 CONFIDENCE = 0.95
 DEFAULT_BOOTSTRAP = 1000
@@ -240,7 +240,7 @@ def _counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> 
         reason = unusable_reason(schema, placed.record[row])
         if reason is not None:
             keep[row] = False
-            left_out.append(_left_out(placed.annotator[row], placed.record[row], placed.key(row), reason))
+            left_out.append(_left_out(placed.record[row], reason))
     rows = same[keep]
     return _kept(
         placed,
@@ -268,7 +268,7 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
     anchoring = anchor(store.latest, corpus)
     placed = [label for label in anchoring.current.values() if _is_annotation(label.record)]
     stale = [
-        _left_out(label.record["annotator"], label.record, _record_key(label.record), label.reason)
+        _left_out(label.record, label.reason)
         for label in anchoring.stale
         if _is_annotation(label.record)
     ]
@@ -354,12 +354,8 @@ def _is_annotation(record: Mapping) -> bool:
     return record["status"] == "done" and not is_adjudication(record)
 
 
-def _record_key(record: Mapping) -> UnitKey:
-    return record["doc"], record["start"], record["end"], record["text_sha256"]
-
-
-def _left_out(annotator: str, record: Mapping, key: UnitKey, reason: str) -> str:
-    return f"{annotator}: label {record['id']} on {key[0]} [{key[1]}, {key[2]}): {reason}"
+def _left_out(record: Mapping, reason: str) -> str:
+    return f"{record['annotator']}: {describe_label(record)}: {reason}"
 
 
 def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:

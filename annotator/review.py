@@ -36,6 +36,7 @@ from annotator.gold import (
 )
 from annotator.schema import Field, Schema
 from annotator.session import SaveRequest, Session
+from annotator.store import describe_label
 
 Key = tuple[str, int, int]
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
@@ -149,8 +150,8 @@ def load_review(
     placed = {key: label.unit for (_name, key), label in anchoring.current.items()}
     ordered = review_order(gold.units)
     own = {key: label for (name, key), label in anchoring.current.items() if name == reviewer}
-    left_out = [f"{stale.record['annotator']}: label on {stale.record['doc']} is stale: {stale.reason}" for stale in anchoring.stale]
-    left_out += [f"{record['annotator']}: label on {record['doc']} left out: {reason}" for record, reason in gold.unusable]
+    unused = [(stale.record, stale.reason) for stale in anchoring.stale] + gold.unusable
+    left_out = [f"{record['annotator']}: {describe_label(record)}: {reason}" for record, reason in unused]
     return Review(
         schema=schema,
         reviewer=reviewer,

@@ -40,11 +40,6 @@ FORMAT = 1
 STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
 ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
 KINDS = ("annotation", ADJUDICATION)
-
-
-def is_adjudication(record: Mapping) -> bool:
-    """A reviewer's decision; a record without `kind` is an annotation."""
-    return record.get("kind") == ADJUDICATION
 ORIGINS = ("typed", "suggested")
 REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
@@ -105,6 +100,16 @@ def check_annotator_name(name: str) -> str:
     if _is_annotator_name(name):
         return name
     raise InvalidAnnotatorName(f"invalid annotator name {name!r}: use {NAME_RULE}")
+
+
+def is_adjudication(record: Mapping) -> bool:
+    """A reviewer's decision; a record without `kind` is an annotation."""
+    return record.get("kind") == ADJUDICATION
+
+
+def describe_label(record: Mapping) -> str:
+    """How messages name a record: its id and the sentence it labels, as the record places it."""
+    return f"label {record['id']} on {record['doc']} [{record['start']}, {record['end']})"
 
 
 def annotator_file(store_dir: Path, annotator: str) -> Path:

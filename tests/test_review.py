@@ -8,6 +8,7 @@ import pytest
 
 from annotator.corpus import Corpus, load_corpus
 from annotator.gold import ADJUDICATED, MAJORITY, NOT_APPLICABLE, SINGLE, UNANIMOUS, UNRESOLVED, GoldLabel
+from annotator.report import build_report
 from annotator.review import Review, ReviewSession, load_review, resolution_text, side_by_side
 from annotator.roles import AnnotatorHasAdjudications, ReviewerHasAnnotations, check_annotator, check_reviewer, review_name
 from annotator.schema import load_schema
@@ -72,6 +73,21 @@ def decide(store: Path, corpus: Corpus, session: ReviewSession, request: SaveReq
 
 
 # The queue
+
+
+def test_labels_left_out_are_named_as_the_statistics_name_them(store: Path, corpus: Corpus, tmp_path: Path) -> None:
+    """A stale label and one that does not fit the schema: by annotator, record id and span, and why."""
+    disputed_store(store, corpus)
+    write(store, corpus, "carol", {1: {"checkworthiness": "bogus"}})
+    edited = tmp_path / "edited" / "news.txt"
+    edited.parent.mkdir()
+    edited.write_text(TEXT.replace("No damage was reported.", "Damage was reported."), encoding="utf-8")
+    edited_corpus = load_corpus([edited])
+    review = review_of(store, edited_corpus)
+    report = build_report(load_store(store), SCHEMA, corpus=edited_corpus, bootstrap=0)
+    assert sorted(review.left_out) == sorted(report.left_out)
+    assert [line.split(" on ")[0].split(": label ")[0] for line in sorted(review.left_out)] == ["alice", "carol"]
+    assert all(" on news [" in line and "): " in line for line in review.left_out)
 
 
 def test_disputed_units_come_first_most_disagreement_first(store: Path, corpus: Corpus) -> None:

@@ -15,7 +15,7 @@ from annotator.keymap import KeymapError, load_keymap
 from annotator.roles import AnnotatorHasAdjudications, check_annotator
 from annotator.schema import Schema, SchemaError, load_schema
 from annotator.session import Session
-from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name
+from annotator.store import AnnotationLog, InvalidAnnotatorName, StoreDamaged, StoreError, check_annotator_name, describe_label
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.keys import binding_ids, binding_scopes, key_clashes
 
@@ -99,7 +99,7 @@ def build_session(corpus: Corpus, schema: Schema, records: dict[tuple[str, int, 
     anchoring = anchor(latest, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
     moved = {label.unit.key for label in anchoring.moved}
-    notices = [f"label {label.record['id']} on {label.record['doc']} is stale: {label.reason}" for label in anchoring.stale]
+    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in anchoring.stale]
     if moved:
         notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
     return Session(schema, corpus.units(), heads=heads, moved=moved), notices
