@@ -263,8 +263,16 @@ def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
 # -- encodings -----------------------------------------------------------------------------------
 
 
+# Line breaks that JSON may hold raw in a string but that `str.splitlines()` (and older JavaScript)
+# takes for the end of a line: escaped, so every row stays on one line for any reader.
+_RAW_LINE_BREAKS = {"\x85": b"\\u0085", "\u2028": b"\\u2028", "\u2029": b"\\u2029"}
+
+
 def encode_jsonl(rows: Sequence[Row]) -> bytes:
-    return b"".join(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows)
+    data = b"".join(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows)
+    for character, escaped in _RAW_LINE_BREAKS.items():
+        data = data.replace(character.encode("utf-8"), escaped)  # only inside strings: not ASCII
+    return data
 
 
 def neutralise(cell: str) -> str:

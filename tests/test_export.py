@@ -27,6 +27,7 @@ from annotator.export import (
     assign_splits,
     check_out_dir,
     encode_csv,
+    encode_jsonl,
     encode_parquet,
     import_pyarrow,
     neutralise,
@@ -450,3 +451,9 @@ def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path
         assert majority["claim_type"] == ("event;quantity" if fmt == "csv" else ["event", "quantity"])
         assert (majority["start"], majority["resolved"], majority["note"]) == (0, True, None)
         assert rows["The second claim of report 0."]["note"] == "wire confirms"
+
+
+def test_jsonl_rows_stay_one_line_each_for_readers_that_split_on_unicode_line_breaks() -> None:
+    rows = [{"text": "NEL\x85 LS\u2028 PS\u2029 end", "note": "\u2028"}, {"text": "plain"}]
+    lines = encode_jsonl(rows).decode("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == rows
