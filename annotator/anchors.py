@@ -16,6 +16,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from annotator.corpus import Corpus, Document, Unit
 from annotator.store import LabelKey, UnitKey
@@ -56,10 +57,17 @@ class _DocumentIndex:
 
     def __init__(self, document: Document) -> None:
         self.sha256 = document.sha256
-        self.by_span = {(unit.start, unit.end): unit for unit in document.units}
-        self.by_text: dict[str, list[Unit]] = {}
-        for unit in document.units:
-            self.by_text.setdefault(unit.text_sha256, []).append(unit)
+        self.units = document.units
+        self.by_span = {(unit.start, unit.end): unit for unit in self.units}
+
+    @cached_property
+    def by_text(self) -> dict[str, list[Unit]]:
+        """Built when first read: it hashes every unit of the document, and a label still at its own
+        offsets with its own text does not need it."""
+        by_text: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            by_text.setdefault(unit.text_sha256, []).append(unit)
+        return by_text
 
 
 def anchor(latest: Mapping[LabelKey, dict], corpus: Corpus) -> Anchoring:

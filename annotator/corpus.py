@@ -33,12 +33,22 @@ class Unit:
     start: int  # half-open [start, end) str indices into Document.text
     end: int
     text: str  # == document.text[start:end], no surrounding white space
-    text_sha256: str  # sha256 hex of text.encode("utf-8")
     paragraph: int  # index into Document.paragraphs
+    _text_sha256: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> tuple[str, int, int]:
         return (self.doc, self.start, self.end)
+
+    @property
+    def text_sha256(self) -> str:
+        """sha256 hex of text.encode("utf-8"), hashed when first read: search and the screen read
+        the text of many units but the hash of few."""
+        # Not functools.cached_property: it needs a __dict__ per unit and, on Python 3.11, takes a
+        # lock on each first read; both made reading every unit's hash slower than hashing eagerly.
+        if self._text_sha256 is None:
+            object.__setattr__(self, "_text_sha256", sha256_hex(self.text))  # a cache; the unit is unchanged
+        return self._text_sha256
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,7 @@ class Document:
         return tuple(self._unit(*span) for span in self.segmentation.units)
 
     def _unit(self, start: int, end: int, paragraph: int) -> Unit:
-        text = self.text[start:end]
-        return Unit(self.id, start, end, text, sha256_hex(text), paragraph)
+        return Unit(self.id, start, end, self.text[start:end], paragraph)
 
 
 class CorpusUnits(Sequence[Unit]):

@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 import sys
 import tempfile
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import orjson
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from annotator import corpus as corpus_module
 from annotator import segment as segment_module
-from annotator.corpus import Corpus, load_corpus
+from annotator.corpus import Corpus, Unit, load_corpus
 from annotator.segment import Segmentation, check_segmentation, segment
 from tests.conftest import REPO, SEEDS
 
@@ -81,6 +82,15 @@ def test_units_carry_offsets_hashes_and_paragraphs(tmp_path: Path) -> None:
     assert [doc.text[s:e] for s, e in doc.paragraphs] == ["Headline here", "First sentence. Second one."]
     assert doc.source == str(tmp_path / "doc.txt")
     assert doc.meta == {}
+
+
+def test_a_unit_hashes_its_text_when_first_read_and_stays_the_same_unit() -> None:
+    read, unread = Unit("doc", 0, 3, "Hi.", 0), Unit("doc", 0, 3, "Hi.", 0)
+    assert read.text_sha256 == hashlib.sha256(b"Hi.").hexdigest()
+    assert read.text_sha256 is read.text_sha256
+    assert (read == unread, hash(read) == hash(unread), repr(read) == repr(unread)) == (True, True, True)
+    with pytest.raises(FrozenInstanceError):
+        read.text = "Bye."  # type: ignore[misc]
 
 
 def test_folder_ids_are_relative_paths_sorted_and_hidden_files_skipped(tmp_path: Path) -> None:

@@ -200,7 +200,7 @@ def test_disagreements_lists_most_disagreement_first() -> None:
 
 
 def placed(annotator: str, start: int, labels: dict, **record_keys) -> tuple[tuple, AnchoredLabel]:
-    unit = Unit("doc", start, start + 1, "x", "sha", 0)
+    unit = Unit("doc", start, start + 1, "x", 0)
     record = {"annotator": annotator, "schema": "tiny", "schema_version": 1, "status": "done", "labels": labels}
     return (annotator, unit.key), AnchoredLabel({**record, **record_keys}, unit)
 

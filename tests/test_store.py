@@ -35,7 +35,7 @@ LABELS = {"checkworthiness": "check", "claim_type": ["event", "quantity"], "sour
 
 
 def unit(start: int = 0, doc: str = "news/a") -> Unit:
-    return Unit(doc=doc, start=start, end=start + 5, text="Hello", text_sha256="cd" * 32, paragraph=0)
+    return Unit(doc=doc, start=start, end=start + 5, text="Hello", paragraph=0)
 
 
 def save(log: AnnotationLog, target: Unit, labels: dict | None = None, status: str = "done", **options: object) -> dict:
