@@ -6,7 +6,9 @@ Measured in the same run, the best of three interleaved rounds (cold: once):
   cold load         `load_corpus` with an empty cache: segment every document, write the cache
   cached load       `load_corpus` again: read, decode, hash, segmentations from the cache. It builds
                     no `Unit` objects (a document builds its units when they are first read)
-  cached + units    a cached load, then every unit built (what `stats` or `export` go on to do)
+  cached + units    a cached load, then every unit built, as search in the UI does. A unit hashes
+                    its sentence only when `text_sha256` is read, which `stats` and `export` do
+                    for the units they place labels on
 
 Prints times, ratios to the baseline and peak memory; asserts nothing.
 
