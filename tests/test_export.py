@@ -435,8 +435,13 @@ def test_nothing_to_export_is_an_error(tmp_path: Path, corpus_dir: Path) -> None
         export_to(tmp_path / "out", corpus_dir, tmp_path / "empty")
 
 
-def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datasets  # in the test extra: a broken install fails here instead of skipping
+    import tqdm
+
+    # datasets' progress bars would start tqdm's monitor thread, which outlives the test and keeps
+    # segment_many (and its test) from forking a process pool for the rest of the suite.
+    monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
     for fmt in FORMATS:
         out = tmp_path / fmt
         dataset = export_to(out, corpus_dir, store, format=fmt, splits=(("train", 0.5), ("test", 0.5)), seed=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -162,8 +163,8 @@ def test_parallel_segmentation_gives_the_same_units(monkeypatch: pytest.MonkeyPa
     serial = segment_many(texts)
     monkeypatch.setattr(segment_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(segment_module.os, "cpu_count", lambda: 2)
-    if not segment_module._can_fork():
-        pytest.skip("another thread is running, so segment_many does not fork")
+    others = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    assert not others, f"a thread left running by an earlier test keeps segment_many from forking: {others}"
     pools: list[ProcessPoolExecutor] = []
 
     class Recorded(ProcessPoolExecutor):
