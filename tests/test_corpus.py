@@ -93,6 +93,17 @@ def test_a_unit_hashes_its_text_when_first_read_and_stays_the_same_unit() -> Non
         read.text = "Bye."  # type: ignore[misc]
 
 
+def test_segmenting_is_announced_with_the_number_of_documents_the_cache_lacks(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "One. Two.")
+    write(tmp_path / "b.txt", "Three.")
+    told: list[int] = []
+    load_corpus([tmp_path], on_segmenting=told.append)
+    load_corpus([tmp_path], on_segmenting=told.append)
+    write(tmp_path / "c.txt", "Four.")
+    load_corpus([tmp_path], on_segmenting=told.append)
+    assert told == [2, 1]
+
+
 def test_folder_ids_are_relative_paths_sorted_and_hidden_files_skipped(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     write(root / "b.md", "B doc.")

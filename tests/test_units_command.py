@@ -24,7 +24,9 @@ def test_table_lists_every_unit_of_the_seeds(capsys: pytest.CaptureFixture[str])
     assert len(lines) == 1 + 35
     assert lines[1].split() == ["000_d7efd9d5cc810911", "0", "0", "12", "By", "Lee", "Minji"]
     assert "004_5f7998d51eba2094     3     350     393  Factory Inspections and Modernisation Plans" in lines
-    assert err == "annotator: 2 documents, 35 units\n"
+    assert err == "annotator: splitting 2 new documents into sentences (once: the result is cached)\nannotator: 2 documents, 35 units\n"
+    assert run_units(str(SEEDS)) == 0
+    assert capsys.readouterr().err == "annotator: 2 documents, 35 units\n"  # from the cache, without a word
 
 
 def test_jsonl_gives_one_object_per_unit(capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,6 +73,7 @@ def test_problems_go_to_stderr_and_the_exit_code_is_one(
     out, err = capsys.readouterr()
     assert [json.loads(line)["doc"] for line in out.splitlines()] == ["a", "good"]
     assert err.splitlines() == [
+        "annotator: splitting 2 new documents into sentences (once: the result is cached)",
         f"{tmp_path / 'bad.jsonl'}:2: missing `text`",
         f"{tmp_path / 'worse␛name.txt'}:1: invalid UTF-8 at byte 0",
         f"{tmp_path / 'missing.md'}: no such file or folder",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
+from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting
 from annotator.corpus import load_corpus
 from annotator.export import (
     DEFAULT_SPLITS,
@@ -68,7 +68,7 @@ def _build(args: argparse.Namespace) -> Dataset:
     schema = load_schema(args.schema)
     if not args.store.is_dir():
         raise ExportError(f"{args.store}: no such annotation folder (give one with --store)")
-    corpus = load_corpus(corpus_paths(args))
+    corpus = load_corpus(corpus_paths(args), on_segmenting=say_segmenting)
     for problem in corpus.problems:
         say(str(problem))
     return build_dataset(schema, args.schema, corpus, args.store, load_store(args.store), options)

@@ -70,6 +70,11 @@ def say(message: str) -> None:
     print(f"annotator: {printable(message)}", file=sys.stderr)
 
 
+def say_segmenting(documents: int) -> None:
+    """Before the slow first load of a corpus: what the wait is for, and that it comes once."""
+    say(f"splitting {documents:,} new document{'' if documents == 1 else 's'} into sentences (once: the result is cached)")
+
+
 def open_ui(prepare: Callable[[], AppT]) -> AppT | LaunchError:
     """The app `prepare` builds, ready to run; else the LaunchError, its lines said to the user.
 

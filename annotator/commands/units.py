@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import orjson
 
+from annotator.commands.options import say_segmenting
 from annotator.corpus import Corpus, load_corpus
 from annotator.display import printable
 
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.paths)
+    corpus = load_corpus(args.paths, on_segmenting=say_segmenting)
     lines = _jsonl_lines(corpus) if args.jsonl else _table_lines(corpus)
     out = sys.stdout.buffer
     for line in lines:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say
+from annotator.commands.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting
 from annotator.corpus import load_corpus
 from annotator.display import printable
 from annotator.schema import SchemaError, load_schema
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         for line in str(error).splitlines():
             say(line)
         return 2
-    corpus = load_corpus(corpus_paths(args))
+    corpus = load_corpus(corpus_paths(args), on_segmenting=say_segmenting)
     report = validate_store(args.store, schema, corpus)
     blocks = [
         [str(problem) for problem in report.problems],

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.anchors import anchor
+from annotator.commands.options import say_segmenting
 from annotator.corpus import Corpus, load_corpus
 from annotator.keymap import KeymapError, load_keymap
 from annotator.roles import AnnotatorHasAdjudications, check_annotator
@@ -63,7 +64,7 @@ def read_schema(path: Path) -> Schema:
 
 def read_corpus(paths: Sequence[str | Path], *, empty: str) -> Corpus:
     """The corpus of `paths`; LaunchError ("`empty` in PATHS") if it has no document."""
-    corpus = load_corpus(list(paths))
+    corpus = load_corpus(list(paths), on_segmenting=say_segmenting)
     if not corpus.documents:
         raise LaunchError([*map(str, corpus.problems), f"{empty} in {', '.join(map(str, paths))}"])
     return corpus
