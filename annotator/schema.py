@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -356,18 +356,14 @@ def load_schema(path: str | Path) -> Schema:
     except OSError as error:
         raise SchemaError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
     marker = _validated_marker(raw)
-    if marker.exists():
+    if _exists(marker):
         return _build(json.loads(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
     schema = parse_schema(text, name)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass  # a cache that cannot be written is only slower
+    _remember(marker)
     return schema
 
 
@@ -387,12 +383,42 @@ def parse_schema(text: str, name: str = "schema") -> Schema:
         raise SchemaError([Problem(name, None, message) for message in _messages(error)]) from None
 
 
-def _validated_marker(raw: bytes) -> Path:
+# A cache that cannot be read or written (no permission, a name too long, ...) is only slower.
+
+
+@cache
+def _rules_digest() -> bytes | None:
+    """sha256 of this module's file, the rules a marker vouches for; None if it cannot be read."""
+    try:
+        return hashlib.sha256(read_bytes(__file__)).digest()
+    except OSError:
+        return None
+
+
+def _validated_marker(raw: bytes) -> Path | None:
     """The cache file that says these exact bytes passed validation by this module, as it is now:
     a change to the module's rules makes every earlier marker miss."""
-    checker = read_bytes(__file__)
-    key = hashlib.sha256(hashlib.sha256(checker).digest() + raw).hexdigest()
-    return default_cache_dir() / "schemas-validated" / key
+    rules = _rules_digest()
+    if rules is None:
+        return None
+    return default_cache_dir() / "schemas-validated" / hashlib.sha256(rules + raw).hexdigest()
+
+
+def _exists(marker: Path | None) -> bool:
+    try:
+        return marker is not None and marker.exists()
+    except OSError:
+        return False
+
+
+def _remember(marker: Path | None) -> None:
+    if marker is None:
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
 
 
 def _build(data: dict) -> Schema:
