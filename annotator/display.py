@@ -1,6 +1,8 @@
-"""Untrusted text made safe to show in a terminal: the one replacement table of the tool."""
+"""Untrusted text made safe to show in a terminal or to write as JSON: the one replacement table of the tool."""
 
 from __future__ import annotations
+
+import re
 
 # Characters that would move the cursor, start escape sequences, reorder text (bidi) or hide it
 # (zero width) are shown as visible placeholders instead. U+061C and U+2028/U+2029 are bidi and
@@ -33,3 +35,14 @@ def printable_in_place(text: str) -> str:
     """`printable`, one character for one (bidi and zero-width characters become U+FFFD), so that a
     position in `text`, such as an edit cursor, is the same position in the result."""
     return text.translate(_ONE_FOR_ONE)
+
+
+# Inside a JSON string each of these can be written as a \u escape instead: the same data, nothing
+# for a terminal to act on, and no line break for readers that split on Unicode ones (U+0085,
+# U+2028, U+2029). JSON encoders escape C0 controls already; these may appear only inside strings.
+_JSON_UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in (0x7F, *range(0x80, 0xA0), *_INVISIBLE)) + "]")
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with the control, bidi, zero-width and line-break characters in its strings escaped."""
+    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)

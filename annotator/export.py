@@ -36,6 +36,7 @@ from annotator import __version__
 from annotator.anchors import anchor
 from annotator.card import render_card
 from annotator.corpus import Corpus
+from annotator.display import json_safe
 from annotator.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
 from annotator.problems import Problem
 from annotator.report import build_report, render_markdown
@@ -263,16 +264,11 @@ def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
 # -- encodings -----------------------------------------------------------------------------------
 
 
-# Line breaks that JSON may hold raw in a string but that `str.splitlines()` (and older JavaScript)
-# takes for the end of a line: escaped, so every row stays on one line for any reader.
-_RAW_LINE_BREAKS = {"\x85": b"\\u0085", "\u2028": b"\\u2028", "\u2029": b"\\u2029"}
-
-
 def encode_jsonl(rows: Sequence[Row]) -> bytes:
+    """One JSON object per line; Unicode line breaks and controls escaped (`display.json_safe`), so
+    every row stays one line for readers that split on them (`str.splitlines`, older JavaScript)."""
     data = b"".join(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows)
-    for character, escaped in _RAW_LINE_BREAKS.items():
-        data = data.replace(character.encode("utf-8"), escaped)  # only inside strings: not ASCII
-    return data
+    return json_safe(data.decode("utf-8")).encode("utf-8")
 
 
 def neutralise(cell: str) -> str:

@@ -51,7 +51,7 @@ from annotator.agreement import (
 )
 from annotator.anchors import anchor
 from annotator.corpus import Corpus
-from annotator.display import printable
+from annotator.display import json_safe, printable
 from annotator.gold import unusable_reason
 from annotator.schema import Field, Schema
 from annotator.store import ADJUDICATION, StoreView, describe_label, is_adjudication
@@ -575,7 +575,7 @@ def _most_disagreement(counted: _Labels, scores: np.ndarray, fields: list[list[s
 
 def to_json(report: Report) -> str:
     """The report as JSON: keys sorted, NaN as null, floats to 6 decimals; the same report gives the same text."""
-    return json.dumps(_plain(asdict(report)), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_safe(json.dumps(_plain(asdict(report)), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def _plain(value: object) -> object:

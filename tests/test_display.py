@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from annotator.display import printable, printable_in_place
+from annotator.display import json_safe, printable, printable_in_place
 
 
 @pytest.mark.parametrize(
@@ -33,3 +35,10 @@ def test_printable_in_place_keeps_every_position() -> None:
     shown = printable_in_place(raw)
     assert shown == "a␛[2Jb\ufffdc\ufffdd\ufffde"
     assert len(shown) == len(raw)
+
+
+def test_json_safe_escapes_what_a_terminal_or_a_line_reader_would_act_on_and_keeps_the_data() -> None:
+    hostile = "ESC\x1b[2J BEL\x07 DEL\x7f C1\x9b2J NEL\x85 LS\u2028 PS\u2029 RLO\u202e ZW\u200b 한국어 \U0001f44d"
+    encoded = json_safe(json.dumps({"text": hostile}, ensure_ascii=False))
+    assert json.loads(encoded) == {"text": hostile}
+    assert encoded.isprintable() and "한국어 \U0001f44d" in encoded

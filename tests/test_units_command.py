@@ -58,7 +58,7 @@ def test_jsonl_escapes_control_characters(tmp_path: Path, capsys: pytest.Capture
     (tmp_path / "evil.txt").write_text(HOSTILE, encoding="utf-8")
     assert run_units(str(tmp_path), "--jsonl") == 0
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\x07" not in out
+    assert not any(ch in out for ch in "\x1b\x07\x7f\x9b\u202e\u200b")
     shown = "".join(json.loads(line)["text"] for line in out.splitlines())
     assert shown.replace(" ", "") == HOSTILE.replace(" ", "")
 

@@ -10,7 +10,7 @@ import orjson
 
 from annotator.commands.options import say_segmenting
 from annotator.corpus import Corpus, load_corpus
-from annotator.display import printable
+from annotator.display import json_safe, printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +49,7 @@ def _jsonl_lines(corpus: Corpus) -> Iterator[bytes]:
             "text": unit.text,
             "text_sha256": unit.text_sha256,
         }
-        yield orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        yield json_safe(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")).encode("utf-8")
 
 
 def _table_lines(corpus: Corpus) -> Iterator[bytes]:
