@@ -19,7 +19,6 @@ sorted order and the folder is written to a temporary sibling, then renamed into
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import re
@@ -41,6 +40,7 @@ from annotator.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
 from annotator.problems import Problem
 from annotator.report import build_report, render_markdown
 from annotator.schema import Schema
+from annotator.segment import bytes_sha256, sha256_hex
 from annotator.store import StoreView, annotator_file, describe_label
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -232,7 +232,7 @@ def assign_splits(rows_per_doc: Mapping[str, int], splits: Sequence[tuple[str, f
 
 
 def _doc_hash(seed: int, doc: str) -> str:
-    return bytes_sha256(f"{seed}:{doc}".encode("utf-8"))
+    return sha256_hex(f"{seed}:{doc}")
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -390,11 +390,6 @@ def export(out: Path, dataset: Dataset) -> dict[str, bytes]:
 
 
 # -- the output folder ---------------------------------------------------------------------------
-
-
-def bytes_sha256(data: bytes) -> str:
-    """sha256 hex of bytes (`segment.sha256_hex` takes a str)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def check_out_dir(out: Path) -> None:

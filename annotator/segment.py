@@ -76,7 +76,12 @@ class Segmentation:
 
 
 def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """sha256 hex of the text's UTF-8 bytes."""
+    return bytes_sha256(text.encode("utf-8"))
+
+
+def bytes_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def segment(text: str) -> Segmentation:
@@ -303,7 +308,7 @@ class SegmentCache:
 
 
 def _checksum(body: bytes) -> bytes:
-    return hashlib.sha256(body).hexdigest().encode("ascii")
+    return bytes_sha256(body).encode("ascii")
 
 
 def _by_shard(shas: Iterable[str]) -> dict[str, list[str]]:
