@@ -54,7 +54,7 @@ from annotator.corpus import Corpus
 from annotator.display import json_safe, printable
 from annotator.gold import unusable_reason
 from annotator.schema import Field, Schema
-from annotator.store import ADJUDICATION, StoreView, describe_label, is_adjudication
+from annotator.store import ADJUDICATION, StoreView, describe_left_out, is_adjudication
 
 CONFIDENCE = 0.95
 DEFAULT_BOOTSTRAP = 1000
@@ -240,7 +240,7 @@ def _counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> 
         reason = unusable_reason(schema, placed.record[row])
         if reason is not None:
             keep[row] = False
-            left_out.append(_left_out(placed.record[row], reason))
+            left_out.append(describe_left_out(placed.record[row], reason))
     rows = same[keep]
     return _kept(
         placed,
@@ -268,7 +268,7 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
     anchoring = anchor(store.latest, corpus)
     placed = [label for label in anchoring.current.values() if _is_annotation(label.record)]
     stale = [
-        _left_out(label.record, label.reason)
+        describe_left_out(label.record, label.reason)
         for label in anchoring.stale
         if _is_annotation(label.record)
     ]
@@ -352,10 +352,6 @@ def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _is_annotation(record: Mapping) -> bool:
     return record["status"] == "done" and not is_adjudication(record)
-
-
-def _left_out(record: Mapping, reason: str) -> str:
-    return f"{record['annotator']}: {describe_label(record)}: {reason}"
 
 
 def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:

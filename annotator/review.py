@@ -36,7 +36,7 @@ from annotator.gold import (
 )
 from annotator.schema import Field, Schema
 from annotator.session import SaveRequest, Session
-from annotator.store import describe_label
+from annotator.store import describe_left_out
 
 Key = tuple[str, int, int]
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
@@ -151,7 +151,7 @@ def load_review(
     ordered = review_order(gold.units)
     own = {key: label for (name, key), label in anchoring.current.items() if name == reviewer}
     unused = [(stale.record, stale.reason) for stale in anchoring.stale] + gold.unusable
-    left_out = [f"{record['annotator']}: {describe_label(record)}: {reason}" for record, reason in unused]
+    left_out = [describe_left_out(record, reason) for record, reason in unused]
     return Review(
         schema=schema,
         reviewer=reviewer,

@@ -112,6 +112,11 @@ def describe_label(record: Mapping) -> str:
     return f"label {record['id']} on {record['doc']} [{record['start']}, {record['end']})"
 
 
+def describe_left_out(record: Mapping, reason: str) -> str:
+    """A label that counts for nothing (stale, or not fitting the schema): whose, which, and why."""
+    return f"{record['annotator']}: {describe_label(record)}: {reason}"
+
+
 def annotator_file(store_dir: Path, annotator: str) -> Path:
     """The file of `annotator`'s records in `store_dir`."""
     return Path(store_dir) / f"{annotator}.jsonl"
