@@ -622,12 +622,16 @@ def _summary_sentence(report: Report, text: Escape) -> str:
         if report.bootstrap
         else "No bootstrap intervals (0 resamples)."
     )
-    left_out = f" {len(report.left_out)} labels left out (another schema, or not valid for this one)." if report.left_out else ""
+    left_out = f" {_count(len(report.left_out), 'label')} left out (another schema, or not valid for this one)." if report.left_out else ""
     return (
-        f"Agreement of {len(report.annotators)} annotators ({names}) on {report.units} units,"
+        f"Agreement of {_count(len(report.annotators), 'annotator')} ({names}) on {_count(report.units, 'unit')},"
         f" schema {text(report.schema)} v{report.schema_version}: current done labels only.{left_out} {interval}"
         " A field not asked of an annotator (its condition does not hold) counts as not applicable, not as disagreement."
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _summary_rows(report: Report, text: Escape) -> list[list[str]]:

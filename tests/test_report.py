@@ -285,6 +285,11 @@ def test_an_empty_store_gives_an_empty_report(schema: Schema) -> None:
     assert "on 0 units" in render_markdown(report)
 
 
+def test_the_summary_counts_in_the_singular_too(schema: Schema) -> None:
+    report = build_report(view([record("ann", 0, {"checkworthiness": "no_claim"})]), schema, bootstrap=0)
+    assert render_markdown(report).startswith("Agreement of 1 annotator (ann) on 1 unit,")
+
+
 def test_an_unknown_field_is_a_key_error(schema: Schema) -> None:
     with pytest.raises(KeyError, match="no field 'colour'"):
         build_report(view([]), schema, fields=["colour"])
