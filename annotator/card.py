@@ -114,14 +114,12 @@ def _intro(dataset: Dataset) -> str:
 
 
 def _summary(dataset: Dataset) -> str:
-    resolved = dataset.resolved_units
-    unresolved = len(dataset.units) - resolved
     adjudicated = sum(1 for unit in dataset.units if unit.adjudications)
     unresolved_note = "left out (--resolved-only)" if dataset.options.resolved_only else "exported, marked `resolved: false`"
     rows = [
         ("labelled units (a current `done` label or an adjudication)", len(dataset.units)),
-        ("resolved units (every required field has a gold label)", resolved),
-        (f"unresolved units, {unresolved_note}", unresolved),
+        ("resolved units (every required field has a gold label)", dataset.resolved_units),
+        (f"unresolved units, {unresolved_note}", dataset.unresolved_units),
         ("units with an adjudication", adjudicated),
         ("rows exported", len(dataset.rows)),
         ("annotators", len(dataset.annotators)),

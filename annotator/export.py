@@ -102,6 +102,10 @@ class Dataset:
     def resolved_units(self) -> int:
         return sum(1 for unit in self.units if unit.resolved)
 
+    @property
+    def unresolved_units(self) -> int:
+        return len(self.units) - self.resolved_units
+
     def column_kinds(self) -> dict[str, str]:
         return column_kinds(self.schema, self.columns)
 
@@ -343,8 +347,6 @@ def _encode(dataset: Dataset, rows: Sequence[Row]) -> bytes:
 
 
 def _manifest(dataset: Dataset, files: Mapping[str, bytes]) -> bytes:
-    units = dataset.units
-    resolved = dataset.resolved_units
     options = dataset.options
     manifest = {
         "tool": "annotator",
@@ -362,9 +364,9 @@ def _manifest(dataset: Dataset, files: Mapping[str, bytes]) -> bytes:
             for split, rows in dataset.splits.items()
         },
         "counts": {
-            "labelled_units": len(units),
-            "resolved_units": resolved,
-            "unresolved_units": len(units) - resolved,
+            "labelled_units": len(dataset.units),
+            "resolved_units": dataset.resolved_units,
+            "unresolved_units": dataset.unresolved_units,
             "rows": len(dataset.rows),
             "annotators": len(dataset.annotators),
             "labels_left_out": len(dataset.left_out),

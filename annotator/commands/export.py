@@ -78,11 +78,10 @@ def _report(dataset: Dataset, out: Path) -> None:
     for problem in dataset.left_out:
         say(str(problem))
     splits = ", ".join(f"{split} {len(rows)}" for split, rows in dataset.splits.items())
-    unresolved = sum(1 for unit in dataset.units if not unit.resolved)
     fate = "left out" if dataset.options.resolved_only else "exported with resolved false"
     summary = (
         f"exported {len(dataset.rows)} rows ({splits}) from {len(dataset.documents)} documents"
-        f" to {out}; {unresolved} units unresolved ({fate})"
+        f" to {out}; {dataset.unresolved_units} units unresolved ({fate})"
     )
     if dataset.left_out:
         summary += f"; {len(dataset.left_out)} labels left out (listed above)"
