@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from annotator.display import printable
-from annotator.problems import Problem
+from annotator.problems import Problem, ProblemsError
 
 KEYMAP_FILE = Path("annotator") / "keymap.json"
 EXAMPLE = '{"skip": "x", "next-sentence": "j,down"}'
@@ -31,12 +31,8 @@ class _Object(list):
     """A JSON object as its (key, value) pairs, so that a repeated key is seen."""
 
 
-class KeymapError(Exception):
-    """The keymap file cannot be used; `problems` say why, one each."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
+class KeymapError(ProblemsError):
+    """The keymap file cannot be used."""
 
 
 def default_keymap_path(environ: Mapping[str, str] = os.environ) -> Path:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from annotator.files import default_cache_dir, read_bytes
-from annotator.problems import Problem
+from annotator.problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
     import pydantic
@@ -338,12 +338,8 @@ def _condition_problems(at: str, condition: Condition, earlier: Mapping[str, Fie
     ]
 
 
-class SchemaError(Exception):
-    """A schema file that cannot be used; the message names the file and the path to each bad key."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
-        self.problems = problems
+class SchemaError(ProblemsError):
+    """A schema file that cannot be used; each problem names the file and the path to the bad key."""
 
 
 def load_schema(path: str | Path) -> Schema:
