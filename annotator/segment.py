@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 
-# Bump when any change could move a unit boundary or changes what is cached: it invalidates every
+# Bump when any change could move a unit boundary, changes what is cached, or makes
+# check_segmentation stricter (the cache trusts what the check passed before): it invalidates every
 # cached segmentation.
 SEGMENTER_VERSION = 3
 CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{version('pysbd')}"
@@ -251,8 +252,9 @@ class SegmentCache:
     """Segmentations by text sha256, in 256 shard files `segments-<CACHE_KEY>/<sha[:2]>.json`.
 
     A shard is a line with the sha256 of the rest, then JSON mapping text sha -> [flat paragraph
-    offsets, flat (start, end, paragraph) triples]. Only segmentations that passed
-    `check_segmentation` are written, so a shard whose checksum holds is sound as it is: opening a
+    offsets, flat (start, end, paragraph) triples]. `put` takes only segmentations that passed
+    `check_segmentation` (`corpus.load_corpus` checks every fresh one before it caches it), so a
+    shard whose checksum holds is sound as it is: opening a
     corpus checks 8 MB of shards in a few milliseconds instead of every unit against its text. A
     damaged or hand-edited shard fails the checksum and counts as empty.
     """
@@ -272,7 +274,8 @@ class SegmentCache:
         return found
 
     def put(self, segmentations: Mapping[str, Segmentation]) -> None:
-        """Add entries; a cache that cannot be written is only slower, never an error."""
+        """Add entries that passed `check_segmentation`; a cache that cannot be written is only
+        slower, never an error."""
         for shard, shas in _by_shard(segmentations).items():
             entries = self._read(shard)
             for sha in shas:
