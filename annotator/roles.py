@@ -1,16 +1,19 @@
 """Roles: a name in a store is an annotator's (its file holds annotations) or a reviewer's (its file
-holds adjudications, `kind: "adjudication"`), never both.
+holds adjudications, `kind: "adjudication"`), never both: one record of the other kind anywhere in
+the file, even one a later record superseded, bars the name from the role.
 
 The store keeps one current label per (name, unit), whatever its kind: a reviewer whose file holds
 annotations would replace their own votes with decisions, and annotating under a reviewer's name
-would replace their decisions with ordinary labels. `annotate` and `review` check the name first.
+would replace their decisions with ordinary labels. A file that already mixes the two (a name used
+for both on two machines, then merged) is in neither role, so the mix is noticed instead of carried
+on. `annotate` and `review` check the name first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from annotator.store import StoreView, check_annotator_name, is_adjudication
+from annotator.store import ANNOTATION, StoreView, check_annotator_name, is_adjudication
 
 REVIEW_SUFFIX = "-review"
 
@@ -24,20 +27,22 @@ class AnnotatorHasAdjudications(ValueError):
 
 
 def check_reviewer(name: str, store: StoreView) -> str:
-    """`name` if it may record adjudications in `store`: a valid annotator name (InvalidAnnotatorName
-    otherwise) whose file holds no annotations (ReviewerHasAnnotations otherwise)."""
+    """`name` if it may record adjudications in `store` (from `load_store`): a valid annotator name
+    (InvalidAnnotatorName otherwise) whose file holds no annotation (ReviewerHasAnnotations
+    otherwise)."""
     name = check_annotator_name(name)
-    if any(not is_adjudication(record) for record in store.records.get(name, ())):
+    if ANNOTATION in store.kinds.get(name, ()):
         raise ReviewerHasAnnotations(
             f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}"
         )
     return name
 
 
-def check_annotator(name: str, heads: Iterable[dict]) -> str:
-    """`name` if it may record annotations: its file's current records (`heads`, from its
-    `AnnotationLog`) hold no adjudication (AnnotatorHasAdjudications otherwise)."""
-    if any(is_adjudication(record) for record in heads):
+def check_annotator(name: str, records: Iterable[Mapping]) -> str:
+    """`name` if it may record annotations: no record of its file (`records`: every one, as
+    `AnnotationLog.records()` gives them, not only the current ones) is an adjudication
+    (AnnotatorHasAdjudications otherwise)."""
+    if any(is_adjudication(record) for record in records):
         raise AnnotatorHasAdjudications(f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME")
     return name
 

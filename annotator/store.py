@@ -38,8 +38,9 @@ FORMAT = 1
 # `draft`: labels saved as the annotator picks them, not yet declared done. Only `done` labels
 # count for agreement, gold labels and export.
 STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
+ANNOTATION = "annotation"
 ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
-KINDS = ("annotation", ADJUDICATION)
+KINDS = (ANNOTATION, ADJUDICATION)
 ORIGINS = ("typed", "suggested")
 REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
@@ -256,19 +257,15 @@ def read_log(path: Path) -> LogContents:
     return LogContents(path, records, problems, torn)
 
 
-def _lines(path: Path) -> tuple[list[bytes], bytes | None]:
-    """The complete lines of a file, and its incomplete last line (no final newline) if it has one."""
-    lines = path.read_bytes().split(b"\n")
-    return lines, lines.pop() or None
-
-
 def _read_lines(path: Path, problems: list[Problem]) -> tuple[list[bytes], bytes | None]:
-    """`_lines`, or none (and a problem) when the file cannot be read."""
+    """The complete lines of a file, and its incomplete last line (no final newline) if it has one;
+    none (and a problem) when the file cannot be read."""
     try:
-        return _lines(path)
+        lines = path.read_bytes().split(b"\n")
     except OSError as error:
         problems.append(Problem(str(path), None, f"cannot read: {error.strerror or error}"))
         return [], None
+    return lines, lines.pop() or None
 
 
 def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[dict]:
@@ -315,81 +312,33 @@ def _history_index(records: list[dict]) -> dict[LabelKey, list[dict]]:
     return index
 
 
-class _RecordsOnDemand(Mapping[str, list[dict]]):
-    """annotator -> records in file order, each file read again when first asked for.
-
-    Most readers of a store need only the heads, and keeping every record of a large store costs
-    more than reading it. A file's records are the complete lines it had when the heads were loaded
-    (lines appended since are left out), and its heads among them are the very objects of `latest`:
-    readers may tell them apart by identity.
-    """
-
-    def __init__(self, latest: dict[LabelKey, dict]) -> None:
-        self._latest = latest
-        self._files: dict[str, tuple[Path, int]] = {}  # annotator -> (file, complete lines loaded)
-        self._read: dict[str, list[dict]] = {}
-
-    def add(self, annotator: str, path: Path, lines: int) -> None:
-        self._files[annotator] = (path, lines)
-
-    def __getitem__(self, annotator: str) -> list[dict]:
-        if annotator not in self._read:
-            self._read[annotator] = self._records(*self._files[annotator])
-        return self._read[annotator]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-    def _records(self, path: Path, count: int) -> list[dict]:
-        if count == 0:
-            return []
-        try:
-            lines, _ = _lines(path)
-        except OSError as error:
-            raise StoreError(f"cannot read {path} again: {error.strerror or error}") from None
-        with gc_paused():
-            records = list(_valid_records(lines[:count], path, []))
-        loaded = {id(record): self._latest[key] for key, record in _heads(records).items() if self._latest.get(key) == record}
-        return [loaded.get(id(record), record) for record in records]
-
-
 @dataclass
 class StoreView:
     """A read-only view of a whole store folder. `latest` includes `retracted` heads (no current label)."""
 
-    records: Mapping[str, list[dict]]  # annotator -> records in file order (from `load_store`: read when asked)
+    records: dict[str, list[dict]]  # annotator -> valid records in file order; from `load_store` only with keep_records
     latest: dict[LabelKey, dict]  # (annotator, doc, start, end) -> head record
     problems: list[Problem]
     torn: list[str] = field(default_factory=list)  # annotators whose file ends in an incomplete line
-    _history: dict[str, dict[LabelKey, list[dict]]] = field(default_factory=dict, init=False, repr=False)
-
-    def history(self, annotator: str, key: UnitKey) -> list[dict]:
-        """Every record of `annotator` at unit `key`, oldest first."""
-        if annotator not in self._history:
-            self._history[annotator] = _history_index(self.records.get(annotator, []))
-        return list(self._history[annotator].get((annotator, *key), []))
+    kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # annotator -> the KINDS among its valid records
 
 
-def load_store(store_dir: Path) -> StoreView:
-    """Read the heads of every `<annotator>.jsonl` of `store_dir` (sidecars and lock files are not
-    read); the other records are read again when asked for."""
+def load_store(store_dir: Path, *, keep_records: bool = False) -> StoreView:
+    """Read every `<annotator>.jsonl` of `store_dir` once (sidecars and lock files are not read) into
+    the heads of its units. `records` stays empty unless `keep_records`: keeping every record of a
+    large store costs more than reading it, and most readers need only the heads."""
     store_dir = Path(store_dir)
-    latest: dict[LabelKey, dict] = {}
-    records = _RecordsOnDemand(latest)
-    view = StoreView(records=records, latest=latest, problems=[])
+    view = StoreView(records={}, latest={}, problems=[])
     if not store_dir.is_dir():
         view.problems.append(Problem(str(store_dir), None, "no such folder"))
         return view
     with gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
-            _load_file(view, records, path)
+            _load_file(view, path, keep_records)
     return view
 
 
-def _load_file(view: StoreView, records: _RecordsOnDemand, path: Path) -> None:
+def _load_file(view: StoreView, path: Path, keep_records: bool) -> None:
     annotator = path.name.removesuffix(".jsonl")
     if annotator.startswith("."):
         return  # hidden files (editor locks and the like) are never annotator files
@@ -397,11 +346,22 @@ def _load_file(view: StoreView, records: _RecordsOnDemand, path: Path) -> None:
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
     lines, torn = _read_lines(path, view.problems)
-    view.latest.update(_heads(_valid_records(lines, path, view.problems)))
+    records: Iterable[dict] = _valid_records(lines, path, view.problems)
+    if keep_records:
+        records = view.records[annotator] = list(records)
+    kinds: set[str] = set()
+    view.latest.update(_heads(_noting_kinds(records, kinds)))
+    view.kinds[annotator] = frozenset(kinds)
     if torn:
         view.torn.append(annotator)
         view.problems.append(_torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
-    records.add(annotator, path, len(lines))
+
+
+def _noting_kinds(records: Iterable[dict], kinds: set[str]) -> Iterator[dict]:
+    """`records`, adding the kind of each to `kinds`."""
+    for record in records:
+        kinds.add(ADJUDICATION if is_adjudication(record) else ANNOTATION)
+        yield record
 
 
 def _torn_problem(path: Path, complete_lines: int, torn: bytes, what_next: str) -> Problem:
@@ -547,6 +507,7 @@ class AnnotationLog:
         self.recovered: Problem | None = None  # the torn last line set aside on open, if there was one
         self._fd = fd
         self._lock_fd = lock_fd
+        self._records = records
         self._heads = _heads(records)
         self._history = _history_index(records)
         self._mutex = threading.Lock()
@@ -602,6 +563,11 @@ class AnnotationLog:
         """Every record at unit `key`, oldest first."""
         with self._mutex:
             return list(self._history.get((self.annotator, *key), []))
+
+    def records(self) -> list[dict]:
+        """Every record of the file, in file order."""
+        with self._mutex:
+            return list(self._records)
 
     def append(
         self,
@@ -705,3 +671,4 @@ class AnnotationLog:
             del self._heads[_label_key(superseded)]
         self._heads[key] = record
         self._history.setdefault(key, []).append(record)
+        self._records.append(record)

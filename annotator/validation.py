@@ -3,7 +3,7 @@
 Every line of every annotation file is checked against the record format, every record's labels
 against the schema, the revision chains for consistency, and the current labels against the
 corpus (stale anchors). Torn-line sidecars are listed: they are no problem of the store, but
-bytes the user has yet to look at. Nothing is written: the store is read with `load_store`.
+bytes the user has yet to look at. Nothing is written: each file is read once, by `load_store`.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> Validatio
     """Check every annotation file of `store_dir` (which must exist) against `schema` and `corpus`."""
     # Every record is read and stays alive to the end: collections would only rescan them.
     with gc_paused():
-        return _validate(load_store(store_dir), Path(store_dir), schema, corpus)
+        return _validate(load_store(store_dir, keep_records=True), Path(store_dir), schema, corpus)
 
 
 def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
@@ -94,7 +94,8 @@ def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked
 
 
 def _numbered(records: list[dict], problem_lines: set[int | None]) -> Iterator[tuple[int, dict]]:
-    """(line number, record): `read_log` turns every complete line into a record or a problem."""
+    """(line number, record): `load_store` turns every complete line of a file into a record or a
+    problem at that line, so the records fill the lines without one, in order."""
     line = 0
     for record in records:
         line += 1

@@ -10,11 +10,10 @@ the same run:
   orjson.loads  read every file, split it into lines, `orjson.loads` each line (results dropped)
   kept          the same, keeping every parsed record in a list (collector paused, never resumed):
                 the floor for a loader that would hand back every record
-  load_store    `annotator.store.load_store`: record checks and the latest view (heads only; the
-                other records are read again when asked for). It resumes the collector, whose
-                first pass over the kept heads is counted; the later passes that a long run makes
-                over whatever it keeps (`annotator stats`: 1.7 s more over the heads of this
-                store) are not, for any measure.
+  load_store    `annotator.store.load_store`: record checks and the latest view (heads only;
+                `validate` asks it to keep every record). It resumes the collector, whose first
+                pass over the kept heads is counted; the later passes that a long run makes over
+                whatever it keeps (as `annotator stats` does) are not, for any measure.
 
 Each measurement runs in a fresh child process (as a real `annotator` command would); the best
 of `--repeat` runs is reported, as CPU time (user + system: steadier than wall time on a shared

@@ -209,17 +209,35 @@ def test_an_invalid_reviewer_name_is_refused(store: Path) -> None:
         check_reviewer("../lead", load_store(store))
 
 
+def test_a_reviewer_whose_annotation_a_decision_superseded_is_still_refused(store: Path, corpus: Corpus) -> None:
+    write(store, corpus, "bob", {2: NO_CLAIM})
+    write(store, corpus, "bob", {2: NO_CLAIM}, kind=ADJUDICATION)
+    view = load_store(store)
+    assert all(record["kind"] == ADJUDICATION for record in view.latest.values())
+    with pytest.raises(ReviewerHasAnnotations, match="bob has annotations in this store"):
+        check_reviewer("bob", view)
+
+
 def test_a_name_with_adjudications_may_not_annotate(store: Path, corpus: Corpus) -> None:
     write(store, corpus, "lead", {2: NO_CLAIM}, kind=ADJUDICATION)
     with AnnotationLog.open(store, "lead") as log, pytest.raises(AnnotatorHasAdjudications, match=r"lead has adjudications in this store \(a reviewer's file\); annotate under another name"):
-        check_annotator("lead", log.latest().values())
+        check_annotator("lead", log.records())
+
+
+def test_a_name_whose_decision_an_annotation_superseded_still_may_not_annotate(store: Path, corpus: Corpus) -> None:
+    write(store, corpus, "lead", {2: NO_CLAIM}, kind=ADJUDICATION)
+    write(store, corpus, "lead", {2: NO_CLAIM})
+    with AnnotationLog.open(store, "lead") as log:
+        assert [record.get("kind") for record in log.latest().values()] == [None]
+        with pytest.raises(AnnotatorHasAdjudications, match="lead has adjudications in this store"):
+            check_annotator("lead", log.records())
 
 
 def test_an_annotator_with_only_annotations_or_no_file_may_annotate(store: Path, corpus: Corpus) -> None:
     disputed_store(store, corpus)
     with AnnotationLog.open(store, "bob") as bob, AnnotationLog.open(store, "newcomer") as newcomer:
-        assert check_annotator("bob", bob.latest().values()) == "bob"
-        assert check_annotator("newcomer", newcomer.latest().values()) == "newcomer"
+        assert check_annotator("bob", bob.records()) == "bob"
+        assert check_annotator("newcomer", newcomer.records()) == "newcomer"
 
 
 def test_the_suggested_name_is_itself_a_valid_name() -> None:

@@ -121,11 +121,11 @@ def test_a_reopened_log_and_the_store_view_agree_with_the_writer(tmp_path: Path)
     with AnnotationLog.open(tmp_path, "alice") as reopened:
         assert reopened.latest() == heads
         assert reopened.history(unit(0).key) == history
-    view = load_store(tmp_path)
+        assert reopened.records() == records
+    view = load_store(tmp_path, keep_records=True)
     assert view.records == {"alice": records}
     assert view.latest == {("alice", *key): record for key, record in heads.items()}
-    assert view.history("alice", unit(0).key) == history == [r for r in records if r["start"] == 0]
-    assert view.history("bob", unit(0).key) == []
+    assert history == [r for r in view.records["alice"] if r["start"] == 0]
 
 
 def test_a_stale_prev_at_the_same_unit_still_supersedes_the_current_head(log: AnnotationLog) -> None:
@@ -226,7 +226,7 @@ def test_a_torn_last_line_is_moved_to_a_sidecar_byte_for_byte(tmp_path: Path) ->
         assert log.path.read_bytes() == intact
         new = save(log, unit(20))
     assert read_log(log.path).records == [*kept, new]
-    assert load_store(tmp_path).records == {"alice": [*kept, new]}
+    assert load_store(tmp_path, keep_records=True).records == {"alice": [*kept, new]}
 
 
 def test_reading_a_torn_file_changes_nothing(tmp_path: Path) -> None:
@@ -428,40 +428,42 @@ def test_load_store_reads_annotator_files_only(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("what goes here")
     (tmp_path / "bad name.jsonl").write_bytes(b"")
     view = load_store(tmp_path)
-    assert sorted(view.records) == ["alice", "bob"]
+    assert sorted(view.kinds) == ["alice", "bob"]
     assert sorted(key[0] for key in view.latest) == ["alice", "bob"]
     assert [str(p) for p in view.problems] == [f"{tmp_path / 'bad name.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"]
 
 
 def test_load_store_keeps_the_valid_records_of_a_damaged_file_and_reports_the_rest(tmp_path: Path) -> None:
     (tmp_path / "alice.jsonl").write_bytes(line_of(valid_record()) + b"{}\n")
-    view = load_store(tmp_path)
+    view = load_store(tmp_path, keep_records=True)
     assert [r["id"] for r in view.records["alice"]] == ["f" * 32]
     assert [(p.line, p.reason.split(";")[0]) for p in view.problems] == [(2, "missing key 'format'")]
 
 
-def test_the_store_view_reads_every_record_when_asked_as_the_file_was_when_loaded(tmp_path: Path) -> None:
-    """`load_store` keeps only the heads; the rest is read when asked, without what came later."""
+def test_load_store_keeps_only_the_heads_unless_asked_and_notes_the_kinds_each_file_holds(tmp_path: Path) -> None:
     with AnnotationLog.open(tmp_path, "alice") as log:
         first, second = save(log, unit(0)), save(log, unit(0))
         other = save(log, unit(10))
-        view = load_store(tmp_path)
-        later = save(log, unit(0))
-    assert view.latest == {("alice", *unit(0).key): second, ("alice", *unit(10).key): other}
-    assert view.history("alice", unit(0).key) == [first, second]
-    records = view.records["alice"]
-    assert records == [first, second, other]
-    assert records[1] is view.latest[("alice", *unit(0).key)] and records[2] is view.latest[("alice", *unit(10).key)]
-    assert load_store(tmp_path).history("alice", unit(0).key) == [first, second, later]
-
-
-def test_a_file_gone_since_loading_is_an_error_naming_it_when_its_records_are_asked(tmp_path: Path) -> None:
-    with AnnotationLog.open(tmp_path, "alice") as log:
-        save(log, unit())
+    with AnnotationLog.open(tmp_path, "lead") as log:
+        decision = save(log, unit(0), kind="adjudication")
+    (tmp_path / "empty.jsonl").write_bytes(b"")
     view = load_store(tmp_path)
-    (tmp_path / "alice.jsonl").unlink()
-    with pytest.raises(StoreError, match=r"cannot read .*alice\.jsonl again"):
-        view.history("alice", unit().key)
+    assert view.records == {}
+    assert view.latest == {("alice", *unit(0).key): second, ("alice", *unit(10).key): other, ("lead", *unit(0).key): decision}
+    assert view.kinds == {"alice": {"annotation"}, "empty": frozenset(), "lead": {"adjudication"}}
+    kept = load_store(tmp_path, keep_records=True)
+    assert kept.records == {"alice": [first, second, other], "empty": [], "lead": [decision]}
+    assert (kept.latest, kept.kinds) == (view.latest, view.kinds)
+    records = kept.records["alice"]
+    assert records[1] is kept.latest[("alice", *unit(0).key)] and records[2] is kept.latest[("alice", *unit(10).key)]
+
+
+def test_the_kinds_of_a_file_count_superseded_records_too(tmp_path: Path) -> None:
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        save(log, unit(0), kind="adjudication")
+        save(log, unit(0))
+        assert "kind" not in log.head(unit(0).key)  # the head is an annotation
+    assert load_store(tmp_path).kinds == {"alice": {"annotation", "adjudication"}}
 
 
 def test_load_store_of_a_missing_folder_is_a_problem(tmp_path: Path) -> None:

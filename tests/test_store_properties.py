@@ -1,4 +1,5 @@
-"""Properties of the store: any cut of the last line is survived; what is written reads back exactly."""
+"""Properties of the store: any cut of the last line is survived; what is written reads back exactly,
+through every reader."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.corpus import Unit
-from annotator.store import AnnotationLog, read_log
+from annotator.store import AnnotationLog, load_store, read_log
 
 json_values = st.recursive(
     st.none()
@@ -59,7 +60,11 @@ def test_what_is_written_reads_back_exactly(labels: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         with AnnotationLog.open(Path(folder), "alice") as log:
             written = [save(log, i, item) for i, item in enumerate(labels)]
+            assert log.records() == written
         assert [record["labels"] for record in written] == labels
         contents = read_log(log.path)
         assert (contents.records, contents.problems, contents.torn) == (written, [], None)
         assert log.path.read_bytes().count(b"\n") == len(labels)
+        view = load_store(Path(folder), keep_records=True)
+        assert (view.records, view.problems, view.torn) == ({"alice": written}, [], [])
+        assert view.latest == load_store(Path(folder)).latest == {("alice", *key): record for key, record in log.latest().items()}

@@ -197,6 +197,33 @@ def test_edited_document_reports_stale_and_counts_moved(store: Store, capsys: py
     assert "labels:   3 current (3 done) on 3 units" in out
 
 
+def test_a_file_changed_while_validating_is_reported_as_it_was_read(
+    store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file is read once: records, heads and line numbers all come from that one read, however
+    the file changes afterwards (a git pull, an editor)."""
+    edited = "Update: talks resume.\n\n" + TEXT.replace("a day before", "two days before")
+    (store.corpus / "news.txt").write_text(edited, encoding="utf-8")
+    records = store.records("ann")
+    records[2]["labels"] = {"checkworthiness": "high"}
+    changed = [b"{junk", *records]
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def read_then_change(path: Path) -> bytes:
+        data = read_bytes(path)
+        if path == store.path("ann"):
+            reads.append(path)
+            store.rewrite("ann", changed)
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    code, out = validate(store, capsys)
+    assert reads == [store.path("ann")]
+    assert problems(out) == [line_problem(store, 3, "stale label: sentence text no longer in the document")]
+    assert "records:  4" in out
+
+
 def test_moved_labels_alone_are_clean(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     (store.corpus / "news.txt").write_text("Update: talks resume.\n\n" + TEXT, encoding="utf-8")
     code, out = validate(store, capsys)
