@@ -12,7 +12,7 @@ import atexit
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from annotator.store import AnnotationLog, StoreError, UnitLike
@@ -32,13 +32,11 @@ class AppendRequest:
     optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds
 
     def append_to(self, log: AnnotationLog) -> dict:
-        """`log.append` with this request's arguments: the keyword ones are this class's own fields
-        (a subclass's extra fields are not passed), so they are listed once, above."""
-        keywords = {name: getattr(self, name) for name in _KEYWORDS}
-        return log.append(self.unit, **keywords, **self.optional)
-
-
-_KEYWORDS = tuple(item.name for item in fields(AppendRequest) if item.name not in ("unit", "optional"))
+        """`log.append` with this request's arguments (a subclass's extra fields are not passed)."""
+        return log.append(
+            self.unit, doc_sha256=self.doc_sha256, schema=self.schema, schema_version=self.schema_version,
+            labels=self.labels, status=self.status, prev=self.prev, **self.optional,
+        )  # fmt: skip
 
 OnDone = Callable[[AppendRequest, dict | None, Exception | None], None]
 
