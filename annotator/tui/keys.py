@@ -7,6 +7,7 @@ the command palette, the value chips and the annotator numbers read the keys fro
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from textual.app import App
@@ -27,7 +28,7 @@ def binding_ids() -> frozenset[str]:
 
 def ui_classes() -> set[type[DOMNode]]:
     """Every app, screen and widget class of the annotation and review UI."""
-    import annotator.tui.review_app  # noqa: F401  (imports every class of both apps)
+    importlib.import_module("annotator.tui.review_app")  # imports every class of both apps
 
     return set(_subclasses(DOMNode))
 
@@ -49,17 +50,24 @@ def binding_scopes() -> list[list[Binding]]:
 
 
 def key_clashes(keymap: Mapping[str, str], scopes: Iterable[Sequence[Binding]]) -> list[str]:
-    """Keys the keymap gives to a binding while another one active with it has them too."""
+    """Keys the keymap gives to a binding while another one active with it has them too. A key the
+    default bindings already share on purpose (q quits, and closes the statistics) is no clash."""
     clashes: set[str] = set()
     for bindings in scopes:
-        owners: dict[str, set[str]] = {}
-        for binding in bindings:
-            for key in keys_of(binding, keymap):
-                owners.setdefault(format_key(key), set()).add(binding.id or binding.action)
+        owners, default_owners = key_owners(bindings, keymap), key_owners(bindings, {})
         for key, names in owners.items():
-            if len(names) > 1 and names & keymap.keys():
+            if len(names) > 1 and not names <= default_owners.get(key, set()):
                 clashes.add(f"{key} would be the key of {' and '.join(sorted(names))}; give one of them another key")
     return sorted(clashes)
+
+
+def key_owners(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> dict[str, set[str]]:
+    """Each key (as displayed) -> the bindings (by id, else action) it triggers with `keymap`."""
+    owners: dict[str, set[str]] = {}
+    for binding in bindings:
+        for key in keys_of(binding, keymap):
+            owners.setdefault(format_key(key), set()).add(binding.id or binding.action)
+    return owners
 
 
 def keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:

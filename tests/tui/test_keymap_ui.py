@@ -70,6 +70,23 @@ def test_a_key_that_another_binding_keeps_is_refused(make_app: MakeApp, tmp_path
     ]
 
 
+@pytest.mark.parametrize("keys", [{"quit": "q,x"}, {"stats-close": "escape,q,c"}])
+def test_a_key_the_default_bindings_share_is_no_clash_of_the_keymap(make_app: MakeApp, tmp_path: Path, keys: dict[str, str]) -> None:
+    app = make_app(keymap=keymap_file(tmp_path, keys))  # q quits, and closes the statistics, as without a keymap
+    app.annotation_log.close()
+    assert app.keymap == keys
+
+
+def test_a_key_the_keymap_adds_to_a_shared_one_is_refused(make_app: MakeApp, tmp_path: Path) -> None:
+    keymap = keymap_file(tmp_path, {"quit": "q,r"})
+    with pytest.raises(LaunchError) as caught:
+        make_app(keymap=keymap)
+    assert caught.value.lines == [
+        f"cannot use keymap {keymap}:",
+        f"{keymap}: r would be the key of quit and stats-recompute; give one of them another key",
+    ]
+
+
 async def test_keys_swapped_by_the_keymap_are_no_clash(make_app: MakeApp, store_dir: Path, tmp_path: Path) -> None:
     app = make_app(keymap=keymap_file(tmp_path, {"skip": "f", "flag": "s"}))
     async with app.run_test(size=SIZE) as pilot:
