@@ -29,8 +29,12 @@ def safe_text(raw: str, *, single_line: bool = False) -> Content:
 
 class PrintableHighlighter(Highlighter):
     """For an `Input`: the field keeps its text as typed (and that is what is saved); what reaches
-    the terminal has its control, bidi and zero-width characters made visible, one for one, so the
-    cursor stays in place. An `Input` otherwise draws a pasted or stored ESC as it is."""
+    the terminal has its control, bidi and zero-width characters made visible, one character for
+    one, so character positions line up: the cursor block is drawn on the right character. Cell
+    positions do not: such a character takes no cell in the value as typed but one as shown, and the
+    `Input` reckons its horizontal scroll, the terminal's cursor position and clicks from the value
+    as typed, so past each one they are a cell off (a long value can scroll a cell short of the
+    cursor). An `Input` otherwise draws a pasted or stored ESC as it is."""
 
     def highlight(self, text: Text) -> None:
         text.plain = printable_in_place(text.plain)

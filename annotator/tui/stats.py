@@ -67,19 +67,20 @@ class StatsScreen(Screen[None]):
     def action_recompute(self) -> None:
         self.report = None
         self._show(Content(f"Computing agreement over {printable(str(self.store_dir))} ..."))
-        self._compute()
+        self._compute(self.key_hint())
 
     def action_close(self) -> None:
         self.dismiss()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
-    def _compute(self) -> tuple[Report, Content]:
+    def _compute(self, key_hint: str) -> tuple[Report, Content]:
+        """On a worker thread: `key_hint` is built on the event loop, which owns the app's keymap."""
         from annotator.report import DEFAULT_BOOTSTRAP, build_report
 
         store = load_store(self.store_dir)
         bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
         report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed)
-        return report, report_content(report, [str(problem) for problem in store.problems], self.key_hint())
+        return report, report_content(report, [str(problem) for problem in store.problems], key_hint)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "agreement":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,18 @@ async def test_the_title_names_the_keys_as_the_users_keymap_has_them(store_dir: 
         assert "Agreement between annotators (x closes, ctrl+r recomputes)" in shown(app)
         await pilot.press("x")
         await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed by x")
+
+
+async def test_the_key_hint_is_read_on_the_event_loop_not_the_worker_thread(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readers: list[threading.Thread] = []
+    key_hint = StatsScreen.key_hint
+    monkeypatch.setattr(StatsScreen, "key_hint", lambda screen: (readers.append(threading.current_thread()), key_hint(screen))[1])
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await computed(pilot, app)
+        assert "(esc, q closes, r recomputes)" in shown(app)
+    assert readers == [threading.current_thread()]
+
 
 async def test_r_recomputes_from_the_files_as_they_are_now(store_dir: Path) -> None:
     app = StatsApp(store_dir, load_schema(SCHEMA))
