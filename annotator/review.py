@@ -200,7 +200,7 @@ class ReviewSession(Session):
     def other_units(self) -> ReviewSession | str:
         """The review over the other set of units (every labelled unit, or only the disputed ones),
         on the same unit when it is there; or why not now."""
-        if self.is_writing() or self.unsaved():
+        if self.writing() or self.unsaved():
             return "a change is not saved yet: wait for it, or retry it with enter"
         everything = not self.everything
         if not self.review.units_shown(everything):

@@ -131,9 +131,9 @@ class Session:
         """The units whose last change could not be saved, in unit order."""
         return sorted(index for index in self._pending if not self.is_saving(index))
 
-    def is_writing(self) -> bool:
-        """Some change is on its way to disk."""
-        return any(self._in_flight.values())
+    def writing(self) -> int:
+        """How many changes are on their way to disk."""
+        return sum(self._in_flight.values())
 
     def mark(self, index: int) -> str | None:
         """The sentence list's mark: unsaved, the saved status, moved (re-anchored), or None."""

@@ -159,10 +159,10 @@ def test_failed_save_keeps_labels_on_screen_and_enter_retries(session: Session) 
 def test_unsaved_lists_the_units_whose_last_change_failed_once_nothing_is_on_its_way(session: Session) -> None:
     failing = session.pick(2, "checkworthiness", 1)
     confirmed = session.pick(0, "checkworthiness", 1)
-    assert session.is_writing() and session.unsaved() == []
+    assert session.writing() == 2 and session.unsaved() == []
     session.fail(failing)
     confirm(session, confirmed)
-    assert not session.is_writing() and session.unsaved() == [2]
+    assert session.writing() == 0 and session.unsaved() == [2]
 
 
 def test_a_later_save_carries_the_labels_of_a_failed_one(session: Session) -> None:

@@ -11,6 +11,7 @@ from typing import cast
 
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 
 from annotator.corpus import Corpus
@@ -22,13 +23,6 @@ from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
 from annotator.writer import AppendRequest, BackgroundWriter
-
-
-SAVE_WAIT_SECONDS = 0.05
-"""How long a key that changes labels waits for the record to reach the disk before the screen shows
-the change. A usual disk confirms within a few milliseconds, and the labels and "saved" then appear
-in one repaint: Textual paces repaints, so a second one for "saved" would come 17-33 ms later. On a
-slower disk the screen shows "saving…" first. The event loop runs on while a key waits."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,15 +94,9 @@ class AnnotatorApp(App):
 
     # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
 
-    async def save(self, request: SaveRequest) -> None:
-        """Submit the request and wait up to SAVE_WAIT_SECONDS for the writer to finish with it; its
-        Written message is then next in the app's queue."""
-        handled = self.submit(request)
-        await asyncio.wait([handled], timeout=SAVE_WAIT_SECONDS)
-
     def submit(self, request: SaveRequest) -> asyncio.Future[None]:
         """Hand the request to the writer; the returned future is done once the writer has finished
-        with it (the outcome comes as a Written message)."""
+        with it, its outcome then queued as a Written message (the screen's `save` waits for it)."""
         assert self.writer is not None, "the writer starts when the app is mounted"
         unit, schema = request.unit, self.session.schema
         handled = asyncio.get_running_loop().create_future()
@@ -171,8 +159,12 @@ class AnnotatorApp(App):
         self._quit_once_written()
 
     def _quit_once_written(self) -> None:
-        """Quit if nothing is on its way to disk any more (else the writer's outcome calls again)."""
-        if self.session.is_writing():
+        """Quit if nothing is on its way to disk any more (else say so: the writer's outcome calls
+        again)."""
+        writing = self.session.writing()
+        if writing:
+            changes = "1 change is" if writing == 1 else f"{writing} changes are"
+            self.annotate_screen.say(Content(f"quitting once {changes} on disk"))
             return
         self.quitting = False
         unsaved = self.session.unsaved()
@@ -196,12 +188,14 @@ class AnnotatorApp(App):
 
 
 def settle_memory() -> None:
-    """Once the first screen is drawn: what was built to get there (the corpus, the store's heads,
-    the screen) lives as long as the app, so keep it out of the garbage collector's full passes,
-    which would otherwise walk it every few dozen key presses; and collect again if the launch
-    paused collecting (`commands.options.open_ui`)."""
-    gc.freeze()
-    gc.enable()
+    """Once the first screen is drawn, if the launch paused the garbage collector
+    (`commands.options.open_ui`): what was built to get there (the corpus, the store's heads, the
+    screen) lives as long as the app, so keep it out of the collector's full passes, which would
+    otherwise walk it every few dozen key presses, and collect again. An app started with the
+    collector on (a test's `run_test`) freezes nothing: the objects were not built for it alone."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _set_done(future: asyncio.Future[None]) -> None:

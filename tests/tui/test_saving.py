@@ -3,19 +3,21 @@ nothing shown as saved lost to a quit or a kill, and a failed save kept on scree
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
 from textual import events
 from textual.pilot import Pilot
-from tests.tui.waiting import TIMEOUT, saved, wait_for
+from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
 
-from annotator.tui import app as app_module
+from annotator.tui.screens import annotate as annotate_module
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
@@ -53,10 +55,11 @@ async def test_a_pick_on_an_unlabelled_sentence_is_on_disk_as_draft_once_saved_s
         assert screen_text(app).splitlines()[1].startswith("▸✎ Missiles fired at dawn")
 
 
-def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Make the app's appends wait on the writer thread until the returned event is set."""
+def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch, then: Callable[..., dict] | None = None) -> threading.Event:
+    """Make the app's appends wait on the writer thread until the returned event is set, then append
+    (or call `then` instead)."""
     release = threading.Event()
-    append = app.annotation_log.append
+    append = then or app.annotation_log.append
 
     def held_append(*args: object, **kwargs: object) -> dict:
         release.wait(TIMEOUT)
@@ -69,14 +72,46 @@ def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> threading.E
 async def test_a_key_waits_for_the_disk_so_the_change_and_saved_show_together(
     make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "SAVE_WAIT_SECONDS", TIMEOUT)
+    monkeypatch.setattr(annotate_module, "SAVE_WAIT_SECONDS", TIMEOUT)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        painted: list[str] = []  # the status line at each repaint of the screen
+        repaint = app.screen._compositor_refresh
+        monkeypatch.setattr(app.screen, "_compositor_refresh", lambda: (painted.append(status_text(app)), repaint()))
         release = held_disk(app, monkeypatch)
-        threading.Timer(0.05, release.set).start()
-        await app.save(app.session.pick(0, "checkworthiness", 1))
+        threading.Timer(0.2, release.set).start()  # after the press's own pauses: only the key's wait covers it
+        await pilot.press("1")
         assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
-        await pilot.pause()
+        assert status_text(app).startswith("saved · draft")
+        await wait_for(pilot, lambda: bool(painted), description="a repaint")
+        assert not any(status == "saving…" for status in painted)
+
+
+async def test_keys_typed_while_enter_waits_for_the_disk_go_to_the_next_sentence(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annotate_module, "SAVE_WAIT_SECONDS", TIMEOUT)  # enter still waits when x comes
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "tab", "tab", *"abc")  # no claim, then the note
+        assert isinstance(app.focused, TextField) and app.focused.field.id == "note"
+        release = held_disk(app, monkeypatch)
+        # Sent as a terminal does: Pilot.press would wait for the screen, whose queue enter holds.
+        app.post_message(events.Key("enter", "\r"))
+        await wait_beside_the_screen(lambda: app.session.shown_status(0) == "done", description="enter to wait for the disk")
+        handled = asyncio.Event()
+        app.post_message(events.Key("x", "x"))
+        app.call_later(lambda: app.focused.call_later(handled.set))  # after x, where x went
+        await wait_beside_the_screen(handled.is_set, description="x handled by the focused widget")
+        release.set()
+        await saved(pilot, app, 0, "done")
+        await wait_for(pilot, lambda: not app.session.writing(), description="every change on disk")
+        assert app.session.cursor == 1 and app.session.labels(1) == {}
+    assert [(r["start"], r["labels"], r["status"]) for r in records(store_dir)] == [
+        (0, NO_CLAIM, "draft"),
+        (0, NO_CLAIM | {"note": "abc"}, "draft"),
+        (0, NO_CLAIM | {"note": "abc"}, "done"),
+    ]
 
 
 async def test_on_a_slow_disk_a_pick_shows_saving_then_saved(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,11 +186,26 @@ async def test_yes_quits_and_loses_the_unsaved_labels(make_app: MakeApp, store_d
 async def test_a_save_failing_while_quitting_is_asked_about(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        monkeypatch.setattr(app.annotation_log, "append", disk_full)
+        release = held_disk(app, monkeypatch, then=disk_full)
         await pilot.press("1", "q")  # the pick is still on its way to disk when q is pressed
+        assert app.is_running and not isinstance(app.screen, QuitScreen)
+        release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
         await pilot.press("y")
     assert records(store_dir) == []
+
+
+async def test_quitting_says_it_waits_for_the_changes_on_their_way_to_disk(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        release = held_disk(app, monkeypatch)
+        await pilot.press("1", "j", "1", "q")
+        assert status_text(app) == "saving…   quitting once 2 changes are on disk"
+        release.set()
+        await wait_for(pilot, lambda: not app.is_running, description="the app to quit")
+    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft"), (NO_CLAIM, "draft")]
 
 
 def test_a_kill_after_saved_shows_loses_nothing(corpus_dir: Path, store_dir: Path) -> None:

@@ -6,6 +6,7 @@ loaded machine makes a test slower, never red.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,16 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], bool], *, description: 
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {seconds}s waiting for {description}")
         await pilot.pause(POLL)
+
+
+async def wait_beside_the_screen(predicate: Callable[[], bool], *, description: str, seconds: float = TIMEOUT) -> None:
+    """As `wait_for`, while a handler holds the screen's queue (enter waiting for the disk):
+    `Pilot.pause` would first wait for the screen to finish with its queue."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {seconds}s waiting for {description}")
+        await asyncio.sleep(POLL)
 
 
 async def saved(pilot: Pilot, app: AnnotatorApp, index: int, status: str) -> None:

@@ -6,7 +6,8 @@ session calls and shows the result; what a key means for the labels is decided b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 
 from textual import on
 from textual.app import ComposeResult
@@ -44,6 +45,14 @@ DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
 IDLE_SAVE_SECONDS = 1.0
 """Typed text is saved after this pause in typing (and whenever the field is left)."""
+
+SAVE_WAIT_SECONDS = 0.05
+"""How long a key that changes labels waits for the record to reach the disk before the screen is
+repainted (`AnnotateScreen.save`). A usual disk confirms within a few milliseconds, and the change
+and "saved" then appear in one repaint: Textual paces repaints, so a second one for "saved" would
+come 17-33 ms later. On a slower disk the screen shows "saving…" first. Keys pressed meanwhile are
+not lost: their bindings wait (at most this long); only text typed into a focused field goes in at
+once."""
 
 
 class SearchBar(Input):
@@ -221,9 +230,12 @@ class AnnotateScreen(Screen):
             return
         request = self.session.pick(self.session.cursor, field.field.id, number)
         if request is not None:
-            await self.save(request)
-            field.highlight = number - 1
-            self.show_change()
+
+            def show() -> None:
+                field.highlight = number - 1
+                self.show_change()
+
+            await self.save(request, show)
 
     def action_highlight(self, step: int) -> None:
         field = self.focused_field()
@@ -299,9 +311,11 @@ class AnnotateScreen(Screen):
         await self.save_and_advance(self.session.status_request(self.session.cursor, "flagged"))
 
     async def save_and_advance(self, request: SaveRequest) -> None:
-        await self.save(request)
-        self.sentences.refresh_row(request.index)
-        self.move_to(self.session.next_unlabelled(request.index))
+        def advance() -> None:
+            self.sentences.refresh_row(request.index)
+            self.move_to(self.session.next_unlabelled(request.index))
+
+        await self.save(request, advance)
 
     async def action_undo(self) -> None:
         self.commit_text()
@@ -309,18 +323,29 @@ class AnnotateScreen(Screen):
         if request is None:
             self.say(Content("nothing to undo in this session"))
             return
-        await self.save(request)
-        self.move_to(request.index)
-        self.say(Content("undone: restoring the earlier labels"))
 
-    def submit(self, request: SaveRequest) -> None:
+        def show() -> None:
+            self.move_to(request.index)
+            self.say(Content("undone: restoring the earlier labels"))
+
+        await self.save(request, show)
+
+    def submit(self, request: SaveRequest) -> asyncio.Future[None]:
         """Hand the request to the writer; what it shows comes with the writer's outcome."""
-        self.app.submit(request)  # type: ignore[attr-defined]
+        return self.app.submit(request)  # type: ignore[attr-defined]
 
-    async def save(self, request: SaveRequest) -> None:
-        """Hand the request to the writer and wait briefly for the disk (app.SAVE_WAIT_SECONDS), so
-        that the change and "saved" usually show in one repaint."""
-        await self.app.save(request)  # type: ignore[attr-defined]
+    async def save(self, request: SaveRequest, show: Callable[[], None]) -> None:
+        """Hand the request to the writer, `show` the change, then wait up to SAVE_WAIT_SECONDS for
+        the disk with repaints held, so that the change and "saved" usually appear in one repaint.
+
+        Showing comes first: enter in a text field waits in the screen's queue while the app goes on
+        passing keys to the focused widget, and what is typed then must go to the field `show`
+        focused, not into the sentence just marked done. Repaints are held because a binding waits
+        in the app's queue instead, which leaves the screen free to paint "saving…" meanwhile."""
+        handled = self.submit(request)
+        with self.app.batch_update():
+            show()
+            await asyncio.wait([handled], timeout=SAVE_WAIT_SECONDS)
 
     def saved(self, request: SaveRequest) -> None:
         """A record is on disk (called by the app when the writer confirms it)."""
