@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,15 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(cache))
     return cache
+
+
+@pytest.fixture(autouse=True)
+def collector_as_found() -> Iterator[None]:
+    """A launch turns the garbage collector off until its app draws a first screen, then freezes what
+    it built: a test that launches with `App.run` patched out would leave the collector off, and one
+    that runs such an app would leave its objects frozen, for every later test."""
+    frozen = gc.get_freeze_count()
+    yield
+    gc.enable()
+    if gc.get_freeze_count() > frozen:
+        gc.unfreeze()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,18 +22,14 @@ MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["st
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap.
-
-    Afterwards the garbage collector is on again: a launch turns it off until the app draws its first
-    screen, which an app whose `run` is patched out never does."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    gc.enable()
+    return tmp_path
 
 
 def annotate(name: str, labels: dict, units: int = 3, **optional: object) -> None:
@@ -124,3 +118,9 @@ def test_an_empty_store_is_nothing_to_review(project: Path, capsys: pytest.Captu
     Path("annotations").mkdir()
     assert main(["review", "--as", "lead", "--all"]) == 0
     assert "nothing to review: no done labels in annotations fit this corpus and schema" in capsys.readouterr().err
+
+
+def test_review_says_before_splitting_new_documents(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("annotations").mkdir()
+    assert main(["review", "--as", "lead", "--all"]) == 0
+    assert capsys.readouterr().err.startswith("annotator: splitting 2 new documents into sentences (once: the result is cached)\n")

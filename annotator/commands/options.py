@@ -79,15 +79,18 @@ def open_ui(prepare: Callable[[], AppT]) -> AppT | LaunchError:
     """The app `prepare` builds, ready to run; else the LaunchError, its lines said to the user.
 
     The garbage collector is off from here until the app's first screen is drawn (the app turns it
-    back on, `tui.app.settle_memory`): everything built until then, the UI's modules included (import
-    them inside `prepare`), stays alive, and collecting it took ~25 ms of the launch."""
+    back on, `tui.app.settle_memory`), or until `prepare` fails: everything built until then, the
+    UI's modules included (import them inside `prepare`), stays alive, and collecting it took ~25 ms
+    of the launch."""
     gc.disable()
     from annotator.tui.launch import LaunchError
 
     try:
         return prepare()
-    except LaunchError as error:
-        gc.enable()
+    except BaseException as error:
+        gc.enable()  # no app will draw the screen that turns the collector back on
+        if not isinstance(error, LaunchError):
+            raise
         for line in error.lines:
             say(line)
         return error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui
+from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui, say_segmenting
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 if TYPE_CHECKING:
@@ -44,4 +44,5 @@ def _prepare(args: argparse.Namespace) -> ReviewApp:
         everything=args.everything,
         min_agreement=args.min_agreement,
         keymap=keymap_file(args),
+        on_segmenting=say_segmenting,
     )

@@ -6,11 +6,10 @@ load in well under a second, and a user error is then a plain message on stderr,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator.anchors import anchor
-from annotator.commands.options import say_segmenting
 from annotator.corpus import Corpus, load_corpus
 from annotator.keymap import KeymapError, load_keymap
 from annotator.roles import AnnotatorHasAdjudications, check_annotator
@@ -30,27 +29,33 @@ class LaunchError(Exception):
 
 
 def prepare(
-    *, paths: Sequence[str | Path], annotator: str, schema_path: Path, store_dir: Path, keymap: Path | None = None
+    *,
+    paths: Sequence[str | Path],
+    annotator: str,
+    schema_path: Path,
+    store_dir: Path,
+    keymap: Path | None = None,
+    on_segmenting: Callable[[int], None] | None = None,
 ) -> AnnotatorApp:
     """The app, ready to run on the opened (locked) store; LaunchError for anything the user must fix.
 
-    `keymap` is the user's keymap file, if any."""
+    `keymap` is the user's keymap file, if any; `on_segmenting` is told how many documents are split
+    into sentences before they are (`corpus.load_corpus`)."""
     try:
         annotator = check_annotator_name(annotator)
     except InvalidAnnotatorName as error:
         raise LaunchError([f"{error} (choose one with --as NAME)"]) from None
     schema = read_schema(schema_path)
     keys = read_keymap(keymap)
-    corpus = read_corpus(paths, empty="nothing to annotate")
+    corpus = read_corpus(paths, empty="nothing to annotate", on_segmenting=on_segmenting)
     log = open_log(store_dir, annotator)
-    heads = log.latest()
     try:
-        check_annotator(annotator, heads.values())
+        check_annotator(annotator, log.records())
     except AnnotatorHasAdjudications as error:
         log.close()
         raise LaunchError([str(error)]) from None
     notices = [f"skipped {problem}" for problem in corpus.problems]
-    session, stale = build_session(corpus, schema, heads, annotator)
+    session, stale = build_session(corpus, schema, log.latest(), annotator)
     notices += stale + log_notices(log)
     return AnnotatorApp(corpus=corpus, session=session, log=log, store_dir=store_dir, notices=tuple(notices), keymap=keys)
 
@@ -62,9 +67,9 @@ def read_schema(path: Path) -> Schema:
         raise LaunchError([f"cannot use schema {path}:", *map(str, error.problems)]) from None
 
 
-def read_corpus(paths: Sequence[str | Path], *, empty: str) -> Corpus:
+def read_corpus(paths: Sequence[str | Path], *, empty: str, on_segmenting: Callable[[int], None] | None) -> Corpus:
     """The corpus of `paths`; LaunchError ("`empty` in PATHS") if it has no document."""
-    corpus = load_corpus(list(paths), on_segmenting=say_segmenting)
+    corpus = load_corpus(list(paths), on_segmenting=on_segmenting)
     if not corpus.documents:
         raise LaunchError([*map(str, corpus.problems), f"{empty} in {', '.join(map(str, paths))}"])
     return corpus

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator.corpus import Corpus
@@ -27,9 +27,10 @@ def prepare_review(
     everything: bool = False,
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
     keymap: Path | None = None,
+    on_segmenting: Callable[[int], None] | None = None,
 ) -> ReviewApp:
     """The review app, ready to run on the reviewer's opened (locked) log; LaunchError for anything to
-    fix first. `keymap` is the user's keymap file, if any."""
+    fix first. `keymap` is the user's keymap file, if any; `on_segmenting` as for `launch.prepare`."""
     try:
         check_min_agreement(min_agreement)
     except InvalidMinAgreement as error:
@@ -38,7 +39,7 @@ def prepare_review(
     keys = read_keymap(keymap)
     store = _store(store_dir)
     reviewer = _reviewer(reviewer, store)
-    corpus = read_corpus(paths, empty="no documents")
+    corpus = read_corpus(paths, empty="no documents", on_segmenting=on_segmenting)
     log = open_log(store_dir, reviewer)
     try:
         review = load_review(schema, corpus, _latest(store, log), reviewer, min_agreement)

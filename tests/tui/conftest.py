@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -34,14 +33,6 @@ MakeApp = Callable[..., AnnotatorApp]
 def no_user_keymap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands look for the user's keymap under XDG_CONFIG_HOME: not the developer's own."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def collector_back_on() -> Iterator[None]:
-    """A launch turns the garbage collector off until the app draws its first screen: a test that
-    launches with `App.run` patched out would leave it off for every later test."""
-    yield
-    gc.enable()
 
 
 @pytest.fixture

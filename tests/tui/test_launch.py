@@ -9,15 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA
+from tests.tui.conftest import SCHEMA, MakeApp
 from tests.tui.waiting import wait_for
 
 from annotator.cli import build_parser
 from annotator.commands import annotate
 from annotator.commands.annotate import open_app
+from annotator.commands.options import open_ui
 from annotator.corpus import load_corpus
 from annotator.schema import load_schema
 from annotator.store import AnnotationLog
+from annotator.tui import app as app_module
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import LaunchError, prepare
 
 
@@ -61,6 +64,14 @@ def test_a_reviewers_name_is_refused_and_its_file_left_unlocked(corpus_dir: Path
         log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="retracted", kind="adjudication")
     assert "lead has adjudications in this store" in launch_error(paths=[str(corpus_dir)], annotator="lead", store_dir=store_dir)
     AnnotationLog.open(store_dir, "lead").close()
+
+
+def test_a_file_with_a_superseded_adjudication_is_still_a_reviewers(corpus_dir: Path, store_dir: Path) -> None:
+    unit = load_corpus([corpus_dir]).units()[0]
+    with AnnotationLog.open(store_dir, "lead") as log:
+        decision = log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="retracted", kind="adjudication")
+        log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="draft", prev=decision)
+    assert "lead has adjudications in this store" in launch_error(paths=[str(corpus_dir)], annotator="lead", store_dir=store_dir)
 
 
 def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir: Path) -> None:
@@ -119,3 +130,36 @@ def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path, capsys:
     assert open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store"))) is None
     assert gc.isenabled()
     assert "nothing to annotate" in capsys.readouterr().err
+
+
+def test_any_failure_while_preparing_turns_the_collector_back_on() -> None:
+    def broken() -> AnnotatorApp:
+        raise RuntimeError("a bug, not a launch error")
+
+    with pytest.raises(RuntimeError):
+        open_ui(broken)
+    assert gc.isenabled()
+
+
+async def test_an_app_started_with_the_collector_on_freezes_nothing(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    settled: list[None] = []
+    settle = app_module.settle_memory
+    monkeypatch.setattr(app_module, "settle_memory", lambda: (settle(), settled.append(None)))
+    frozen = gc.get_freeze_count()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(settled), description="the first screen drawn")
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+
+
+def test_the_commands_say_before_splitting_new_documents(corpus_dir: Path, store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
+    assert app is not None
+    app.annotation_log.close()
+    assert capsys.readouterr().err == "annotator: splitting 1 new document into sentences (once: the result is cached)\n"
+
+
+def test_the_ui_imports_no_command() -> None:
+    """The commands call the UI (and tell it how to speak to the user), never the other way round."""
+    script = "import sys, annotator.tui.launch, annotator.tui.review_launch; print(sorted(m for m in sys.modules if m.startswith('annotator.commands')))"
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout == "[]\n"
