@@ -275,10 +275,6 @@ class AnnotateScreen(Screen):
             self.commit_text()
             self.focus_next()
 
-    @on(Input.Submitted, ".field")
-    async def _text_submitted(self) -> None:
-        await self.action_done()
-
     @on(Input.Blurred, ".field")
     def _text_left(self) -> None:
         self.commit_text()

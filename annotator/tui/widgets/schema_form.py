@@ -103,6 +103,12 @@ class TextField(Input):
         self.field = field
         self.border_title = field_heading(field)
 
+    async def action_submit(self) -> None:
+        """enter: the screen's `done`, run in this field's own queue, so that keys typed right after
+        wait behind it and go to the next sentence (Input would post Submitted for the screen to
+        handle later, after the field had taken them in)."""
+        await self.run_action("screen.done")
+
     def show(self, value: str | list[str] | None) -> None:
         text = value if isinstance(value, str) else ""
         if self.value.strip() != text:  # the space just typed stays when typed text is saved
