@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui, say_segmenting
+from annotator.commands.options import add_ui_options, annotator_name, open_ui, ui_inputs
 
 if TYPE_CHECKING:
     from annotator.tui.app import AnnotatorApp
@@ -32,11 +32,4 @@ def open_app(args: argparse.Namespace) -> AnnotatorApp | None:
 def _prepare(args: argparse.Namespace) -> AnnotatorApp:
     from annotator.tui.launch import prepare
 
-    return prepare(
-        paths=corpus_paths(args),
-        annotator=annotator_name(args),
-        schema_path=args.schema,
-        store_dir=args.store,
-        keymap=keymap_file(args),
-        on_segmenting=say_segmenting,
-    )
+    return prepare(annotator=annotator_name(args), **ui_inputs(args))

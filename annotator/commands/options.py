@@ -8,7 +8,7 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.display import printable
 from annotator.keymap import default_keymap_path, keymap_path
@@ -63,6 +63,14 @@ def add_ui_options(parser: argparse.ArgumentParser, as_help: str) -> None:
 def keymap_file(args: argparse.Namespace) -> Path | None:
     """The keymap file to read: --keymap's, else the default one if it exists."""
     return keymap_path(args.keymap)
+
+
+def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """What `annotate` and `review` both hand to their app's prepare function, from `add_ui_options`."""
+    return {
+        "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store,
+        "keymap": keymap_file(args), "on_segmenting": say_segmenting,
+    }  # fmt: skip
 
 
 def say(message: str) -> None:

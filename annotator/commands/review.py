@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.commands.options import add_ui_options, annotator_name, corpus_paths, keymap_file, open_ui, say_segmenting
+from annotator.commands.options import add_ui_options, annotator_name, open_ui, ui_inputs
 from annotator.gold import DEFAULT_MIN_AGREEMENT
 
 if TYPE_CHECKING:
@@ -37,12 +37,5 @@ def _prepare(args: argparse.Namespace) -> ReviewApp:
     from annotator.tui.review_launch import prepare_review
 
     return prepare_review(
-        paths=corpus_paths(args),
-        reviewer=annotator_name(args),
-        schema_path=args.schema,
-        store_dir=args.store,
-        everything=args.everything,
-        min_agreement=args.min_agreement,
-        keymap=keymap_file(args),
-        on_segmenting=say_segmenting,
+        reviewer=annotator_name(args), everything=args.everything, min_agreement=args.min_agreement, **ui_inputs(args)
     )
