@@ -1,8 +1,5 @@
-"""Reading whole files with little overhead per file, and where the tool keeps its caches.
-
-`open(path, "rb").read()` builds a buffered reader for every file: opening a corpus of 1,000 files
-cost 12-21 ms that way against 8 ms with the system calls alone.
-"""
+"""Reading whole input files with the system calls alone: `open(path, "rb").read()` builds a
+buffered reader for every file, which is most of the cost of opening a corpus of many small files."""
 
 from __future__ import annotations
 
@@ -23,11 +20,3 @@ def read_bytes(path: str | Path) -> bytes:
             wanted = 1 << 20  # a file that grew, or one that reports no size (/proc)
     finally:
         os.close(fd)
-
-
-def default_cache_dir() -> Path:
-    """$ANNOTATOR_CACHE_DIR, else $XDG_CACHE_HOME/annotator, else ~/.cache/annotator."""
-    if os.environ.get("ANNOTATOR_CACHE_DIR"):
-        return Path(os.environ["ANNOTATOR_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "annotator"

@@ -22,12 +22,12 @@ import json
 
 import krippendorff
 import numpy as np
-
-from annotator.agreement import krippendorff_alpha
-from annotator.report import build_report
-from annotator.schema import parse_schema
-from annotator.store import StoreView
 from timing import best_times  # benchmarks/timing.py, beside this script
+
+from annotator.agreement.coefficients import krippendorff_alpha
+from annotator.agreement.report import build_report
+from annotator.schema.load import parse_schema
+from annotator.store.read import StoreView
 
 ANNOTATORS = 5
 CATEGORIES = ["a", "b", "c", "d"]

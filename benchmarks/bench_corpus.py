@@ -28,8 +28,10 @@ import tempfile
 import tracemalloc
 from pathlib import Path
 
-from annotator.corpus import Corpus, load_corpus
 from timing import best_times  # benchmarks/timing.py, beside this script
+
+from annotator.corpus.document import Corpus
+from annotator.corpus.load import load_corpus
 
 HEADLINES = [
     "N. Korea's Kim calls for drastic boost in missile production",

@@ -77,14 +77,11 @@ def child(kind: str, corpus: str, store: str) -> None:
 
 def open_annotator(corpus: str, store: str) -> AnnotatorApp:
     """The annotation app as `annotator annotate CORPUS --as bench --store STORE` opens it."""
-    from annotator.cli import build_parser
-    from annotator.commands.annotate import open_app
+    from annotator.cli.annotate import open_app
+    from annotator.cli.main import build_parser
 
     args = build_parser("annotate").parse_args(["annotate", corpus, "--as", "bench", "--schema", str(SCHEMA), "--store", store])
-    app = open_app(args)
-    if app is None:
-        raise SystemExit(1)
-    return app
+    return open_app(args)
 
 
 def launch_seconds(kind: str, corpus: Path, store: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -163,7 +160,7 @@ def run(temp: Path, args: argparse.Namespace) -> None:
     os.environ.setdefault("ANNOTATOR_CACHE_DIR", str(temp / "cache"))
     corpus = temp / "corpus"
     write_corpus(corpus, args.sentences)
-    from annotator.corpus import load_corpus
+    from annotator.corpus.load import load_corpus
 
     started = time.perf_counter()
     total = len(load_corpus([corpus]).units())

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.agreement import (
+from annotator.agreement.bootstrap import bootstrap_intervals
+from annotator.agreement.coefficients import (
+    Units,
     agreement_batch,
     alpha_batch,
-    bootstrap_intervals,
     cohen_kappa,
     distance_matrix,
     encode,
@@ -21,7 +22,6 @@ from annotator.agreement import (
     krippendorff_alpha,
     percent_agreement,
     scott_pi,
-    Units,
 )
 
 

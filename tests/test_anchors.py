@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.anchors import Anchoring, anchor
-from annotator.corpus import Corpus, Unit, load_corpus
+from annotator.corpus.document import Corpus, Unit
+from annotator.corpus.load import load_corpus
+from annotator.labels.anchors import Anchoring, anchor
 
 HEADLINE = "Missile talks stall"
 FIRED = "SEOUL, Aug. 14 (Yonhap) -- North Korea fired two missiles on Monday, the military said."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main, with_default_command
+from annotator.cli.main import main, with_default_command
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator import corpus as corpus_module
-from annotator import segment as segment_module
-from annotator.corpus import Corpus, Unit, load_corpus
-from annotator.segment import Segmentation, check_segmentation, segment
+from annotator.corpus import cache as cache_module
+from annotator.corpus import load as corpus_module
+from annotator.corpus.document import Corpus, Unit
+from annotator.corpus.load import load_corpus
+from annotator.corpus.segment import Segmentation, check_segmentation, segment
 from tests.conftest import REPO, SEEDS
 
 
@@ -251,7 +252,7 @@ def test_reopening_uses_the_cache(isolated_cache: Path, monkeypatch: pytest.Monk
 def test_opening_a_corpus_from_the_cache_loads_neither_the_segmenter_nor_the_process_pool(isolated_cache: Path) -> None:
     load_corpus([SEEDS])
     script = (
-        "import sys; from annotator.corpus import load_corpus; load_corpus([sys.argv[1]]);"
+        "import sys; from annotator.corpus.load import load_corpus; load_corpus([sys.argv[1]]);"
         " print(sorted({'pysbd', 'multiprocessing', 'concurrent.futures'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", script, str(SEEDS)], capture_output=True, text=True, check=True)
@@ -260,7 +261,7 @@ def test_opening_a_corpus_from_the_cache_loads_neither_the_segmenter_nor_the_pro
 
 def test_a_new_segmenter_version_does_not_reuse_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     load_corpus([SEEDS])
-    monkeypatch.setattr(segment_module, "CACHE_KEY", "v-next")
+    monkeypatch.setattr(cache_module, "CACHE_KEY", "v-next")
     forbid_segmentation(monkeypatch)
     with pytest.raises(AssertionError, match="segmented again"):
         load_corpus([SEEDS])

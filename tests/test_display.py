@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from annotator.display import json_safe, printable, printable_in_place
+from annotator.text import json_safe, printable, printable_in_place
 
 
 @pytest.mark.parametrize(

@@ -13,29 +13,30 @@ import orjson
 import pytest
 
 from annotator import __version__
-from annotator.corpus import Corpus, Unit, load_corpus
-from annotator.export import (
-    DEFAULT_SPLITS,
-    FORMATS,
+from annotator.corpus.document import Corpus, Unit
+from annotator.corpus.load import load_corpus
+from annotator.dataset.build import (
     Dataset,
     ExportError,
     ExportOptions,
     build_dataset,
     column_kinds,
     columns,
-    export,
-    assign_splits,
-    check_out_dir,
+)
+from annotator.dataset.folder import check_out_dir, export, write_folder
+from annotator.dataset.formats import (
+    FORMATS,
     encode_csv,
     encode_jsonl,
     encode_parquet,
     import_pyarrow,
     neutralise,
-    parse_splits,
-    write_folder,
 )
-from annotator.schema import load_schema
-from annotator.store import AnnotationLog, load_store
+from annotator.dataset.splits import DEFAULT_SPLITS, assign_splits, parse_splits
+from annotator.errors import DataProblems, UserError
+from annotator.schema.load import load_schema
+from annotator.store.log import AnnotationLog
+from annotator.store.read import load_store
 from tests.conftest import SCHEMA
 
 
@@ -72,7 +73,7 @@ def test_column_kinds_type_the_unit_columns_and_every_multi_column_as_a_list() -
     ],
 )
 def test_parse_splits_refuses_bad_specs(spec: str, message: str) -> None:
-    with pytest.raises(ExportError, match=message):
+    with pytest.raises(UserError, match=message):
         parse_splits(spec)
 
 
@@ -183,7 +184,7 @@ def test_a_new_export_replaces_the_previous_one_whole(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotator.export as export_module
+    import annotator.dataset.folder as export_module
 
     real = export_module._write_synced
 
@@ -424,14 +425,14 @@ def test_stale_labels_are_reported_and_counted(tmp_path: Path, corpus_dir: Path,
 def test_a_damaged_store_stops_the_export(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
     with open(store / "alice.jsonl", "ab") as handle:
         handle.write(b"{not json}\n")
-    with pytest.raises(ExportError, match=r"alice.jsonl:\d+: not valid JSON"):
+    with pytest.raises(DataProblems, match=r"alice.jsonl:\d+: not valid JSON"):
         export_to(tmp_path / "out", corpus_dir, store)
     assert not (tmp_path / "out").exists()
 
 
 def test_nothing_to_export_is_an_error(tmp_path: Path, corpus_dir: Path) -> None:
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ExportError, match="nothing to export"):
+    with pytest.raises(DataProblems, match="nothing to export"):
         export_to(tmp_path / "out", corpus_dir, tmp_path / "empty")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -11,10 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from annotator.cli import main
-from annotator.commands import export as export_command
-from annotator.corpus import load_corpus
-from annotator.store import AnnotationLog
+from annotator.cli.main import main
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
 from tests.conftest import SCHEMA, SEEDS
 
 CHECK = {
@@ -44,9 +42,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="annotator export")
-    export_command.add_arguments(parser)
-    return export_command.run(parser.parse_args(argv))
+    return main(["export", *argv])
+
+
+def exit_code(*argv: str) -> int | str | None:
+    """`run`'s exit code, whether it returns it or argparse exits with it (a usage error)."""
+    try:
+        return run(*argv)
+    except SystemExit as exit_info:
+        return exit_info.code
 
 
 def test_export_with_the_defaults(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,7 +88,7 @@ def test_min_agreement_and_resolved_only(project: Path, capsys: pytest.CaptureFi
 def test_user_files_in_out_are_never_overwritten(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "dataset").mkdir()
     (project / "dataset" / "README.md").write_text("my own notes")
-    assert run("--out", "dataset") == 1
+    assert run("--out", "dataset") == 2
     assert "not an export of this tool" in capsys.readouterr().err
     assert (project / "dataset" / "README.md").read_text() == "my own notes"
 
@@ -110,7 +114,7 @@ def test_parquet_without_pyarrow_says_how_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    assert run("--out", "dataset", "--format", "parquet") == 1
+    assert run("--out", "dataset", "--format", "parquet") == 2
     assert "pip install 'annotator[parquet]'" in capsys.readouterr().err
     assert not (project / "dataset").exists()
 
@@ -125,7 +129,7 @@ def test_parquet_without_pyarrow_says_how_to_install(
     ],
 )
 def test_bad_options_name_the_problem(project: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str) -> None:
-    assert run("--out", "dataset", *argv) == 1
+    assert exit_code("--out", "dataset", *argv) == 2
     assert f"annotator: {message}" in capsys.readouterr().err
     assert not (project / "dataset").exists()
 
@@ -134,7 +138,7 @@ def test_stale_labels_are_reported_on_stderr(project: Path, capsys: pytest.Captu
     seed = sorted((project / "seeds").glob("*.txt"))[0]
     first_line = seed.read_text(encoding="utf-8").splitlines()[0]
     seed.write_text(seed.read_text(encoding="utf-8").replace(first_line, "A new headline", 1), encoding="utf-8")
-    assert run("--out", "dataset") == 0
+    assert run("--out", "dataset") == 1  # exported, but labels were left out
     err = capsys.readouterr().err
     assert "annotations/alice.jsonl: label " in err and "left out: sentence text no longer in the document" in err
     assert "2 labels left out (listed above)" in err

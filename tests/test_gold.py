@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from annotator.anchors import AnchoredLabel
-from annotator.corpus import Unit
-from annotator.gold import (
+from annotator.corpus.document import Unit
+from annotator.labels.anchors import AnchoredLabel
+from annotator.labels.gold import (
     ADJUDICATED,
     MAJORITY,
     NOT_APPLICABLE,
@@ -22,7 +22,7 @@ from annotator.gold import (
     gold_units,
     resolve_unit,
 )
-from annotator.schema import parse_schema
+from annotator.schema.load import parse_schema
 
 SCHEMA_DATA = {
     "name": "tiny",
@@ -238,7 +238,7 @@ def test_gold_units_set_aside_labels_that_do_not_fit_the_schema() -> None:
     assert list(gold.units[0].annotations) == ["a"]
     reasons = {record["annotator"]: reason for record, reason in gold.unusable}
     assert reasons == {
-        "b": "required field 'kind' has no value",
-        "c": "field 'worth' has no value 'maybe' (values: no, yes, very)",
+        "b": "status done but required field 'kind' has no value",
+        "c": "labels: field 'worth' has no value 'maybe' (values: no, yes, very)",
         "d": "labelled with schema tiny v2, not tiny v1",
     }

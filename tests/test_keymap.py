@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.keymap import KeymapError, default_keymap_path, keymap_path, load_keymap
+from annotator.paths import default_keymap_path, keymap_path
+from annotator.tui.keymap import KeymapError, load_keymap
 
 KNOWN = {"skip", "flag", "next-sentence", *(f"pick-{n}" for n in range(1, 11))}
 

@@ -12,12 +12,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
-from annotator.corpus import Corpus, Unit, load_corpus
-from annotator.gold import unusable_reason
-from annotator.report import build_report, render_markdown, render_text, to_json
-from annotator.schema import Schema, load_schema
-from annotator.store import AnnotationLog, StoreView, load_store
+from annotator.agreement.coefficients import (
+    cohen_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from annotator.agreement.render import render_markdown, render_text, to_json
+from annotator.agreement.report import build_report
+from annotator.corpus.document import Corpus, Unit
+from annotator.corpus.load import load_corpus
+from annotator.labels.counting import unusable_reason
+from annotator.schema.load import load_schema
+from annotator.schema.model import Schema
+from annotator.store.log import AnnotationLog
+from annotator.store.read import StoreView, load_store
 from tests.conftest import REPO, SCHEMA
 
 CHECK = ["no_claim", "minor", "check", "urgent"]

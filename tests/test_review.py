@@ -6,14 +6,37 @@ from pathlib import Path
 
 import pytest
 
-from annotator.corpus import Corpus, load_corpus
-from annotator.gold import ADJUDICATED, MAJORITY, NOT_APPLICABLE, SINGLE, UNANIMOUS, UNRESOLVED, GoldLabel
-from annotator.report import build_report
-from annotator.review import Review, ReviewSession, load_review, resolution_text, side_by_side
-from annotator.roles import AnnotatorHasAdjudications, ReviewerHasAnnotations, check_annotator, check_reviewer, review_name
-from annotator.schema import load_schema
-from annotator.session import SaveRequest
-from annotator.store import ADJUDICATION, AnnotationLog, InvalidAnnotatorName, load_store
+from annotator.agreement.report import build_report
+from annotator.corpus.document import Corpus
+from annotator.corpus.load import load_corpus
+from annotator.labels.gold import (
+    ADJUDICATED,
+    MAJORITY,
+    NOT_APPLICABLE,
+    SINGLE,
+    UNANIMOUS,
+    UNRESOLVED,
+    GoldLabel,
+)
+from annotator.schema.load import load_schema
+from annotator.session.annotate import SaveRequest
+from annotator.session.review import (
+    Review,
+    ReviewSession,
+    load_review,
+    resolution_text,
+    side_by_side,
+)
+from annotator.store.log import AnnotationLog
+from annotator.store.read import load_store
+from annotator.store.records import ADJUDICATION, InvalidAnnotatorName
+from annotator.store.roles import (
+    AnnotatorHasAdjudications,
+    ReviewerHasAnnotations,
+    check_annotator,
+    check_reviewer,
+    review_name,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = load_schema(REPO / "schemas" / "factcheck.v1.json")

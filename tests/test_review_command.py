@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import build_parser, main
-from annotator.corpus import load_corpus
-from annotator.store import AnnotationLog
+from annotator.cli.main import build_parser, main
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
 
@@ -91,8 +91,16 @@ def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(project: Pa
 )
 def test_bad_input_is_a_message(project: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str) -> None:
     annotate("alice", NO_CLAIM)
-    assert main(["review", *arguments]) == 2
+    assert exit_code(["review", *arguments]) == 2
     assert message in capsys.readouterr().err
+
+
+def exit_code(argv: list[str]) -> int | str | None:
+    """`main`'s exit code, whether it returns it or argparse exits with it (a usage error)."""
+    try:
+        return main(argv)
+    except SystemExit as exit_info:
+        return exit_info.code
 
 
 def test_annotating_under_a_reviewers_name_is_refused(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

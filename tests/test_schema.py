@@ -7,10 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO, SCHEMA
 
-from annotator import schema as schema_module
-from annotator.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, is_unset, load_schema, parse_schema
+from annotator.schema import load as schema_module
+from annotator.schema.load import (
+    DEFAULT_SCHEMA_PATH,
+    SchemaError,
+    load_schema,
+    parse_schema,
+)
+from annotator.schema.model import Schema, is_unset
+from tests.conftest import REPO, SCHEMA
 
 DEFAULT_DATA = json.loads(SCHEMA.read_text(encoding="utf-8"))
 

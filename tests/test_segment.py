@@ -11,9 +11,9 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from pysbd.utils import TextSpan
 
-from annotator import segment as segment_module
-from annotator.segment import (
-    SegmentCache,
+from annotator.corpus import segment as segment_module
+from annotator.corpus.cache import SegmentCache
+from annotator.corpus.segment import (
     Segmentation,
     check_segmentation,
     segment,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.corpus import load_corpus
-from annotator.schema import load_schema
-from annotator.session import Missing, SaveRequest, Session
+from annotator.corpus.load import load_corpus
+from annotator.schema.load import load_schema
+from annotator.session.annotate import Missing, SaveRequest, Session
 from tests.conftest import SCHEMA
 
 TEXT = "First claim here. Second one.\n\nThird sentence about missiles.\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
-from annotator.corpus import load_corpus
-from annotator.store import AnnotationLog
+from annotator.cli.main import main
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
 from tests.conftest import SCHEMA, SEEDS
 
 CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
@@ -83,7 +83,7 @@ def test_json_and_markdown_exclude_each_other(project: Path, capsys: pytest.Capt
     ],
 )
 def test_user_errors_are_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
-    assert main(["stats", *argv]) == 1
+    assert main(["stats", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert message in err and "Traceback" not in err
@@ -93,7 +93,7 @@ def test_a_broken_schema_names_the_file_and_key(project: Path, capsys: pytest.Ca
     broken = json.loads(SCHEMA.read_text())
     broken["fields"][0]["kind"] = "slider"
     Path("broken.json").write_text(json.dumps(broken))
-    assert main(["stats", "--schema", "broken.json"]) == 1
+    assert main(["stats", "--schema", "broken.json"]) == 2
     assert "annotator: broken.json: fields[0].kind:" in capsys.readouterr().err
 
 
@@ -102,7 +102,7 @@ def test_damaged_lines_are_listed_and_the_rest_is_reported(project: Path, capsys
     lines = log.read_text().splitlines()
     lines.insert(1, "{not json")
     log.write_text("\n".join(lines) + "\n")
-    assert main(["stats", "--json", "--bootstrap", "0"]) == 0
+    assert main(["stats", "--json", "--bootstrap", "0"]) == 1  # the report is written, the data has problems
     out, err = capsys.readouterr()
     assert f"annotator: {Path('annotations') / 'bob.jsonl'}:2:" in err
     assert "1 damaged lines skipped (listed above)" in err
@@ -114,6 +114,6 @@ def test_labels_of_another_schema_version_are_listed_as_left_out(project: Path, 
     records = [json.loads(line) for line in log.read_text().splitlines()]
     records[0]["schema_version"] = 2
     log.write_text("".join(json.dumps(record) + "\n" for record in records))
-    assert main(["stats", "--bootstrap", "0"]) == 0
+    assert main(["stats", "--bootstrap", "0"]) == 1
     err = capsys.readouterr().err
     assert "annotator: left out: alice: label" in err and "labelled with schema factcheck v2, not factcheck v1" in err

@@ -13,22 +13,18 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import REPO
 
-from annotator.corpus import Unit
-from annotator.store import (
+from annotator.corpus.document import Unit
+from annotator.store.log import AnnotationLog, StoreDamaged, StoreError, StoreLocked
+from annotator.store.read import load_store, read_log
+from annotator.store.records import (
     REQUIRED_KEYS,
-    AnnotationLog,
     InvalidAnnotatorName,
-    StoreDamaged,
-    StoreError,
-    StoreLocked,
     check_annotator_name,
-    load_store,
-    read_log,
     record_problems,
 )
-from annotator.writer import AppendRequest, BackgroundWriter
+from annotator.store.writer import AppendRequest, BackgroundWriter
+from tests.conftest import REPO
 
 SHA = "ab" * 32
 LABELS = {"checkworthiness": "check", "claim_type": ["event", "quantity"], "source": "the ministry"}
@@ -351,7 +347,7 @@ def test_a_second_writer_in_the_same_process_is_refused_until_the_first_closes(t
 
 def test_a_writer_in_another_process_holds_the_lock(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from annotator.store import AnnotationLog\n"
+        [sys.executable, "-c", "import sys; from annotator.store.log import AnnotationLog\n"
          "log = AnnotationLog.open(sys.argv[1], 'alice'); print('ready', flush=True); sys.stdin.read()", str(tmp_path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from annotator.store import AnnotationLog, read_log, record_problems
+from annotator.store.log import AnnotationLog
+from annotator.store.read import read_log
+from annotator.store.records import record_problems
 
 KILLS = 30
 KILLS_PER_FILE = 5  # then a new store, so that the files (with their long notes) stay small to read
@@ -24,7 +26,7 @@ SEED = 20261121
 CHILD = """
 import random, sys
 from types import SimpleNamespace
-from annotator.store import AnnotationLog
+from annotator.store.log import AnnotationLog
 
 rng = random.Random(int(sys.argv[2]))
 with AnnotationLog.open(sys.argv[1], "crash") as log:

@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.corpus import Unit
-from annotator.store import AnnotationLog, load_store, read_log
+from annotator.corpus.document import Unit
+from annotator.store.log import AnnotationLog
+from annotator.store.read import load_store, read_log
 
 json_values = st.recursive(
     st.none()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import SCHEMA
 
-from annotator.cli import main
-from annotator.corpus import load_corpus
-from annotator.store import AnnotationLog
+from annotator.cli.main import main
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
+from tests.conftest import SCHEMA
 
 TEXT = (
     "Missile talks stall\n\n"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
 from textual.app import App
@@ -14,15 +12,15 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 
-from annotator.corpus import Corpus
-from annotator.session import SaveRequest, Session
-from annotator.store import AnnotationLog
-from annotator.tui.commands import AnnotatorCommands
+from annotator.memory import settle_after_launch
+from annotator.session.annotate import SaveRequest
+from annotator.session.launch import Opened
+from annotator.store.writer import AppendRequest, BackgroundWriter
+from annotator.tui.palette import AnnotatorCommands
 from annotator.tui.safe_text import notify_safe
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
-from annotator.writer import AppendRequest, BackgroundWriter
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,23 +54,14 @@ class AnnotatorApp(App):
     RECORD_KEYS: Mapping[str, object] = {}
     """Optional record keys every saved record carries (a review app sets `kind`)."""
 
-    def __init__(
-        self,
-        *,
-        corpus: Corpus,
-        session: Session,
-        log: AnnotationLog,
-        store_dir: Path,
-        notices: tuple[str, ...] = (),
-        keymap: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
-        self.corpus = corpus
-        self.session = session
-        self.annotation_log = log
-        self.annotator = log.annotator
-        self.store_dir = store_dir
-        self.notices = notices
+        self.corpus = opened.corpus
+        self.session = opened.session
+        self.annotation_log = opened.log
+        self.annotator = opened.log.annotator
+        self.store_dir = opened.store_dir
+        self.notices = opened.notices
         self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
         self.save_failure = ""  # why the last save failed
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
@@ -86,7 +75,7 @@ class AnnotatorApp(App):
         self.set_keymap(self.keymap)
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
-        self.call_after_refresh(settle_memory)
+        self.call_after_refresh(settle_after_launch)
 
     @property
     def annotate_screen(self) -> AnnotateScreen:
@@ -185,17 +174,6 @@ class AnnotatorApp(App):
         if not isinstance(self.screen, HelpScreen):
             bindings = [*self.annotate_screen.BINDINGS, *self.BINDINGS]
             self.push_screen(HelpScreen(self.session.schema, bindings, self.keymap))
-
-
-def settle_memory() -> None:
-    """Once the first screen is drawn, if the launch paused the garbage collector
-    (`commands.options.open_ui`): what was built to get there (the corpus, the store's heads, the
-    screen) lives as long as the app, so keep it out of the collector's full passes, which would
-    otherwise walk it every few dozen key presses, and collect again. An app started with the
-    collector on (a test's `run_test`) freezes nothing: the objects were not built for it alone."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _set_done(future: asyncio.Future[None]) -> None:

@@ -6,10 +6,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from annotator.review import ReviewSession
-from annotator.store import ADJUDICATION
+from annotator.session.review import ReviewSession
+from annotator.store.records import ADJUDICATION
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.commands import AnnotatorCommands
+from annotator.tui.palette import AnnotatorCommands
 from annotator.tui.screens.review import REVIEW_BINDINGS, ReviewScreen
 
 

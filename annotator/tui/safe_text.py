@@ -13,7 +13,7 @@ from textual.app import App
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
-from annotator.display import printable, printable_in_place
+from annotator.text import printable, printable_in_place
 
 
 def safe_line(raw: str) -> str:

@@ -10,10 +10,9 @@ import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from annotator.tui.screens.help import KEY_WIDTH, HelpScreen
-
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
+from annotator.tui.screens.help import KEY_WIDTH, HelpScreen
 
 TUI_DIR = Path(__file__).resolve().parent
 REPO = TUI_DIR.parent.parent

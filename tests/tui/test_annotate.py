@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import MakeApp, help_meanings, records, screen_text, status_text
 from textual.widgets import Input
-from tests.tui.waiting import saved, wait_for
 
-from annotator.corpus import load_corpus
-from annotator.store import AnnotationLog
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.stats import StatsScreen
+from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.schema_form import TextField
+from tests.tui.conftest import MakeApp, help_meanings, records, screen_text, status_text
+from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import MakeApp
 
 from annotator.tui.widgets.context import ContextPane, first_shown_line
+from tests.tui.conftest import MakeApp
 
 SENTENCES = [f"Sentence number {n} of the long paragraph says something else again." for n in range(1, 16)]
 

@@ -3,23 +3,30 @@ chips say so; a bad keymap is a one-line message before the UI starts."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA, MakeApp, footer_keys, help_meanings, keymap_file, records, screen_text
-from tests.tui.waiting import saved, wait_for
 
-from annotator.commands import annotate
+from annotator.cli.main import main
+from annotator.errors import UserError
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.keys import binding_ids
-from annotator.tui.launch import LaunchError
 from annotator.tui.review_app import ReviewApp
 from annotator.tui.screens.accept import AcceptScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.screens.review import ReviewScreen
-from annotator.tui.stats import StatsScreen
+from annotator.tui.screens.stats import StatsScreen
+from tests.tui.conftest import (
+    SCHEMA,
+    MakeApp,
+    footer_keys,
+    help_meanings,
+    keymap_file,
+    records,
+    screen_text,
+)
+from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
 
@@ -61,7 +68,7 @@ async def test_remapped_value_keys_pick_and_label_the_chips(make_app: MakeApp, t
 
 def test_a_key_that_another_binding_keeps_is_refused(make_app: MakeApp, tmp_path: Path) -> None:
     keymap = keymap_file(tmp_path, {"skip": "f", "help": "slash"})
-    with pytest.raises(LaunchError) as caught:
+    with pytest.raises(UserError) as caught:
         make_app(keymap=keymap)
     assert caught.value.lines == [
         f"cannot use keymap {keymap}:",
@@ -79,7 +86,7 @@ def test_a_key_the_default_bindings_share_is_no_clash_of_the_keymap(make_app: Ma
 
 def test_a_key_the_keymap_adds_to_a_shared_one_is_refused(make_app: MakeApp, tmp_path: Path) -> None:
     keymap = keymap_file(tmp_path, {"quit": "q,r"})
-    with pytest.raises(LaunchError) as caught:
+    with pytest.raises(UserError) as caught:
         make_app(keymap=keymap)
     assert caught.value.lines == [
         f"cannot use keymap {keymap}:",
@@ -95,9 +102,7 @@ async def test_keys_swapped_by_the_keymap_are_no_clash(make_app: MakeApp, store_
 
 
 def run_annotate(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    annotate.add_arguments(parser)
-    return annotate.run(parser.parse_args(argv))
+    return main(["annotate", *argv])
 
 
 def test_an_unknown_binding_id_is_a_message_and_exit_2(corpus_dir: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

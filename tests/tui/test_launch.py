@@ -9,25 +9,24 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from annotator import memory
+from annotator.cli.annotate import open_app
+from annotator.cli.main import build_parser, main
+from annotator.corpus.load import load_corpus
+from annotator.errors import UserError
+from annotator.schema.load import load_schema
+from annotator.store.log import AnnotationLog
+from annotator.tui import app as app_module
+from annotator.tui.launch import prepare
 from tests.tui.conftest import SCHEMA, MakeApp
 from tests.tui.waiting import wait_for
-
-from annotator.cli import build_parser
-from annotator.commands import annotate
-from annotator.commands.annotate import open_app
-from annotator.commands.options import open_ui
-from annotator.corpus import load_corpus
-from annotator.schema import load_schema
-from annotator.store import AnnotationLog
-from annotator.tui import app as app_module
-from annotator.tui.app import AnnotatorApp
-from annotator.tui.launch import LaunchError, prepare
 
 
 def launch_error(**changes: object) -> str:
     arguments = {"paths": ["missing-folder"], "annotator": "tester", "schema_path": SCHEMA, "store_dir": Path("store")}
     arguments.update(changes)
-    with pytest.raises(LaunchError) as caught:
+    with pytest.raises(UserError) as caught:
         prepare(**arguments)  # type: ignore[arg-type]
     return "\n".join(caught.value.lines)
 
@@ -85,10 +84,7 @@ def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir:
 
 
 def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser()
-    annotate.add_arguments(parser)
-    args = parser.parse_args([str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")])
-    assert annotate.run(args) == 2
+    assert main(["annotate", str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")]) == 2
     assert capsys.readouterr().err.startswith("annotator: ")
 
 
@@ -98,15 +94,15 @@ def test_opening_the_annotation_ui_loads_only_what_it_shows(corpus_dir: Path, st
     load_corpus([corpus_dir])  # warms the segmentation cache
     load_schema(SCHEMA)  # remembers that the schema file is valid
     script = (
-        "import sys; from pathlib import Path; from annotator.cli import build_parser;"
+        "import sys; from pathlib import Path; from annotator.cli.main import build_parser;"
         " from annotator.tui.launch import prepare;"
         " args = build_parser('annotate').parse_args(['annotate', *sys.argv[1:]]);"
         " prepare(paths=args.paths, annotator=args.annotator, schema_path=Path(args.schema), store_dir=Path(args.store));"
-        " print(sorted(m for m in sys.modules if m.startswith('annotator.commands.') or m in ('numpy', 'pysbd', 'pydantic')))"
+        " print(sorted(m for m in sys.modules if m.startswith('annotator.cli.') or m in ('numpy', 'pysbd', 'pydantic')))"
     )
     command = [sys.executable, "-c", script, str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["['annotator.commands.annotate',", "'annotator.commands.options']"]
+    assert result.stdout.split() == ["['annotator.cli.annotate',", "'annotator.cli.main',", "'annotator.cli.options']"]
 
 
 def annotate_args(*words: str) -> argparse.Namespace:
@@ -118,7 +114,7 @@ async def test_the_collector_is_off_during_launch_and_back_on_with_the_first_scr
 ) -> None:
     monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process's own objects stay collectable
     app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
-    assert app is not None and not gc.isenabled()
+    assert not gc.isenabled()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, gc.isenabled, description="the collector back on")
@@ -126,25 +122,22 @@ async def test_the_collector_is_off_during_launch_and_back_on_with_the_first_scr
         gc.enable()
 
 
-def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store"))) is None
+def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="nothing to annotate"):
+        open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store")))
     assert gc.isenabled()
-    assert "nothing to annotate" in capsys.readouterr().err
 
 
 def test_any_failure_while_preparing_turns_the_collector_back_on() -> None:
-    def broken() -> AnnotatorApp:
+    with pytest.raises(RuntimeError), memory.launching():
         raise RuntimeError("a bug, not a launch error")
-
-    with pytest.raises(RuntimeError):
-        open_ui(broken)
     assert gc.isenabled()
 
 
 async def test_an_app_started_with_the_collector_on_freezes_nothing(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     settled: list[None] = []
-    settle = app_module.settle_memory
-    monkeypatch.setattr(app_module, "settle_memory", lambda: (settle(), settled.append(None)))
+    settle = app_module.settle_after_launch
+    monkeypatch.setattr(app_module, "settle_after_launch", lambda: (settle(), settled.append(None)))
     frozen = gc.get_freeze_count()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -154,12 +147,6 @@ async def test_an_app_started_with_the_collector_on_freezes_nothing(make_app: Ma
 
 def test_the_commands_say_before_splitting_new_documents(corpus_dir: Path, store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
-    assert app is not None
     app.annotation_log.close()
     assert capsys.readouterr().err == "annotator: splitting 1 new document into sentences (once: the result is cached)\n"
 
-
-def test_the_ui_imports_no_command() -> None:
-    """The commands call the UI (and tell it how to speak to the user), never the other way round."""
-    script = "import sys, annotator.tui.launch, annotator.tui.review_launch; print(sorted(m for m in sys.modules if m.startswith('annotator.commands')))"
-    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout == "[]\n"

@@ -7,21 +7,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA, SMALL_TEXT, footer_keys, help_meanings, keymap_file, records, screen_text, status_text
 from textual.pilot import Pilot
-from tests.tui.waiting import saved, wait_for
 
-from annotator.corpus import load_corpus
-from annotator.gold import ADJUDICATED, MAJORITY, UNRESOLVED
-from annotator.schema import load_schema
-from annotator.store import AnnotationLog, StoreError
-from annotator.tui.launch import LaunchError
+from annotator.corpus.load import load_corpus
+from annotator.errors import UserError
+from annotator.labels.gold import ADJUDICATED, MAJORITY, UNRESOLVED
+from annotator.schema.load import load_schema
+from annotator.store.log import AnnotationLog, StoreError
+from annotator.tui.launch import prepare_review
 from annotator.tui.review_app import ReviewApp
-from annotator.tui.review_launch import prepare_review
 from annotator.tui.screens.accept import AcceptScreen
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.stats import StatsScreen
+from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.votes_table import annotator_heading
+from tests.tui.conftest import (
+    SCHEMA,
+    SMALL_TEXT,
+    footer_keys,
+    help_meanings,
+    keymap_file,
+    records,
+    screen_text,
+    status_text,
+)
+from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
 SIZES = [(80, 24), (120, 40)]
@@ -255,7 +264,7 @@ async def test_the_keymap_moves_accept_and_the_annotator_numbers(disputed: None,
 
 
 async def test_a_reviewer_with_annotations_is_refused(disputed: None, make_review: MakeReview) -> None:
-    with pytest.raises(LaunchError, match="bob has annotations in this store; review under another name, e.g. --as bob-review"):
+    with pytest.raises(UserError, match="bob has annotations in this store; review under another name, e.g. --as bob-review"):
         make_review("bob")
 
 

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
 from textual import events
 from textual.pilot import Pilot
-from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
 
-from annotator.tui.screens import annotate as annotate_module
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens import annotate as annotate_module
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
+from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
+from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
 
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}

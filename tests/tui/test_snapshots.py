@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA, SMALL_TEXT
 from textual.pilot import Pilot
-from tests.tui.waiting import saved
 
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
+from tests.tui.conftest import SCHEMA, SMALL_TEXT
+from tests.tui.waiting import saved
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -6,16 +6,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import SCHEMA
 from textual.app import App
 from textual.widgets import Static
-from tests.tui.waiting import wait_for
 
-from annotator.corpus import Unit
-from annotator.schema import Schema, load_schema
-from annotator.store import AnnotationLog
-from annotator import report
-from annotator.tui.stats import StatsScreen
+from annotator.agreement import report
+from annotator.corpus.document import Unit
+from annotator.schema.load import load_schema
+from annotator.schema.model import Schema
+from annotator.store.log import AnnotationLog
+from annotator.tui.screens.stats import StatsScreen
+from tests.tui.conftest import SCHEMA
+from tests.tui.waiting import wait_for
 
 SIZE = (120, 40)
 HOSTILE_DOC = "[/]news[@click=app.quit]\x1b[2J"

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import HOSTILE, MakeApp, screen_text
 from rich.cells import cell_len
 from textual.content import Content
 
 from annotator.tui.safe_text import safe_text
 from annotator.tui.widgets.schema_form import TextField
+from tests.tui.conftest import HOSTILE, MakeApp, screen_text
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 HOSTILE_NAME = "[bold]x [@click=app.quit]q [link=https:evil]"  # a file name cannot hold "/"

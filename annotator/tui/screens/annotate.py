@@ -18,10 +18,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from annotator.session import Missing, SaveRequest, Session
+from annotator.session.annotate import Missing, SaveRequest, Session
 from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
-from annotator.tui.stats import StatsScreen
+from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
 from annotator.tui.widgets.footer import KeyFooter
 from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField

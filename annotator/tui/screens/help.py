@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.schema import Field, Schema
+from annotator.schema.model import Field, Schema
 from annotator.tui.keys import DIGITS, number_key, number_keys, shown_keys
 from annotator.tui.safe_text import safe_line, safe_text
 

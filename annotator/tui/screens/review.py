@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
-from annotator.review import ReviewSession
-from annotator.session import SaveRequest
-from annotator.tui.safe_text import safe_line
+from annotator.session.annotate import SaveRequest
+from annotator.session.review import ReviewSession
 from annotator.tui.keys import number_keys
+from annotator.tui.safe_text import safe_line
 from annotator.tui.screens.accept import CHOOSE_BINDINGS, AcceptScreen
 from annotator.tui.screens.annotate import AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from annotator.corpus import Document, Unit
+from annotator.corpus.document import Document, Unit
 from annotator.tui.safe_text import safe_line, safe_text
 
 UNIT_STYLE = "bold reverse"

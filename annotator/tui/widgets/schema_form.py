@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
 
-from annotator.schema import Field, Schema
+from annotator.schema.model import Field, Schema
 from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import PrintableHighlighter, safe_line
 

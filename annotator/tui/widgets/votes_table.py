@@ -15,9 +15,15 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-from annotator.gold import ADJUDICATED, NOT_APPLICABLE, UNRESOLVED, UnitGold
-from annotator.review import Cell, FieldRow, resolution_text, side_by_side, value_text
-from annotator.schema import Schema
+from annotator.labels.gold import ADJUDICATED, NOT_APPLICABLE, UNRESOLVED, UnitGold
+from annotator.schema.model import Schema
+from annotator.session.review import (
+    Cell,
+    FieldRow,
+    resolution_text,
+    side_by_side,
+    value_text,
+)
 from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import safe_line
 

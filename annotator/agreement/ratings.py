@@ -1,0 +1,337 @@
+"""The ratings of the agreement report: which labels count, and each field's value in them, as arrays.
+
+Which labels count is decided by `annotator.labels.counting`: here the same rule runs column by
+column over the distinct label sets (annotators repeat the same labels a lot), and the few labels
+that may break it go through `counting.unusable_reason`, which decides and words why they are left
+out. A unit is a (doc, start, end) with the same sentence text (`text_sha256`); when a corpus is
+given, labels are placed on its current units first (`annotator.labels.anchors.anchor`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import and_, eq, itemgetter, methodcaller, ne
+
+import numpy as np
+import orjson
+
+from annotator.agreement.coefficients import Units, numbered, row_groups
+from annotator.corpus.document import Corpus
+from annotator.labels.anchors import anchor
+from annotator.labels.counting import unusable_reason
+from annotator.schema.model import Field, Schema
+from annotator.store.read import StoreView
+from annotator.store.records import ADJUDICATION, describe_left_out, is_adjudication
+
+UnitId = tuple[str, int, int, str]  # doc, start, end, text_sha256
+
+
+ABSENT, INVALID = -1, -2  # codes of a field that is not set, and of a value the field cannot have
+_NOT_SET = object()  # what a label without the field reads as
+
+
+_UNHASHABLE = object()  # stands for a value that cannot even be looked up (a nested list)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field's value in every label: an index into `domain`, ABSENT or INVALID."""
+
+    code: np.ndarray
+    domain: list  # values as compared: value ids, frozensets of them, or normalised text
+
+
+@dataclass
+class CountedLabels:
+    """The counted labels: label r is annotator `coder[r]`'s on unit `unit[r]`."""
+
+    annotators: list[str]
+    units: list[UnitId]
+    texts: list[str | None]
+    unit: np.ndarray
+    coder: np.ndarray
+    columns: dict[str, Column]
+    asked: dict[str, np.ndarray]  # field id -> whether the field is asked, per label
+    left_out: list[str]
+
+
+@dataclass
+class _Placed:
+    """Every current `done` annotation, column by column: its unit (doc, start, end, text hash; the
+    text with a corpus), labels and schema; `stale`: those no unit of the corpus has."""
+
+    record: list[dict]
+    annotator: list[str]
+    doc: list[str]
+    start: np.ndarray
+    end: np.ndarray
+    sha: list[str]
+    text: list[str | None]
+    labels: list[dict]
+    schema: list[str]
+    version: list[int]
+    stale: list[str]
+
+    def key(self, row: int) -> UnitId:
+        return self.doc[row], int(self.start[row]), int(self.end[row]), self.sha[row]
+
+
+@dataclass(frozen=True)
+class FieldRatings:
+    """One field's ratings over all units of the report, ordered by unit."""
+
+    units: Units
+    coder: np.ndarray
+    domain: list
+    level: str
+
+
+def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> CountedLabels:
+    """The labels that count, each field's value in them and where each field is asked.
+
+    The checks run column by column over the distinct label sets (annotators repeat the same labels
+    a lot); the few labels that fail one go through `gold.unusable_reason`, which decides (and
+    words) whether they are left out.
+    """
+    placed = _placed_labels(store, corpus)
+    same, distinct = _distinct_labels(placed.labels)
+    columns = {f.id: _column(f, distinct) for f in schema.fields}
+    asked = {f.id: _asked(schema, f, columns) for f in schema.fields}
+    suspect = _suspect_labels(schema, distinct, columns, asked)[same] | _other_schema(schema, placed)
+    keep = np.ones(len(placed.labels), dtype=bool)
+    left_out = list(placed.stale)
+    for row in np.flatnonzero(suspect):
+        reason = unusable_reason(schema, placed.record[row])
+        if reason is not None:
+            keep[row] = False
+            left_out.append(describe_left_out(placed.record[row], reason))
+    rows = same[keep]
+    return _kept(
+        placed,
+        keep,
+        columns={f: Column(column.code[rows], column.domain) for f, column in columns.items()},
+        asked={f: mask[rows] for f, mask in asked.items()},
+        left_out=left_out,
+    )
+
+
+def _distinct_labels(labels: list[dict]) -> tuple[np.ndarray, list[dict]]:
+    """The number of each label set among the distinct ones, and the distinct ones."""
+    try:
+        same, _ = numbered(map(orjson.dumps, labels))
+    except TypeError:  # not JSON (labels built in memory): treat every label set as distinct
+        return np.arange(len(labels)), labels
+    first = np.ones(len(same), dtype=bool)  # numbered in order of first appearance
+    first[1:] = same[1:] > np.maximum.accumulate(same)[:-1]
+    return same, [labels[row] for row in np.flatnonzero(first)]
+
+
+def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
+    if corpus is None:
+        return _heads(store)
+    anchoring = anchor(store.latest, corpus)
+    placed = [label for label in anchoring.current.values() if _is_annotation(label.record)]
+    stale = [
+        describe_left_out(label.record, label.reason)
+        for label in anchoring.stale
+        if _is_annotation(label.record)
+    ]
+    records = [label.record for label in placed]
+    units = [label.unit for label in placed]
+    return _Placed(
+        record=records,
+        annotator=[record["annotator"] for record in records],
+        doc=[unit.doc for unit in units],
+        start=np.array([unit.start for unit in units], dtype=np.int64),
+        end=np.array([unit.end for unit in units], dtype=np.int64),
+        sha=[unit.text_sha256 for unit in units],
+        text=[unit.text for unit in units],
+        labels=[record["labels"] for record in records],
+        schema=[record["schema"] for record in records],
+        version=[record["schema_version"] for record in records],
+        stale=stale,
+    )
+
+
+def _heads(store: StoreView) -> _Placed:
+    """The current `done` annotations where the store has them.
+
+    Read column by column: one pass per column over 10^5 records is far faster than a Python loop,
+    and the keys of `store.latest` give annotator, doc, start and end cheaper than the records do.
+    """
+    records = list(store.latest.values())
+    done = map(eq, map(itemgetter("status"), records), repeat("done"))
+    annotation = map(ne, map(methodcaller("get", "kind"), records), repeat(ADJUDICATION))
+    wanted = np.fromiter(map(and_, done, annotation), dtype=bool, count=len(records))
+    records = list(compress(records, wanted))
+    keys = list(compress(store.latest, wanted))
+
+    def column(rows: list, key: object) -> list:
+        return list(map(itemgetter(key), rows))
+
+    return _Placed(
+        record=records,
+        annotator=column(keys, 0),
+        doc=column(keys, 1),
+        start=np.fromiter(map(itemgetter(2), keys), dtype=np.int64, count=len(keys)),
+        end=np.fromiter(map(itemgetter(3), keys), dtype=np.int64, count=len(keys)),
+        sha=column(records, "text_sha256"),
+        text=[None] * len(records),
+        labels=column(records, "labels"),
+        schema=column(records, "schema"),
+        version=column(records, "schema_version"),
+        stale=[],
+    )
+
+
+def _kept(placed: _Placed, keep: np.ndarray, columns: dict[str, Column], asked: dict[str, np.ndarray], left_out: list[str]) -> CountedLabels:
+    """The kept rows: units in (doc, start, end) order, annotators alphabetically."""
+    unit, first_rows = _unit_numbers(placed, np.flatnonzero(keep))
+    all_coders, names = numbered(placed.annotator)
+    kept_coders = all_coders[keep]
+    annotators = sorted(names[number] for number in np.flatnonzero(np.bincount(kept_coders, minlength=len(names))))
+    rank = {name: index for index, name in enumerate(annotators)}
+    return CountedLabels(
+        annotators=annotators,
+        units=[placed.key(row) for row in first_rows],
+        texts=[placed.text[row] for row in first_rows],
+        unit=unit,
+        coder=np.array([rank.get(name, -1) for name in names], dtype=np.intp)[kept_coders],
+        columns=columns,
+        asked=asked,
+        left_out=left_out,
+    )
+
+
+def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The unit number of each of `rows`, units in (doc, start, end, text hash) order, and the
+    first row of each unit."""
+    doc_code, docs = numbered(placed.doc)
+    doc_rank = np.argsort(np.argsort(np.array(docs, dtype=object)))
+    sha_code, _ = numbered(placed.sha)
+    keys = np.stack([doc_rank[doc_code], placed.start, placed.end, sha_code], axis=1)[rows]
+    unit, first = row_groups(keys)
+    return unit, rows[first]
+
+
+def _is_annotation(record: Mapping) -> bool:
+    return record["status"] == "done" and not is_adjudication(record)
+
+
+def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:
+    """Labels written with another schema or another version of it."""
+    size = len(placed.labels)
+    same_name = np.fromiter(map(eq, placed.schema, repeat(schema.name)), dtype=bool, count=size)
+    return ~same_name | ~np.fromiter(map(eq, placed.version, repeat(schema.version)), dtype=bool, count=size)
+
+
+def _suspect_labels(schema: Schema, labels: list[dict], columns: dict[str, Column], asked: dict[str, np.ndarray]) -> np.ndarray:
+    """Label sets that may break a rule of the schema: a key that is no field, a value the field
+    cannot have, a value for a field not asked, an asked required field without one."""
+    keys = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
+    suspect = keys != sum((column.code != ABSENT).astype(np.intp) for column in columns.values())
+    for schema_field in schema.fields:
+        code, is_asked = columns[schema_field.id].code, asked[schema_field.id]
+        suspect |= (code == INVALID) | ((code != ABSENT) & ~is_asked)
+        if schema_field.required:
+            suspect |= is_asked & (code == ABSENT)
+    return suspect
+
+
+def _column(schema_field: Field, labels: list[dict]) -> Column:
+    """The field's value in every label as a code."""
+    values = map(methodcaller("get", schema_field.id, _NOT_SET), labels)
+    try:
+        first_seen, distinct = numbered(map(_multi_key, values) if schema_field.kind == "multi" else values)
+    except TypeError:  # a value that cannot be looked up (a nested list): invalid whatever the field
+        values = map(methodcaller("get", schema_field.id, _NOT_SET), labels)
+        first_seen, distinct = numbered(_hashable_or_marker(_multi_key(value)) for value in values)
+    comparable = [_comparable(schema_field, key) for key in distinct]
+    domain = _domain(schema_field, {value for value in comparable if value is not None})
+    position = {value: code for code, value in enumerate(domain)}
+    codes = [ABSENT if key is _NOT_SET else position.get(value, INVALID) for key, value in zip(distinct, comparable)]
+    return Column(np.array(codes, dtype=np.intp)[first_seen], domain)
+
+
+def _multi_key(value: object) -> object:
+    return tuple(value) if type(value) is list else value
+
+
+def _hashable_or_marker(value: object) -> Hashable:
+    try:
+        hash(value)
+    except TypeError:
+        return _UNHASHABLE
+    return value  # type: ignore[return-value]
+
+
+def _comparable(schema_field: Field, key: Hashable) -> Hashable | None:
+    """A valid value as compared (a set for multi, normalised case and white space for text); None if invalid."""
+    if schema_field.kind == "single":
+        return key if type(key) is str and key in schema_field.value_ids else None
+    if schema_field.kind == "multi":
+        ok = type(key) is tuple and key and len(set(key)) == len(key)
+        return frozenset(key) if ok and all(type(v) is str and v in schema_field.value_ids for v in key) else None
+    return " ".join(key.split()).casefold() if type(key) is str and key else None
+
+
+def _asked(schema: Schema, schema_field: Field, columns: dict[str, Column]) -> np.ndarray:
+    """Per label, whether `schema_field` is asked: `schema.applies` once per distinct value of the
+    fields its condition chain tests."""
+    chain = _condition_chain(schema, schema_field)
+    size = len(columns[schema_field.id].code)
+    if not chain:
+        return np.ones(size, dtype=bool)
+    key = np.zeros(size, dtype=np.int64)
+    for field_id in chain:
+        key = key * (len(columns[field_id].domain) + 2) + columns[field_id].code + 2
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    answers = [schema.applies(schema_field, _chain_labels(chain, columns, row)) for row in first]
+    return np.array(answers, dtype=bool)[inverse]
+
+
+def _chain_labels(chain: list[str], columns: dict[str, Column], row: int) -> dict[str, object]:
+    """The labels of the condition fields in one row, as the store has them."""
+    labels: dict[str, object] = {}
+    for field_id in chain:
+        code = columns[field_id].code[row]
+        if code >= 0:
+            value = columns[field_id].domain[code]
+            labels[field_id] = list(value) if isinstance(value, frozenset) else value
+    return labels
+
+
+def _condition_chain(schema: Schema, schema_field: Field) -> list[str]:
+    """The fields whose values decide whether `schema_field` is asked."""
+    chain = []
+    while schema_field.when is not None:
+        chain.append(schema_field.when.field)
+        schema_field = schema.field(schema_field.when.field)
+    return chain
+
+
+def field_ratings(schema_field: Field, counted: CountedLabels) -> FieldRatings:
+    """The field's valid value in every counted label for which it is asked and set, ordered by unit."""
+    column = counted.columns[schema_field.id]
+    rated = counted.asked[schema_field.id] & (column.code >= 0)
+    order = np.argsort(counted.unit[rated], kind="stable")
+    units = Units(counted.unit[rated][order], column.code[rated][order], np.ones(len(counted.units)), max(len(column.domain), 1))
+    return FieldRatings(units, counted.coder[rated][order], column.domain, _level(schema_field))
+
+
+def _level(schema_field: Field) -> str:
+    if schema_field.kind == "multi":
+        return "masi"
+    return "ordinal" if schema_field.ordinal else "nominal"
+
+
+def _domain(schema_field: Field, values: Iterable[Hashable]) -> list:
+    """The field's values in code order: the schema's for single, observed sets or texts otherwise."""
+    if schema_field.kind == "single":
+        return schema_field.value_ids
+    position = schema_field.positions
+    if schema_field.kind == "multi":
+        return sorted(set(values), key=lambda labels: (len(labels), sorted(position[v] for v in labels)))
+    return sorted(set(values))

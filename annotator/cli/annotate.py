@@ -1,0 +1,30 @@
+"""`annotator annotate [PATH...]`: label a corpus sentence by sentence in the terminal UI."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from annotator.cli.options import add_ui_options, annotator_name, ui_inputs
+from annotator.memory import launching
+
+if TYPE_CHECKING:
+    from annotator.tui.app import AnnotatorApp
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_ui_options(parser, "annotator name (default: your login name)")
+
+
+def run(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    app.run()
+    return app.return_code or 0
+
+
+def open_app(args: argparse.Namespace) -> AnnotatorApp:
+    """The app, ready to run; a LaunchError says why it cannot start."""
+    with launching():
+        from annotator.tui.launch import prepare
+
+        return prepare(annotator=annotator_name(args), **ui_inputs(args))

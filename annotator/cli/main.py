@@ -1,0 +1,75 @@
+"""`annotator COMMAND ...`: the parser, the default command, and one way of turning errors into
+messages and exit codes for every command (`annotator.errors`)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.cli.options import say
+from annotator.errors import UserError
+
+COMMANDS: dict[str, str] = {
+    "annotate": "label the sentences of a corpus in the terminal (the default command)",
+    "units": "segment documents (.txt, .md, .jsonl files or folders) into sentence units and print them",
+    "validate": "check every annotation file against the record format, the schema and the corpus (reads only)",
+    "export": "export the gold labels as a dataset folder: data files per split, dataset card, manifest",
+    "stats": "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals",
+    "review": "adjudicate: walk the units the annotators disagree on and decide their labels",
+}
+DEFAULT_COMMAND = "annotate"
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command line; the options of `command` only (importing only its module),
+    or of all commands when `command` is None."""
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Fact-check annotation in the terminal. With no command, opens the annotation UI on seeds/.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_line in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_line, description=help_line)
+        if command in (None, name):
+            module = importlib.import_module(f"annotator.cli.{name}")
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
+    return parser
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """`annotator`, `annotator --as NAME` and `annotator corpus/` mean `annotator annotate ...`."""
+    if not argv:
+        return [DEFAULT_COMMAND]
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
+        return argv
+    if first.startswith("-") or Path(first).exists():
+        return [DEFAULT_COMMAND, *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = with_default_command(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except UserError as error:
+        for line in error.lines:
+            say(line)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error of ours.
+        sys.stderr.close()
+        return 0

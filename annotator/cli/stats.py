@@ -1,0 +1,69 @@
+"""`annotator stats`: agreement between annotators on each schema field.
+
+The report is computed over every readable line of the store: damaged lines are listed on stderr
+as file:line: reason and left out, like labels that do not fit the schema; the report is written
+all the same, and the exit status is then 1. No store folder, an unknown field or a broken schema
+exit 2 before anything is computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.agreement.render import render_markdown, render_text, to_json
+from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
+from annotator.cli.options import add_schema_option, add_store_option, say
+from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK, UserError
+from annotator.schema.load import load_schema
+from annotator.schema.model import Schema
+from annotator.store.read import load_store, require_store
+from annotator.text import plural
+
+SHOWN_LEFT_OUT = 10  # labels left out that are listed one by one; `annotator validate` lists all
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_store_option(parser)
+    add_schema_option(parser)
+    parser.add_argument("--field", action="append", metavar="F", help="only this field; repeat for more (default: all)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="machine-readable JSON (keys sorted, NaN as null)")
+    output.add_argument("--markdown", action="store_true", help="Markdown for a paper or a dataset card")
+    parser.add_argument(
+        "--bootstrap", type=_resamples, default=DEFAULT_BOOTSTRAP, metavar="N",
+        help=f"bootstrap resamples for the 95%% intervals, 0 for none (default: {DEFAULT_BOOTSTRAP})",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the bootstrap (default: 0)")
+
+
+def _resamples(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    schema = load_schema(args.schema)
+    _check(args, schema)
+    store = load_store(args.store)
+    for problem in store.problems:
+        say(str(problem))
+    report = build_report(store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed)
+    for line in report.left_out[:SHOWN_LEFT_OUT]:
+        say(f"left out: {line}")
+    if len(report.left_out) > SHOWN_LEFT_OUT:
+        say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
+    sys.stdout.write(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report))
+    skipped = f"; {len(store.problems)} damaged lines skipped (listed above)" if store.problems else ""
+    say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
+    return EXIT_DATA_PROBLEMS if store.problems or report.left_out else EXIT_OK
+
+
+def _check(args: argparse.Namespace, schema: Schema) -> None:
+    require_store(args.store)
+    ids = [schema_field.id for schema_field in schema.fields]
+    for field_id in args.field or []:
+        if field_id not in ids:
+            raise UserError(f"schema {schema.name} ({args.schema}) has no field '{field_id}'; its fields: {', '.join(ids)}")

@@ -1,0 +1,85 @@
+"""`annotator validate [--store DIR] [--schema FILE] [PATH...]`: check a store, changing nothing.
+
+The output is the problems (file:line: reason), the torn-line sidecars, then a summary. The exit
+status is 1 when there are problems. Sidecars alone leave it 0: the store is whole without them, and
+failing a check run before each commit would hold back valid labels until someone deletes a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.cli.options import (
+    add_corpus_paths,
+    add_schema_option,
+    add_store_option,
+    corpus_paths,
+    say_segmenting,
+)
+from annotator.corpus.load import load_documents
+from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
+from annotator.labels.validation import ValidationReport, validate_store
+from annotator.schema.load import load_schema
+from annotator.store.folder import TornSidecar
+from annotator.store.read import require_store
+from annotator.text import plural, printable
+
+SIDECAR_ADVICE = (
+    "A crash left these bytes half-written; they were never shown as saved and no command reads them."
+    " Look at them, then move or delete each file yourself."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_corpus_paths(parser)
+    add_store_option(parser)
+    add_schema_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    require_store(args.store)
+    schema = load_schema(args.schema)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    report = validate_store(args.store, schema, corpus)
+    blocks = [
+        [str(problem) for problem in report.problems],
+        _sidecar_lines(report.sidecars),
+        _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})"),
+    ]
+    print("\n\n".join("\n".join(map(printable, block)) for block in blocks if block))
+    return EXIT_OK if report.clean else EXIT_DATA_PROBLEMS
+
+
+def _sidecar_lines(sidecars: list[TornSidecar]) -> list[str]:
+    if not sidecars:
+        return []
+    listed = [f"{sidecar.path}: {plural(sidecar.size, 'byte')} set aside from {sidecar.owner.name}" for sidecar in sidecars]
+    return [*listed, SIDECAR_ADVICE]
+
+
+def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
+    annotators = ", ".join(report.annotators) or "no annotation files"
+    rows = [
+        ("store", f"{store} ({plural(len(report.annotators), 'annotator')}: {annotators})"),
+        ("schema", schema),
+        ("corpus", f"{plural(report.documents, 'document')}, {plural(report.units, 'unit')}"),
+        ("records", str(report.records)),
+        ("labels", f"{report.current} current ({report.done} done) on {plural(report.units_labelled, 'unit')}"),
+        ("anchors", f"{report.moved} re-anchored, {report.stale} stale"),
+        ("torn", f"{plural(report.torn, 'file')} ending in an incomplete line{_set_aside(report)}"),
+        ("result", _result(report)),
+    ]
+    return [f"{name + ':':<9} {text}" for name, text in rows]
+
+
+def _set_aside(report: ValidationReport) -> str:
+    return f", {len(report.sidecars)} set aside earlier (listed above)" if report.sidecars else ""
+
+
+def _result(report: ValidationReport) -> str:
+    if report.problems:
+        return f"{plural(len(report.problems), 'problem')} (listed above)"
+    if report.sidecars:
+        return f"clean; {plural(len(report.sidecars), 'set-aside file')} to look at (listed above)"
+    return "clean"

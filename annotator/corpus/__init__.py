@@ -1,0 +1,3 @@
+"""The corpus: documents read from files (`sources`), split into sentence units (`segment`, whose
+results are cached by text, `cache`), and opened as a `Corpus` of `Document`s and `Unit`s
+(`document`, `load`)."""

@@ -1,0 +1,193 @@
+"""The dataset of an export: gold-labelled units as rows, in splits, with what the card and the
+manifest say about them.
+
+One row per unit that has a current `done` annotation or an adjudication (units nobody labelled are
+not data). The same inputs give the same dataset: nothing comes from the clock, and rows and
+documents are in sorted order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.agreement.render import render_markdown
+from annotator.agreement.report import build_report
+from annotator.corpus.document import Corpus
+from annotator.dataset.splits import DEFAULT_SHARES, Shares, assign_splits, split_spec
+from annotator.errors import DataProblems, Problem, UserError
+from annotator.labels.anchors import anchor
+from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
+from annotator.schema.model import Schema
+from annotator.store.folder import annotator_file
+from annotator.store.read import StoreView
+from annotator.store.records import describe_label
+from annotator.text import bytes_sha256
+
+BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
+
+Row = dict[str, object]
+
+
+class ExportError(UserError):
+    """An export that cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str = "jsonl"
+    splits: Shares = DEFAULT_SHARES
+    seed: int = 0
+    include_annotators: bool = False
+    resolved_only: bool = False
+    min_agreement: float = DEFAULT_MIN_AGREEMENT
+
+    @property
+    def split_spec(self) -> str:
+        return split_spec(self.splits)
+
+
+@dataclass
+class Dataset:
+    """Everything an export writes, before it is encoded."""
+
+    schema: Schema
+    schema_file: str  # name of the schema copy in the folder
+    schema_bytes: bytes
+    options: ExportOptions
+    columns: list[str]
+    annotators: list[str]  # every annotator with a `done` label that counts, sorted
+    units: list[UnitGold]  # every labelled unit, exported or not
+    splits: dict[str, list[Row]]  # split name -> rows, in the order of the options; may be empty
+    split_documents: dict[str, list[str]]  # split name -> its documents
+    documents: dict[str, str]  # id -> sha256 of the documents that have rows
+    inputs: dict[str, str]  # annotation file name -> sha256
+    left_out: list[Problem]  # labels that are not in the dataset, and why
+    agreement: str  # the agreement report, Markdown
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for rows in self.splits.values() for row in rows]
+
+    @property
+    def resolved_units(self) -> int:
+        return sum(1 for unit in self.units if unit.resolved)
+
+    @property
+    def unresolved_units(self) -> int:
+        return len(self.units) - self.resolved_units
+
+    def column_kinds(self) -> dict[str, str]:
+        return column_kinds(self.schema, self.columns)
+
+    def data_file(self, split: str) -> str | None:
+        """Path of a split's data file in the folder; None for an empty split (no file)."""
+        return f"data/{split}.{self.options.format}" if self.splits[split] else None
+
+
+# -- building ------------------------------------------------------------------------------------
+
+
+def build_dataset(
+    schema: Schema,
+    schema_path: Path,
+    corpus: Corpus,
+    store_dir: Path,
+    store: StoreView,
+    options: ExportOptions,
+) -> Dataset:
+    """Gold labels of every labelled unit, as rows in splits; ExportError if there is nothing to export."""
+    if store.problems:
+        listed = "\n".join(str(problem) for problem in store.problems)
+        raise DataProblems(f"the store has damaged lines; fix them before exporting (see annotator validate):\n{listed}")
+    anchoring = anchor(store.latest, corpus)
+    gold = gold_units(schema, anchoring.current, options.min_agreement)
+    left_out = [_left_out(store_dir, stale.record, stale.reason) for stale in anchoring.stale]
+    left_out += [_left_out(store_dir, record, reason) for record, reason in gold.unusable]
+    annotators = sorted({name for unit in gold.units for name in unit.annotations})
+    names = columns(schema, annotators, options.include_annotators)
+    kept = [unit for unit in gold.units if unit.resolved or not options.resolved_only]
+    rows = [_row(schema, corpus, unit, annotators, options.include_annotators) for unit in kept]
+    if not rows:
+        raise DataProblems(_nothing_to_export(len(gold.units), store_dir))
+    per_doc = Counter(str(row["doc"]) for row in rows)
+    split_of = assign_splits(per_doc, options.splits, options.seed)
+    split_names = [name for name, _ in options.splits]
+    return Dataset(
+        schema=schema,
+        schema_file=schema_path.name,
+        schema_bytes=schema_path.read_bytes(),
+        options=options,
+        columns=names,
+        annotators=annotators,
+        units=gold.units,
+        splits={name: [row for row in rows if split_of[str(row["doc"])] == name] for name in split_names},
+        split_documents={name: sorted(doc for doc in per_doc if split_of[doc] == name) for name in split_names},
+        documents={doc: corpus.document(doc).sha256 for doc in sorted(per_doc)},
+        inputs={path.name: bytes_sha256(path.read_bytes()) for path in sorted(store_dir.glob("*.jsonl"))},
+        left_out=left_out,
+        agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus)),
+    )
+
+
+def _nothing_to_export(labelled: int, store_dir: Path) -> str:
+    if labelled:
+        return (
+            f"nothing to export: none of the {labelled} labelled units is resolved"
+            " (leave out --resolved-only, lower --min-agreement or adjudicate)"
+        )
+    return f"nothing to export: no unit of the corpus has a usable label in {store_dir}"
+
+
+def _left_out(store_dir: Path, record: Mapping, reason: str) -> Problem:
+    return Problem(str(annotator_file(store_dir, record["annotator"])), None, f"{describe_label(record)} left out: {reason}")
+
+
+def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], include_annotators: bool) -> Row:
+    doc, start, end = unit.key
+    row: Row = {
+        "doc": doc,
+        "start": start,
+        "end": end,
+        "text": corpus.document(doc).text[start:end],
+        "resolved": unit.resolved,
+        "annotators": len(unit.annotations),
+    }
+    for field in schema.fields:
+        gold = unit.fields[field.id]
+        row[field.id] = gold.value
+        row[f"{field.id}_resolution"] = gold.resolution
+        if include_annotators:
+            for annotator in annotators:
+                row[f"{field.id}@{annotator}"] = unit.annotations.get(annotator, {}).get(field.id)
+    return row
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool) -> list[str]:
+    """Column names in order: the unit, then per field its gold label, resolution (and annotators)."""
+    names = list(BASE_COLUMNS)
+    for field in schema.fields:
+        names += [field.id, f"{field.id}_resolution"]
+        if include_annotators:
+            names += [f"{field.id}@{annotator}" for annotator in annotators]
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        raise ExportError(f"schema field ids clash with export columns: {', '.join(clashes)}")
+    return names
+
+
+def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
+    """column -> "int64", "bool", "list" (of strings: a multi field's gold and annotator columns) or
+    "string"; what the Parquet schema and the card's `datasets` features are made from."""
+    kinds = {"start": "int64", "end": "int64", "annotators": "int64", "resolved": "bool"}
+    for field in schema.fields:
+        if field.kind == "multi":
+            kinds.update({name: "list" for name in names if name == field.id or name.startswith(f"{field.id}@")})
+    return {name: kinds.get(name, "string") for name in names}
+
+

@@ -1,0 +1,134 @@
+"""Validation of a whole annotation store against a schema and a corpus (`annotator validate`).
+
+Every line of every annotation file is checked against the record format, every record's labels
+against the schema, the revision chains for consistency, and the current labels against the
+corpus (stale anchors). Torn-line sidecars are listed: they are no problem of the store, but
+bytes the user has yet to look at. Nothing is written: each file is read once, by `load_store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.corpus.document import Corpus
+from annotator.errors import Problem
+from annotator.labels.anchors import anchor
+from annotator.labels.counting import label_problems
+from annotator.memory import gc_paused
+from annotator.schema.model import Schema
+from annotator.store.folder import TornSidecar, annotator_file, torn_sidecars
+from annotator.store.read import StoreView, load_store
+from annotator.store.records import record_problems
+
+Place = tuple[str, int]  # (file, line)
+
+
+@dataclass
+class ValidationReport:
+    annotators: list[str]
+    documents: int
+    units: int
+    records: int
+    current: int  # current labels: (annotator, unit) pairs placed on the corpus
+    done: int  # current labels with status `done`
+    units_labelled: int  # distinct units with at least one current label
+    moved: int  # current labels re-anchored to a changed document
+    stale: int  # current labels that could not be placed
+    torn: int  # files ending in an incomplete line
+    problems: list[Problem] = field(default_factory=list)  # sorted by file and line
+    sidecars: list[TornSidecar] = field(default_factory=list)  # torn last lines set aside earlier
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
+    """Check every annotation file of `store_dir` (which must exist) against `schema` and `corpus`."""
+    # Every record is read and stays alive to the end: collections would only rescan them.
+    with gc_paused():
+        return _validate(load_store(store_dir, keep_records=True), Path(store_dir), schema, corpus)
+
+
+def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) -> ValidationReport:
+    checked = _check_records(view, store_dir, schema)
+    # A malformed head is reported once, as such: its offsets and hashes cannot be trusted.
+    anchoring = anchor({key: r for key, r in view.latest.items() if id(r) not in checked.malformed}, corpus)
+    stale = [Problem(*checked.places[id(s.record)], f"stale label: {s.reason}") for s in anchoring.stale]
+    problems = [*view.problems, *corpus.problems, *checked.problems, *stale]
+    current = anchoring.current.values()
+    return ValidationReport(
+        annotators=sorted(view.records),
+        documents=len(corpus.documents),
+        units=sum(document.unit_count for document in corpus.documents),
+        records=sum(len(records) for records in view.records.values()),
+        current=len(current),
+        done=sum(label.record["status"] == "done" for label in current),
+        units_labelled=len({unit_key for _, unit_key in anchoring.current}),
+        moved=len(anchoring.moved),
+        stale=len(anchoring.stale),
+        torn=len(view.torn),
+        problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
+        sidecars=torn_sidecars(store_dir),
+    )
+
+
+@dataclass
+class _Checked:
+    problems: list[Problem] = field(default_factory=list)
+    places: dict[int, Place] = field(default_factory=dict)  # id() of each record -> where it is
+    first: dict[str, Place] = field(default_factory=dict)  # record id -> where it first occurs
+    malformed: set[int] = field(default_factory=set)  # id() of the records that break the format
+
+
+def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked:
+    checked = _Checked()
+    for annotator, records in view.records.items():
+        path = str(annotator_file(store_dir, annotator))
+        numbered = list(_numbered(records, {p.line for p in view.problems if p.path == path}))
+        checked.places.update((id(record), (path, line)) for line, record in numbered)
+        for line, record in numbered:
+            checked.problems += [Problem(path, line, reason) for reason in _record_reasons(record, schema, checked)]
+            checked.first.setdefault(record["id"], (path, line))
+        checked.problems += [Problem(path, line, reason) for line, reason in _chain_problems(numbered)]
+    return checked
+
+
+def _numbered(records: list[dict], problem_lines: set[int | None]) -> Iterator[tuple[int, dict]]:
+    """(line number, record): `load_store` turns every complete line of a file into a record or a
+    problem at that line, so the records fill the lines without one, in order."""
+    line = 0
+    for record in records:
+        line += 1
+        while line in problem_lines:
+            line += 1
+        yield line, record
+
+
+def _record_reasons(record: dict, schema: Schema, checked: _Checked) -> list[str]:
+    reasons = record_problems(record)
+    if reasons:
+        checked.malformed.add(id(record))
+    if record["id"] in checked.first:
+        first_path, first_line = checked.first[record["id"]]
+        reasons.append(f"duplicate record id {record['id']} (first at {first_path}:{first_line})")
+    return reasons or label_problems(schema, record)
+
+
+def _chain_problems(numbered: list[tuple[int, dict]]) -> Iterator[tuple[int, str]]:
+    """Revision chains of one file: `prev` names an earlier record, `rev` counts on, no forks."""
+    seen: dict[str, tuple[int, dict]] = {}
+    superseded_by: dict[str, int] = {}
+    for line, record in numbered:
+        prev = record["prev"]
+        if prev is not None:
+            if prev not in seen:
+                yield line, f"prev {prev} is not an earlier record of this file"
+            elif record["rev"] != seen[prev][1]["rev"] + 1:
+                yield line, f"rev {record['rev']} does not follow rev {seen[prev][1]['rev']} of prev (line {seen[prev][0]})"
+            if prev in superseded_by:
+                yield line, f"prev {prev} was already superseded at line {superseded_by[prev]} (forked history)"
+            superseded_by.setdefault(prev, line)
+        seen.setdefault(record["id"], (line, record))

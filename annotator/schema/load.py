@@ -1,0 +1,163 @@
+"""Loading a schema file: pydantic validates it into the model, and every problem is reported as
+`file: json.path: message`.
+
+Pydantic is imported only to validate. A file whose exact bytes passed validation before, under the
+rules of this package as they are now, is remembered in the cache folder (`schemas-validated/`) and
+built straight from its JSON on later launches, which spares every launch pydantic's import and
+validator build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator import paths
+from annotator.errors import Problem, ProblemsError
+from annotator.files import read_bytes
+from annotator.schema import model
+from annotator.schema.model import Condition, Field, Schema, Value, json_key
+
+if TYPE_CHECKING:
+    import pydantic
+
+
+DEFAULT_SCHEMA_PATH = Path("schemas/factcheck.v1.json")
+
+
+class SchemaError(ProblemsError):
+    """A schema file that cannot be used; each problem names the file and the path to the bad key."""
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and validate a schema file; SchemaError lists every problem found."""
+    name = str(path)
+    try:
+        raw = read_bytes(path)
+    except FileNotFoundError:
+        raise SchemaError([Problem(name, None, "no such schema file")]) from None
+    except OSError as error:
+        raise SchemaError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
+    marker = _validated_marker(raw)
+    if _exists(marker):
+        return _build(json.loads(raw))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
+    schema = parse_schema(text, name)
+    _remember(marker)
+    return schema
+
+
+def parse_schema(text: str, name: str = "schema") -> Schema:
+    """Validate the JSON text of a schema; SchemaError lists every problem, each under `name`."""
+    import pydantic
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SchemaError([Problem(f"{name}:{error.lineno}:{error.colno}", None, f"invalid JSON: {error.msg}")]) from None
+    if not isinstance(data, dict):
+        raise SchemaError([Problem(name, None, "a schema must be a JSON object")])
+    try:
+        return pydantic.TypeAdapter(Schema).validate_json(text, strict=True)
+    except pydantic.ValidationError as error:
+        raise SchemaError([Problem(name, None, message) for message in _messages(error)]) from None
+
+
+@cache
+def _rules_digest() -> bytes | None:
+    """sha256 of the model's and this module's files, the rules a marker vouches for; None if they
+    cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        for module in (model.__file__, __file__):
+            digest.update(read_bytes(module))
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def _validated_marker(raw: bytes) -> Path | None:
+    """The cache file that says these exact bytes passed validation by this module, as it is now:
+    a change to the module's rules makes every earlier marker miss."""
+    rules = _rules_digest()
+    if rules is None:
+        return None
+    return paths.cache_dir() / "schemas-validated" / hashlib.sha256(rules + raw).hexdigest()
+
+
+def _exists(marker: Path | None) -> bool:
+    try:
+        return marker is not None and marker.exists()
+    except OSError:
+        return False
+
+
+def _remember(marker: Path | None) -> None:
+    if marker is None:
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
+
+
+def _build(data: dict) -> Schema:
+    """The schema of a JSON object that passed validation before."""
+    return Schema(**{**data, "fields": [_build_field(field) for field in data["fields"]]})
+
+
+def _build_field(data: dict) -> Field:
+    values = [Value(**value) for value in data.get("values", [])]
+    when = data.get("when")
+    condition = None if when is None else Condition(field=when["field"], in_=when.get("in"), at_least=when.get("at_least"))
+    return Field(**{**data, "values": values, "when": condition})
+
+
+_MODEL_UNDER = {"fields": Field, "values": Value, "when": Condition}
+
+
+def _messages(error: pydantic.ValidationError) -> list[str]:
+    """One `json.path: message` line per pydantic error."""
+    messages = []
+    for item in error.errors():
+        if item["type"] == "schema_rules":
+            messages.extend(f"{at}: {msg}" for at, msg in item["ctx"]["problems"])
+        else:
+            messages.append(f"{_json_path(item['loc'])}: {_message(item)}")
+    return messages
+
+
+def _json_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "(top level)"
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    if item["type"] == "missing":
+        return "missing"
+    if item["type"] == "unexpected_keyword_argument":
+        return _unknown_key_message(item["loc"])
+    if item["type"] in ("id", "name", "one_line", "condition"):
+        return item["msg"]
+    return f"{item['msg']} (got {item['input']!r})"
+
+
+def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
+    keys = [part for part in loc if isinstance(part, str)]
+    model = _MODEL_UNDER.get(keys[-2], Schema) if len(keys) > 1 else Schema
+    allowed = [json_key(field.name) for field in dataclasses.fields(model)]
+    close = difflib.get_close_matches(str(keys[-1]), allowed, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key ({hint}allowed: {', '.join(allowed)})"

@@ -1,0 +1,279 @@
+"""One annotator's labelling session over a corpus: plain Python, no Textual.
+
+The session holds what the annotation screen shows and decides: the current labels and status of
+every unit (store heads mapped onto the corpus, plus changes on their way to disk), which value a
+key picks, what each change, `enter`, `s`, `f` and `u` write, progress counts, the next unlabelled
+unit and sentence search. It never writes: it hands out `SaveRequest`s and is told with `confirm`
+or `fail` what became of them.
+
+Saving rule: every change (a pick, a toggle, a cleared value, a saved text) is a new revision at
+once. Its status: a `done` unit stays `done` while its required fields are all set, else it becomes
+`draft`; a `flagged` unit stays `flagged`; any other unit (no label yet, `skipped`, `draft`) becomes
+`draft`. Only `enter` (`mark_done`) makes a unit `done`; `s` and `f` make it `skipped` or `flagged`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annotator.corpus.document import Unit, document_starts
+from annotator.schema.model import Field, Schema
+
+Key = tuple[str, int, int]
+FINISHED = ("done", "skipped", "flagged")
+"""Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
+SHOWN = ("draft", *FINISHED)
+"""Statuses whose labels are shown; a retracted head means the unit has no label."""
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """What unit `index` showed before one change of this session: what undo restores."""
+
+    index: int
+    labels: dict
+    status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRequest:
+    """One record to append: `labels` and `status` for unit `index`, superseding `prev`."""
+
+    index: int
+    unit: Unit
+    labels: dict
+    status: str
+    prev: dict | None
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A unit cannot be marked done: these required fields (labels, in schema order) have no value.
+
+    `retry` saves the unit's last change again when saving it failed (enter retries a failed save).
+    """
+
+    labels: list[str]
+    retry: SaveRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    doc_done: int
+    doc_total: int
+    corpus_done: int
+    corpus_total: int
+
+
+@dataclass
+class Session:
+    """Labels and the cursor for `units`; `heads` maps unit keys to current store records."""
+
+    schema: Schema
+    units: Sequence[Unit]
+    heads: dict[Key, dict] = field(default_factory=dict)
+    moved: set[Key] = field(default_factory=set)
+    cursor: int = 0
+    _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
+    _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
+    _undo: list[Before] = field(default_factory=list, init=False, repr=False)
+    _doc_starts: list[int] = field(default_factory=list, init=False, repr=False)
+    _doc_done: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._doc_starts = document_starts(self.units)
+        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self.cursor = self.next_unlabelled(-1, wrap=False)
+
+    # What the screen shows
+
+    @property
+    def unit(self) -> Unit:
+        return self.units[self.cursor]
+
+    def head(self, index: int) -> dict | None:
+        return self.heads.get(self.units[index].key)
+
+    def status(self, index: int) -> str | None:
+        """The saved status (draft, done, skipped or flagged); None when no label is saved."""
+        record = self.head(index)
+        return record["status"] if record and record["status"] in SHOWN else None
+
+    def shown_status(self, index: int) -> str | None:
+        """The status the unit has with its last change, saved or not."""
+        request = self._pending.get(index)
+        if request is None:
+            return self.status(index)
+        return request.status if request.status in SHOWN else None
+
+    def labels(self, index: int) -> dict:
+        """The labels shown for a unit (a copy): those of its last change, saved or not."""
+        request = self._pending.get(index)
+        if request is not None:
+            return dict(request.labels)
+        return dict(self.head(index)["labels"]) if self.status(index) else {}  # type: ignore[index]
+
+    def is_labelled(self, index: int) -> bool:
+        """Done, skipped or flagged with its last change (a draft is not labelled yet)."""
+        return self.shown_status(index) in FINISHED
+
+    def is_saving(self, index: int) -> bool:
+        return self._in_flight[index] > 0
+
+    def is_unsaved(self, index: int) -> bool:
+        """The unit's last change could not be saved: its labels are on screen only."""
+        return index in self._pending and not self.is_saving(index)
+
+    def unsaved(self) -> list[int]:
+        """The units whose last change could not be saved, in unit order."""
+        return sorted(index for index in self._pending if not self.is_saving(index))
+
+    def writing(self) -> int:
+        """How many changes are on their way to disk."""
+        return sum(self._in_flight.values())
+
+    def mark(self, index: int) -> str | None:
+        """The sentence list's mark: unsaved, the saved status, moved (re-anchored), or None."""
+        if self.is_unsaved(index):
+            return "unsaved"
+        status = self.status(index)
+        if status is None and self.units[index].key in self.moved:
+            return "moved"
+        return status
+
+    def applicable_fields(self, index: int) -> list[Field]:
+        return self.schema.applicable_fields(self.labels(index))
+
+    def progress(self, index: int) -> Progress:
+        doc = self.units[index].doc
+        first, last = self._doc_range(index)
+        return Progress(self._doc_done[doc], last - first, sum(self._doc_done.values()), len(self.units))
+
+    def _doc_range(self, index: int) -> tuple[int, int]:
+        position = bisect_right(self._doc_starts, index) - 1
+        first = self._doc_starts[position]
+        last = self._doc_starts[position + 1] if position + 1 < len(self._doc_starts) else len(self.units)
+        return first, last
+
+    # Moving
+
+    def next_unlabelled(self, after: int, *, wrap: bool = True) -> int:
+        """The first unit after `after` that is not done, skipped or flagged (a draft is not), wrapping
+        round; `after` itself if none is left."""
+        count = len(self.units)
+        stop = count if not wrap else count + after + 1
+        for step in range(after + 1, stop):
+            index = step % count
+            if not self.is_labelled(index):
+                return index
+        return max(after, 0) if wrap else 0
+
+    def search(self, query: str, after: int) -> int | None:
+        """The next unit after `after` whose text contains `query` (case-insensitive), wrapping round."""
+        needle = query.casefold()
+        if not needle:
+            return None
+        count = len(self.units)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            if needle in self.units[index].text.casefold():
+                return index
+        return None
+
+    # Changing labels: each change is a request to save at once
+
+    def pick(self, index: int, field_id: str, number: int) -> SaveRequest | None:
+        """Pick the `number`-th value (1-based) of a choice field: set a single, toggle a multi.
+
+        Picking the chosen value of a single field clears it. None if the field has no such value.
+        """
+        target = self.schema.field(field_id)
+        if not 1 <= number <= len(target.values):
+            return None
+        value = target.values[number - 1].id
+        labels = self.labels(index)
+        if target.kind == "single":
+            chosen = None if labels.get(field_id) == value else value
+        else:
+            picked = set(labels.get(field_id, [])) ^ {value}
+            chosen = [v for v in target.value_ids if v in picked] or None
+        return self._set(index, field_id, chosen)
+
+    def set_text(self, index: int, field_id: str, text: str) -> SaveRequest | None:
+        """Set a text field to `text` without surrounding white space (empty clears it); None if
+        that changes nothing."""
+        text = text.strip()
+        if self.labels(index).get(field_id, "") == text:
+            return None
+        return self._set(index, field_id, text or None)
+
+    def _set(self, index: int, field_id: str, value: str | list[str] | None) -> SaveRequest:
+        labels = self.labels(index)
+        if value is None:
+            labels.pop(field_id, None)
+        else:
+            labels[field_id] = value
+        return self.replace(index, labels, self._status_after_change(index, labels))
+
+    def _status_after_change(self, index: int, labels: dict) -> str:
+        """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
+        status = self.shown_status(index)
+        if status == "flagged" or (status == "done" and not self.schema.missing_required(labels)):
+            return status
+        return "draft"
+
+    def mark_done(self, index: int) -> SaveRequest | Missing:
+        """Save the unit as done, if no required field is missing."""
+        labels = self.labels(index)
+        missing = self.schema.missing_required(labels)
+        if missing:
+            retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
+            return Missing([self.schema.field(field_id).label for field_id in missing], retry)
+        return self.replace(index, labels, "done")
+
+    def status_request(self, index: int, status: str) -> SaveRequest:
+        """Save the unit as skipped or flagged, with whatever labels it has."""
+        return self.replace(index, self.labels(index), status)
+
+    def undo(self) -> SaveRequest | None:
+        """A request restoring what a unit showed before the last change of this session; None when
+        there is nothing to undo."""
+        if not self._undo:
+            return None
+        before = self._undo.pop()
+        return self._request(before.index, before.labels, before.status or "retracted")
+
+    def replace(self, index: int, labels: dict, status: str) -> SaveRequest:
+        """Replace the unit's labels and status with these (values of fields not asked are dropped):
+        a change of this session, which undo can take back."""
+        self._undo.append(Before(index, self.labels(index), self.shown_status(index)))
+        return self._request(index, labels, status)
+
+    def _request(self, index: int, labels: dict, status: str) -> SaveRequest:
+        request = SaveRequest(index, self.units[index], self.schema.prune(labels), status, self.head(index))
+        self._pending[index] = request
+        self._in_flight[index] += 1
+        return request
+
+    # What became of a request
+
+    def confirm(self, request: SaveRequest, record: dict) -> None:
+        """`record` is on disk: it is the unit's new head."""
+        index, key = request.index, request.unit.key
+        self._count(key[0], self.heads.get(key), -1)
+        self.heads[key] = record
+        self._count(key[0], record, +1)
+        self._in_flight[index] -= 1
+        if self._pending.get(index) is request:
+            del self._pending[index]
+
+    def fail(self, request: SaveRequest) -> None:
+        """The record was not written: the unit's labels stay on screen, unsaved, to retry."""
+        self._in_flight[request.index] -= 1
+
+    def _count(self, doc: str, record: dict | None, delta: int) -> None:
+        if record is not None and record["status"] in FINISHED:
+            self._doc_done[doc] += delta

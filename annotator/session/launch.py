@@ -1,0 +1,170 @@
+"""Opening an annotation or a review session: load, check, and say clearly what is wrong.
+
+Everything here runs before a UI takes the terminal, so a user error is a plain message on stderr
+(a `UserError`), never a traceback. What opens is an `Opened`: the corpus, the session over it, the
+locked log of the one who labels, and the notices the UI shows first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.corpus.document import Corpus
+from annotator.corpus.load import load_documents
+from annotator.errors import NothingToDo, UserError
+from annotator.labels.anchors import anchor
+from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
+from annotator.schema.load import SchemaError, load_schema
+from annotator.schema.model import Schema
+from annotator.session.annotate import Session
+from annotator.session.review import Review, ReviewSession, load_review
+from annotator.store.log import AnnotationLog, StoreDamaged
+from annotator.store.read import StoreView, load_store, require_store
+from annotator.store.records import (
+    InvalidAnnotatorName,
+    LabelKey,
+    UnitKey,
+    check_annotator_name,
+    describe_label,
+)
+from annotator.store.roles import check_annotator, check_reviewer
+
+OnSegmenting = Callable[[int], None]
+
+
+class NothingToReview(NothingToDo):
+    """The store holds nothing for the reviewer to decide: a message, not a failure."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An open session, ready for a UI: its log is locked until the UI closes it."""
+
+    corpus: Corpus
+    session: Session
+    log: AnnotationLog
+    store_dir: Path
+    notices: tuple[str, ...]
+
+
+def open_annotation(
+    *,
+    paths: Sequence[str | Path],
+    annotator: str,
+    schema_path: Path,
+    store_dir: Path,
+    on_segmenting: OnSegmenting | None = None,
+) -> Opened:
+    """`annotator`'s session over the corpus of `paths`, on their opened (locked) log; UserError for
+    anything the user must fix. `on_segmenting` is told how many documents are split into sentences
+    before they are (`annotator.corpus.load.load_corpus`)."""
+    annotator = _name(annotator)
+    schema = read_schema(schema_path)
+    corpus = load_documents(paths, empty="nothing to annotate", on_segmenting=on_segmenting)
+    log = open_log(store_dir, annotator)
+    try:
+        check_annotator(annotator, log.records())
+    except BaseException:
+        log.close()
+        raise
+    notices = [f"skipped {problem}" for problem in corpus.problems]
+    session, stale = annotation_session(corpus, schema, log.latest(), annotator)
+    notices += stale + log_notices(log)
+    return Opened(corpus, session, log, store_dir, tuple(notices))
+
+
+def open_review(
+    *,
+    paths: Sequence[str | Path],
+    reviewer: str,
+    schema_path: Path,
+    store_dir: Path,
+    everything: bool = False,
+    min_agreement: float = DEFAULT_MIN_AGREEMENT,
+    on_segmenting: OnSegmenting | None = None,
+) -> Opened:
+    """The review of the store by `reviewer`, on their opened (locked) log; UserError for anything to
+    fix first, NothingToReview when there is nothing to decide."""
+    check_min_agreement(min_agreement)
+    schema = read_schema(schema_path)
+    require_store(store_dir)
+    store = load_store(store_dir)
+    reviewer = _reviewer(reviewer, store)
+    corpus = load_documents(paths, on_segmenting=on_segmenting)
+    log = open_log(store_dir, reviewer)
+    try:
+        review = load_review(schema, corpus, _latest(store, log), reviewer, min_agreement)
+        _check_something_to_review(review, everything, store_dir)
+    except BaseException:
+        log.close()
+        raise
+    notices = _review_notices(corpus, store, review) + log_notices(log)
+    return Opened(corpus, ReviewSession(review, everything=everything), log, store_dir, tuple(notices))
+
+
+def read_schema(path: Path) -> Schema:
+    try:
+        return load_schema(path)
+    except SchemaError as error:
+        raise UserError([f"cannot use schema {path}:", *error.lines]) from None
+
+
+def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
+    try:
+        return AnnotationLog.open(store_dir, annotator)
+    except StoreDamaged as error:
+        raise UserError(["the annotation store is damaged; fix these lines first:", *map(str, error.problems)]) from None
+
+
+def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, dict], annotator: str) -> tuple[Session, list[str]]:
+    """The session over the corpus with this annotator's current records (by unit key) placed on it,
+    and notices about labels that could not be placed (stale)."""
+    latest = {(annotator, *key): record for key, record in records.items()}
+    anchoring = anchor(latest, corpus)
+    heads = {label.unit.key: label.record for label in anchoring.current.values()}
+    moved = {label.unit.key for label in anchoring.moved}
+    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in anchoring.stale]
+    if moved:
+        notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
+    return Session(schema, corpus.units(), heads=heads, moved=moved), notices
+
+
+def log_notices(log: AnnotationLog) -> list[str]:
+    return [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+
+
+def _name(annotator: str) -> str:
+    try:
+        return check_annotator_name(annotator)
+    except InvalidAnnotatorName as error:
+        raise UserError(f"{error} (choose one with --as NAME)") from None
+
+
+def _reviewer(name: str, store: StoreView) -> str:
+    return check_reviewer(_name(name), store)
+
+
+def _latest(store: StoreView, log: AnnotationLog) -> dict[LabelKey, dict]:
+    """Every current label: the reviewer's as the locked log has them, the others' as read."""
+    others = {key: record for key, record in store.latest.items() if key[0] != log.annotator}
+    return others | {(log.annotator, *key): record for key, record in log.latest().items()}
+
+
+def _check_something_to_review(review: Review, everything: bool, store_dir: Path) -> None:
+    if not review.units:
+        raise NothingToReview(f"nothing to review: no done labels in {store_dir} fit this corpus and schema")
+    if not everything and not review.disputed:
+        raise NothingToReview(f"nothing to review: the annotators agree on all {len(review.units)} labelled units (--all shows them)")
+
+
+def _review_notices(corpus: Corpus, store: StoreView, review: Review) -> list[str]:
+    notices = [f"skipped {problem}" for problem in corpus.problems]
+    if store.problems:
+        notices.append(f"{len(store.problems)} damaged lines in the store are left out (annotator validate lists them)")
+    if review.left_out:
+        notices.append(f"{len(review.left_out)} labels count for nothing: stale or not fitting the schema (annotator validate lists them)")
+    if review.moved:
+        notices.append(f"{len(review.moved)} of your decisions moved with their sentence to new offsets (marked ~)")
+    return notices

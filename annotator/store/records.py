@@ -1,0 +1,227 @@
+"""The record format: one JSON object per line of an annotator's file, and the rules it follows.
+
+A record labels one sentence unit (doc, start, end, text_sha256) for one annotator: its labels, its
+status and its place in the unit's revision chain (`rev`, `prev`). Records are appended, never
+rewritten: the head of a unit's chain is its current label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from operator import itemgetter
+from typing import Any, Protocol
+
+import orjson
+
+from annotator.errors import UserError
+
+FORMAT = 1
+
+
+# `draft`: labels saved as the annotator picks them, not yet declared done. Only `done` labels
+# count for agreement, gold labels and export.
+STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
+
+
+ANNOTATION = "annotation"
+
+
+ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
+
+
+KINDS = (ANNOTATION, ADJUDICATION)
+
+
+ORIGINS = ("typed", "suggested")
+
+
+REQUIRED_KEYS = (
+    "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
+    "schema", "schema_version", "labels", "status", "rev", "prev", "ts",
+)  # fmt: skip
+
+
+ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+NAME_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
+
+
+UnitKey = tuple[str, int, int]  # (doc, start, end)
+
+
+LabelKey = tuple[str, str, int, int]  # (annotator, doc, start, end)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+
+
+_STATUS_SET = frozenset(STATUSES)
+
+
+_FIELDS = itemgetter(*REQUIRED_KEYS)
+
+
+label_key: Callable[[dict], LabelKey] = itemgetter("annotator", "doc", "start", "end")
+
+
+class UnitLike(Protocol):
+    """What a record needs from a unit (`annotator.corpus.Unit` is one)."""
+
+    @property
+    def doc(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text_sha256(self) -> str: ...
+
+
+class InvalidAnnotatorName(UserError):
+    """A name that cannot name an annotator file."""
+
+
+def is_annotator_name(name: object) -> bool:
+    return isinstance(name, str) and bool(ANNOTATOR_NAME.fullmatch(name)) and not name.startswith(".")
+
+
+def check_annotator_name(name: str) -> str:
+    if is_annotator_name(name):
+        return name
+    raise InvalidAnnotatorName(f"invalid annotator name {name!r}: use {NAME_RULE}")
+
+
+def is_adjudication(record: Mapping) -> bool:
+    """A reviewer's decision; a record without `kind` is an annotation."""
+    return record.get("kind") == ADJUDICATION
+
+
+def describe_label(record: Mapping) -> str:
+    """How messages name a record: its id and the sentence it labels, as the record places it."""
+    return f"label {record['id']} on {record['doc']} [{record['start']}, {record['end']})"
+
+
+def describe_left_out(record: Mapping, reason: str) -> str:
+    """A label that counts for nothing (stale, or not fitting the schema): whose, which, and why."""
+    return f"{record['annotator']}: {describe_label(record)}: {reason}"
+
+
+def _is_int(value: object, minimum: int) -> bool:
+    return type(value) is int and value >= minimum
+
+
+def _is_text(value: object) -> bool:
+    return type(value) is str and value != ""
+
+
+def _is_sha256(value: object) -> bool:
+    return type(value) is str and bool(_SHA256.fullmatch(value))
+
+
+def _is_timestamp(value: object) -> bool:
+    if type(value) is not str or not _TIMESTAMP.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_origin(value: object) -> bool:
+    return type(value) is dict and all(origin in ORIGINS for origin in value.values())
+
+
+def _is_seconds(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and value >= 0  # type: ignore[arg-type]
+
+
+_Check = tuple[Callable[[Any], bool], str]
+
+
+_CHECKS: dict[str, _Check] = {
+    "format": (lambda v: type(v) is int and v == FORMAT, f"must be {FORMAT}"),
+    "id": (_is_text, "must be a non-empty string"),
+    "annotator": (is_annotator_name, f"must be {NAME_RULE}"),
+    "doc": (_is_text, "must be a non-empty string"),
+    "doc_sha256": (_is_sha256, "must be 64 lowercase hex digits"),
+    "start": (lambda v: _is_int(v, 0), "must be an integer >= 0"),
+    "end": (lambda v: _is_int(v, 0), "must be an integer >= 0"),
+    "text_sha256": (_is_sha256, "must be 64 lowercase hex digits"),
+    "schema": (_is_text, "must be a non-empty string"),
+    "schema_version": (lambda v: _is_int(v, 1), "must be an integer >= 1"),
+    "labels": (lambda v: type(v) is dict, "must be an object"),
+    "status": (lambda v: v in STATUSES, f"must be one of {', '.join(STATUSES)}"),
+    "rev": (lambda v: _is_int(v, 1), "must be an integer >= 1"),
+    "prev": (lambda v: v is None or _is_text(v), "must be null or a record id"),
+    "ts": (_is_timestamp, "must be a UTC time like 2026-11-21T21:48:00.123Z"),
+    "kind": (lambda v: v in KINDS, f"must be one of {', '.join(KINDS)}"),
+    "origin": (_is_origin, f"must map fields to one of {', '.join(ORIGINS)}"),
+    "seconds": (_is_seconds, "must be a number >= 0"),
+}
+
+
+OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds
+
+
+def _show(value: object) -> str:
+    shown = orjson.dumps(value, default=repr).decode()
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def record_problems(record: object) -> list[str]:
+    """Every way `record` breaks the record format (reasons without file:line); [] when it is valid."""
+    if type(record) is not dict:
+        return ["not a JSON object"]
+    problems = [f"missing key {key!r}" for key in REQUIRED_KEYS if key not in record]
+    for key, value in record.items():
+        if key not in _CHECKS:
+            problems.append(f"unknown key {key!r}")
+        elif not _CHECKS[key][0](value):
+            problems.append(f"{key} {_CHECKS[key][1]}, got {_show(value)}")
+    if not problems:
+        problems = _chain_problems(record)
+    return problems
+
+
+def _chain_problems(record: dict) -> list[str]:
+    problems = []
+    if record["start"] > record["end"]:
+        problems.append(f"start {record['start']} is after end {record['end']}")
+    if (record["prev"] is None) != (record["rev"] == 1):
+        problems.append(f"rev {record['rev']} does not fit prev {_show(record['prev'])} (rev is 1 exactly when prev is null)")
+    return problems
+
+
+def looks_valid(record: object, annotator: str) -> bool:
+    """The cheap check of the load path: all required keys, and the ones the store relies on typed."""
+    try:
+        _, id_, name, doc, _, start, end, _, _, _, labels, status, rev, prev, _ = _FIELDS(record)  # type: ignore[misc]
+    except (KeyError, TypeError):
+        return False
+    return (
+        name == annotator
+        and type(doc) is str
+        and type(start) is int
+        and type(end) is int
+        and type(id_) is str
+        and type(rev) is int
+        and type(labels) is dict
+        and (prev is None or type(prev) is str)
+        and type(status) is str
+        and status in _STATUS_SET
+    )
+
+
+def line_problem(record: object, annotator: str) -> str:
+    reasons = record_problems(record)
+    if type(record) is dict and record.get("annotator") != annotator:
+        reasons.append(f"annotator {_show(record.get('annotator'))} does not match the file name")
+    return "; ".join(reasons)

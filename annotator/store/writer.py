@@ -1,0 +1,99 @@
+"""A background writer: appends to an `AnnotationLog` on one thread, so fsync stays off the UI's loop.
+
+The UI thread calls `submit`; the writer thread appends requests one at a time, in submission order,
+and reports each outcome with `on_done(request, record, error)` from the writer thread. `on_done`
+must not wait for the UI thread (post a message; do not call back into the UI and wait for it):
+`close`, called from the UI thread, waits for the writer to finish.
+"""
+
+from __future__ import annotations
+
+import atexit
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from annotator.store.log import AnnotationLog, StoreError
+from annotator.store.records import UnitLike
+
+
+@dataclass(frozen=True)
+class AppendRequest:
+    """The arguments of one `AnnotationLog.append`."""
+
+    unit: UnitLike
+    doc_sha256: str
+    schema: str
+    schema_version: int
+    labels: dict
+    status: str
+    prev: dict | None = None
+    optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds
+
+    def append_to(self, log: AnnotationLog) -> dict:
+        """`log.append` with this request's arguments (a subclass's extra fields are not passed)."""
+        return log.append(
+            self.unit, doc_sha256=self.doc_sha256, schema=self.schema, schema_version=self.schema_version,
+            labels=self.labels, status=self.status, prev=self.prev, **self.optional,
+        )  # fmt: skip
+
+OnDone = Callable[[AppendRequest, dict | None, Exception | None], None]
+
+
+class BackgroundWriter:
+    """Owns `log` and appends to it on a writer thread. Each request ends in exactly one `on_done`
+    call: the saved record and None, or None and the error (a StoreError for a failed write)."""
+
+    def __init__(self, log: AnnotationLog, on_done: OnDone) -> None:
+        self.log = log
+        self._on_done = on_done
+        self._queue: queue.Queue[AppendRequest | None] = queue.Queue()
+        self._closed = False
+        self._closing = threading.Lock()
+        self._callback_error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name=f"annotator-writer-{log.annotator}", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)  # a forgotten close still writes every request before exit
+
+    def submit(self, request: AppendRequest) -> None:
+        with self._closing:
+            if self._closed:
+                raise StoreError(f"the writer of {self.log.path} is closed")
+            self._queue.put(request)
+
+    def close(self) -> None:
+        """Write everything submitted, stop the thread and close the log. Raises the first error an
+        `on_done` call raised, once all is written."""
+        with self._closing:
+            if not self._closed:
+                self._closed = True
+                self._queue.put(None)
+        self._thread.join()
+        self.log.close()
+        atexit.unregister(self.close)
+        error, self._callback_error = self._callback_error, None
+        if error is not None:
+            raise error
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        while (request := self._queue.get()) is not None:
+            record, failure = None, None
+            try:
+                record = request.append_to(self.log)
+            except Exception as error:  # reported to on_done: the thread must outlive any one request
+                failure = error
+            self._report(request, record, failure)
+
+    def _report(self, request: AppendRequest, record: dict | None, failure: Exception | None) -> None:
+        try:
+            self._on_done(request, record, failure)
+        except Exception as error:  # kept for close(): the next requests must still be written
+            self._callback_error = self._callback_error or error

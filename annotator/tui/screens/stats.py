@@ -1,0 +1,116 @@
+"""The statistics screen: the agreement report of the store being annotated.
+
+The report is computed in a thread worker (it reads every annotator's file and resamples), so the
+screen opens at once and fills in when the numbers are ready; `r` computes it again from the files
+as they are now. Everything shown is `Content`, never parsed as markup: document ids, labels and
+sentences come from the user's files.
+
+The report module (and numpy with it) is imported by the worker, when the screen first opens: the
+annotation screen, which imports this one, then starts without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from annotator.schema.model import Schema
+from annotator.store.read import load_store
+from annotator.text import printable
+from annotator.tui.keys import shown_keys
+
+if TYPE_CHECKING:
+    from annotator.agreement.report import Report
+
+SHOWN_SKIPPED = 200  # damaged lines and left-out labels listed on the screen
+
+
+class StatsScreen(Screen[None]):
+    """Agreement per schema field, pairwise kappas, confusion tables and the most disputed units."""
+
+    DEFAULT_CSS = """
+    StatsScreen #stats-scroll { height: 1fr; }
+    StatsScreen #stats-report { width: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="stats-close"),
+        Binding("r", "recompute", "Recompute", id="stats-recompute"),
+    ]
+
+    def __init__(self, store_dir: Path, schema: Schema, *, bootstrap: int | None = None, seed: int = 0) -> None:
+        """`bootstrap`: resamples for the confidence intervals (None: the report's default)."""
+        super().__init__()
+        self.store_dir = store_dir
+        self.schema = schema
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        with ScrollableContainer(id="stats-scroll"):
+            yield Static(id="stats-report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-scroll").focus()
+        self.action_recompute()
+
+    def action_recompute(self) -> None:
+        self.report = None
+        self._show(Content(f"Computing agreement over {printable(str(self.store_dir))} ..."))
+        self._compute(self.key_hint())
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
+    def _compute(self, key_hint: str) -> tuple[Report, Content]:
+        """On a worker thread: `key_hint` is built on the event loop, which owns the app's keymap."""
+        from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
+
+        store = load_store(self.store_dir)
+        bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
+        report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed)
+        return report, report_content(report, [str(problem) for problem in store.problems], key_hint)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "agreement":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.report, content = event.worker.result
+            self._show(content)
+        elif event.state == WorkerState.ERROR:
+            self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
+
+    def key_hint(self) -> str:
+        """How to close and recompute, with the keys as the user's keymap has them."""
+        keymap = getattr(self.app, "keymap", {})
+        close, recompute = (shown_keys(binding, keymap) for binding in self.BINDINGS)
+        return f"{close} closes, {recompute} recomputes"
+
+    def _show(self, content: Content) -> None:
+        self.query_one("#stats-report", Static).update(content)
+
+
+def report_content(report: Report, problems: list[str], key_hint: str) -> Content:
+    """The report as literal text: a title, the terminal rendering, then what was left out."""
+    from annotator.agreement.render import render_text
+
+    lines = [Content.styled(f"Agreement between annotators ({key_hint})", "bold underline")]
+    lines.append(Content(printable(render_text(report).rstrip("\n"))))
+    skipped = [*problems, *report.left_out]
+    if skipped:
+        lines.append(Content.styled(f"\nNot counted ({len(skipped)}):", "bold"))
+        lines += [Content(printable(line)) for line in skipped[:SHOWN_SKIPPED]]
+    if len(skipped) > SHOWN_SKIPPED:
+        lines.append(Content(f"... and {len(skipped) - SHOWN_SKIPPED} more: annotator validate lists them all"))
+    return Content("\n").join(lines)
