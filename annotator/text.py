@@ -10,13 +10,23 @@ from collections.abc import Collection, Iterable, Sequence
 # Characters that would move the cursor, start escape sequences, reorder text (bidi) or hide it
 # (zero width) are shown as visible placeholders instead. U+061C and U+2028/U+2029 are bidi and
 # line-separator controls as well.
-_INVISIBLE = (0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
-              *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF)
+_INVISIBLE = (
+    0x061C,
+    0x200B,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2065),
+    *range(0x2066, 0x206A),
+    0xFEFF,
+)
 
 _TABLE: dict[int, str] = {
     **{code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\n\t"},
     0x7F: "\u2421",
-    **{code: "\ufffd" for code in range(0x80, 0xA0)},
+    **dict.fromkeys(range(128, 160), "�"),
     **{code: f"<U+{code:04X}>" for code in _INVISIBLE},
 }
 
@@ -31,7 +41,7 @@ def printable(text: str) -> str:
 
 
 # As _TABLE, with one character for each bidi or zero-width one.
-_ONE_FOR_ONE = {**_TABLE, **{code: "\ufffd" for code in _INVISIBLE}}
+_ONE_FOR_ONE = {**_TABLE, **dict.fromkeys(_INVISIBLE, "�")}
 
 
 def printable_in_place(text: str) -> str:

@@ -56,16 +56,13 @@ def ratings_mapping(units: int, rng: np.random.Generator) -> dict[str, dict[str,
     chosen = np.where(rng.random((units, ANNOTATORS)) < 0.6, truth[:, None], noise)
     present = rng.random((units, ANNOTATORS)) >= MISSING
     names = [f"annotator{j}" for j in range(ANNOTATORS)]
-    return {
-        f"u{i}": {names[j]: CATEGORIES[chosen[i, j]] for j in range(ANNOTATORS) if present[i, j]}
-        for i in range(units)
-    }
+    return {f"u{i}": {names[j]: CATEGORIES[chosen[i, j]] for j in range(ANNOTATORS) if present[i, j]} for i in range(units)}
 
 
 def store_view(ratings: dict[str, dict[str, str]], rng: np.random.Generator) -> StoreView:
     """Current `done` records for every rating, the other fields derived from the category."""
     latest = {}
-    for number, (unit, row) in enumerate(ratings.items()):
+    for number, row in enumerate(ratings.values()):
         for annotator, value in row.items():
             position = CATEGORIES.index(value)
             labels: dict[str, object] = {"worth": value}

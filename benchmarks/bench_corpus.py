@@ -42,22 +42,21 @@ HEADLINES = [
 BYLINES = ["By Lee Minji", "By Kim Soo-yeon", "By Park Boram", "By Choi Jin-woo"]
 DATELINES = ["SEOUL, Aug. 14 (Yonhap) --", "WASHINGTON, Sept. 1 (Yonhap) --", "TOKYO, Dec. 26 (Yonhap) --"]
 SENTENCES = [
-    "North Korean leader Kim Jong-un has called for a \"drastic boost\" of the country's missile "
+    'North Korean leader Kim Jong-un has called for a "drastic boost" of the country\'s missile '
     "production capacity, the North's state media said Monday.",
     "The U.S. and South Korea will hold the Ulchi Freedom Shield exercise, scheduled for Aug. 21-31.",
     "Dr. Lee Sung-yoon of the Fletcher School said the timing was no accident.",
     "Gen. Paul LaCamera, commander of U.S. Forces Korea, met Mr. Kim at 10 a.m. Friday at the Pentagon.",
-    "\"He set forth an important goal to drastically boost the existing capacity... so as to "
-    "mass-produce missiles,\" the KCNA said.",
-    "The ministry called the launch \"reckless.\"",
+    '"He set forth an important goal to drastically boost the existing capacity... so as to mass-produce missiles," the KCNA said.',
+    'The ministry called the launch "reckless."',
     "Officials described the claim as “nonsense.”",
     "The talks ended at 2 p.m.",
     "Pyongyang has denounced the South Korea-U.S. military drills as a rehearsal for an invasion.",
     "The missile flew about 600 kilometers before landing in the East Sea, the JCS said.",
     "Exports rose 3.5 percent to $45.2 billion, according to data released by the ministry.",
     "The North fired... The JCS said it was analysing the launch.",
-    "Washington said it remains open to dialogue with the North \"without preconditions.\"",
-    "The visit came days after a three-day \"field guidance\" of munitions factories in the U.S.",
+    'Washington said it remains open to dialogue with the North "without preconditions."',
+    'The visit came days after a three-day "field guidance" of munitions factories in the U.S.',
     "The drills are defensive in nature, the two sides said.",
 ]
 
@@ -112,9 +111,7 @@ def peak_traced_mb(root: Path, cache: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", default=bool(os.environ.get("BENCH_SMALL")))
-    parser.add_argument(
-        "--sentences", type=int, help="sentences to generate (default 100,000; 2,000 with --small)"
-    )
+    parser.add_argument("--sentences", type=int, help="sentences to generate (default 100,000; 2,000 with --small)")
     args = parser.parse_args()
     target = args.sentences or (2_000 if args.small else 100_000)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -134,7 +131,9 @@ def main() -> None:
     print(f"cold load (segment + write cache): {cold:.2f} s ({units / cold:,.0f} units/s)")
     print(f"cached load (no units built):      {cached:.3f} s")
     print(f"cached load + every unit built:    {built:.3f} s")
-    print(f"cached/baseline: {cached / base:.1f}x   cold/baseline: {cold / base:.0f}x   units built/baseline: {built / base:.1f}x", end="   ")
+    print(
+        f"cached/baseline: {cached / base:.1f}x   cold/baseline: {cold / base:.0f}x   units built/baseline: {built / base:.1f}x", end="   "
+    )
     print(f"cached/cold: {cached / cold:.3f}")
     print(f"peak memory: {peak:.0f} MB traced in a cached load; max RSS {max_rss_mb:.0f} MB over the whole run")
     print(f"cache on disk: {cache_mb:.2f} MB in {len(cache_files)} files")

@@ -90,8 +90,7 @@ def test_fleiss_1971_wikipedia_example() -> None:
         [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
     ]  # fmt: skip
     ratings = {
-        subject: dict(enumerate(category for category, count in enumerate(row) for _ in range(count)))
-        for subject, row in enumerate(table)
+        subject: dict(enumerate(category for category, count in enumerate(row) for _ in range(count))) for subject, row in enumerate(table)
     }
     assert round(fleiss_kappa(ratings), 3) == 0.210
 
@@ -282,5 +281,7 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
 
 def test_bootstrap_of_no_units_is_undefined() -> None:
     units, domain = encode({})
-    intervals = bootstrap_intervals([lambda counts: alpha_batch(units, counts, "nominal", domain)], units.weight, 100, np.random.default_rng(0))
+    intervals = bootstrap_intervals(
+        [lambda counts: alpha_batch(units, counts, "nominal", domain)], units.weight, 100, np.random.default_rng(0)
+    )
     assert all(math.isnan(bound) for bound in intervals[0])

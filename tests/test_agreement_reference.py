@@ -148,8 +148,7 @@ def test_fleiss_kappa_matches_statsmodels(seed: int) -> None:
     raters, items, k = rng.integers(2, 9), rng.integers(3, 50), rng.integers(2, 6)
     truth = rng.integers(0, k, items)
     ratings = {
-        item: {rater: int(truth[item] if rng.random() < 0.5 else rng.integers(0, k)) for rater in range(raters)}
-        for item in range(items)
+        item: {rater: int(truth[item] if rng.random() < 0.5 else rng.integers(0, k)) for rater in range(raters)} for item in range(items)
     }
     table = np.array([[sum(1 for v in row.values() if v == c) for c in range(k)] for row in ratings.values()])
     expected = sm_fleiss_kappa(table, method="fleiss")
@@ -160,7 +159,9 @@ def naive_ac1(ratings: dict, categories: list) -> float:
     """Gwet's AC1 item by item, as written in Gwet (2014): the check on the vectorised version."""
     rated = [list(row.values()) for row in ratings.values() if row]
     pairable = [values for values in rated if len(values) >= 2]
-    p_a = sum(sum(values.count(c) * (values.count(c) - 1) for c in categories) / (len(values) * (len(values) - 1)) for values in pairable) / len(pairable)
+    p_a = sum(
+        sum(values.count(c) * (values.count(c) - 1) for c in categories) / (len(values) * (len(values) - 1)) for values in pairable
+    ) / len(pairable)
     shares = [sum(values.count(c) / len(values) for values in rated) / len(rated) for c in categories]
     p_e = sum(share * (1 - share) for share in shares) / (len(categories) - 1)
     return (p_a - p_e) / (1 - p_e)

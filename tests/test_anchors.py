@@ -51,10 +51,7 @@ def label_all(corpus: Corpus, annotator: str = "ann") -> dict[tuple[str, str, in
 
 def placed(anchoring: Anchoring) -> dict[str, tuple[int, int]]:
     """Text of the sentence each label was written for -> the span it lies on now."""
-    return {
-        f"{label.record['start']}:{label.unit.text}": (label.unit.start, label.unit.end)
-        for label in anchoring.current.values()
-    }
+    return {f"{label.record['start']}:{label.unit.text}": (label.unit.start, label.unit.end) for label in anchoring.current.values()}
 
 
 @pytest.fixture
@@ -67,8 +64,7 @@ def test_unchanged_document_keeps_every_label_in_place(original: Corpus) -> None
     assert anchoring.stale == []
     assert anchoring.moved == []
     assert sorted(key for _, key in anchoring.current) == sorted(u.key for u in original.units())
-    assert all(label.unit.key == (label.record["doc"], label.record["start"], label.record["end"])
-               for label in anchoring.current.values())
+    assert all(label.unit.key == (label.record["doc"], label.record["start"], label.record["end"]) for label in anchoring.current.values())
 
 
 def test_sentence_inserted_before_moves_every_later_label(original: Corpus, tmp_path: Path) -> None:
@@ -90,9 +86,7 @@ def test_sentence_inserted_before_moves_every_later_label(original: Corpus, tmp_
 def test_edited_sentence_goes_stale_and_the_rest_follow(original: Corpus, tmp_path: Path) -> None:
     edited = corpus_of(tmp_path / "after", ORIGINAL.replace("a day before", "two days before"))
     anchoring = anchor(label_all(original), edited)
-    assert [(s.record["start"], s.reason) for s in anchoring.stale] == [
-        (ORIGINAL.index(LAUNCH), "sentence text no longer in the document")
-    ]
+    assert [(s.record["start"], s.reason) for s in anchoring.stale] == [(ORIGINAL.index(LAUNCH), "sentence text no longer in the document")]
     assert len(anchoring.current) == len(original.units()) - 1
     moved = {label.unit.text for label in anchoring.moved}
     assert moved == {NO_DAMAGE, POSTPONED}  # everything after the edit shifted by 4 characters
@@ -102,11 +96,12 @@ def test_edited_sentence_goes_stale_and_the_rest_follow(original: Corpus, tmp_pa
 def test_deleted_sentence_goes_stale(original: Corpus, tmp_path: Path) -> None:
     edited = corpus_of(tmp_path / "after", ORIGINAL.replace(f"{LAUNCH} ", ""))
     anchoring = anchor(label_all(original), edited)
-    assert [s.record["text_sha256"] for s in anchoring.stale] == [
-        next(u.text_sha256 for u in original.units() if u.text == LAUNCH)
-    ]
+    assert [s.record["text_sha256"] for s in anchoring.stale] == [next(u.text_sha256 for u in original.units() if u.text == LAUNCH)]
     assert {label.unit.text for label in anchoring.current.values()} == {
-        HEADLINE, FIRED, NO_DAMAGE, POSTPONED,
+        HEADLINE,
+        FIRED,
+        NO_DAMAGE,
+        POSTPONED,
     }
 
 

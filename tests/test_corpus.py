@@ -52,11 +52,11 @@ def test_seed_documents_have_the_expected_units() -> None:
         "field training and Ulchi civil defense drills.",
         '"He set forth an important goal to drastically boost the existing missile production '
         "capacity... so as to mass-produce missiles as required by the system of the expanded and "
-        "strengthened frontline units and missile units and by the operational plans,\" the KCNA said.",
+        'strengthened frontline units and missile units and by the operational plans," the KCNA said.',
         "In response to Kim's first inspection of munitions factories earlier this month, South Korea's "
         'unification ministry said the visit appears to have had "multiple" purposes -- flaunting its '
         "military achievements, responding to the South Korea-U.S. military drills and seeking arms exports.",
-        "He emphasised the need to \"further expand the overall production capacity\" to keep pace with "
+        'He emphasised the need to "further expand the overall production capacity" to keep pace with '
         "military demands, ordering the construction of new munitions plants to achieve this goal.",
     ]:
         assert expected in texts
@@ -275,9 +275,7 @@ def test_a_new_segmenter_version_does_not_reuse_the_cache(monkeypatch: pytest.Mo
         lambda data: data.replace(b"[", b"[1,", 1),  # valid JSON, wrong spans
     ],
 )
-def test_a_damaged_cache_is_rebuilt_not_trusted(
-    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch, damage
-) -> None:
+def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch, damage) -> None:
     doc = write(tmp_path / "a.txt", "One sentence. Another one.\nA third line.")
     expected = list(load_corpus([doc]).units())
     (shard,) = isolated_cache.glob("segments-*/*.json")

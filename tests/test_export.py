@@ -99,7 +99,7 @@ def test_a_large_document_is_never_cut() -> None:
     assert assigned["big"] in ("train", "test") and assigned["small"] in ("train", "test")
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\r=1", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x")'])
 def test_formula_cells_are_neutralised(cell: str) -> None:
     assert neutralise(cell) == "'" + cell
 
@@ -126,10 +126,26 @@ def test_parquet_round_trips() -> None:
     schema = load_schema(SCHEMA)
     names = ["doc", "start", "end", "resolved", "annotators", "claim_type", "checkworthiness", "claim_type@ann"]
     rows = [
-        {"doc": "d", "start": 0, "end": 5, "resolved": True, "annotators": 2, "claim_type": ["event", "quantity"],
-         "checkworthiness": "check", "claim_type@ann": ["event"]},
-        {"doc": "d", "start": 6, "end": 9, "resolved": False, "annotators": 1, "claim_type": None,
-         "checkworthiness": None, "claim_type@ann": None},
+        {
+            "doc": "d",
+            "start": 0,
+            "end": 5,
+            "resolved": True,
+            "annotators": 2,
+            "claim_type": ["event", "quantity"],
+            "checkworthiness": "check",
+            "claim_type@ann": ["event"],
+        },
+        {
+            "doc": "d",
+            "start": 6,
+            "end": 9,
+            "resolved": False,
+            "annotators": 1,
+            "claim_type": None,
+            "checkworthiness": None,
+            "claim_type@ann": None,
+        },
     ]
     table = pq.read_table(pa.BufferReader(encode_parquet(rows, schema, names)))
     assert table.column_names == names
@@ -147,7 +163,7 @@ def test_parquet_without_pyarrow_says_how_to_install(monkeypatch: pytest.MonkeyP
 
 def _previous_export(out: Path, extra: dict[str, bytes] | None = None) -> None:
     files = {"README.md": b"card", "data/train.jsonl": b"{}\n"}
-    manifest = {"tool": "annotator", "outputs": {name: "x" for name in files}}
+    manifest = {"tool": "annotator", "outputs": dict.fromkeys(files, "x")}
     write_folder(out, {**files, "manifest.json": orjson.dumps(manifest), **(extra or {})})
 
 
@@ -215,7 +231,7 @@ DOCS = {
     f"doc{index}": f"Report {index} opens here.\n\nThe first claim of report {index}. The second claim of report {index}.\n"
     for index in range(6)
 }
-DOCS["formulas"] = "=HYPERLINK(\"http://example.invalid\")\n\n-5 degrees were measured. @all read this.\n"
+DOCS["formulas"] = '=HYPERLINK("http://example.invalid")\n\n-5 degrees were measured. @all read this.\n'
 
 
 @pytest.fixture
@@ -303,7 +319,7 @@ def test_jsonl_round_trip_gives_every_unit_its_gold_label(tmp_path: Path, corpus
     assert single["claim_type_resolution"] == "not_applicable"
     calm = rows["Report 2 opens here."]
     assert (calm["checkworthiness"], calm["checkworthiness_resolution"]) == ("no_claim", "unanimous")
-    assert calm["doc"] == "doc2" and DOCS["doc2"][calm["start"]:calm["end"]] == calm["text"]
+    assert calm["doc"] == "doc2" and DOCS["doc2"][calm["start"] : calm["end"]] == calm["text"]
 
 
 def test_rows_hold_the_columns_in_order(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
@@ -344,8 +360,12 @@ def test_manifest_hashes_every_input_and_output(tmp_path: Path, corpus_dir: Path
     assert "factcheck.v1.json" in files and files["factcheck.v1.json"] == SCHEMA.read_bytes()
     annotations = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in store.glob("*.jsonl")}
     assert manifest["inputs"]["annotations"] == annotations
-    assert manifest["schema"] == {"name": "factcheck", "version": 1, "file": "factcheck.v1.json",
-                                  "sha256": hashlib.sha256(SCHEMA.read_bytes()).hexdigest()}
+    assert manifest["schema"] == {
+        "name": "factcheck",
+        "version": 1,
+        "file": "factcheck.v1.json",
+        "sha256": hashlib.sha256(SCHEMA.read_bytes()).hexdigest(),
+    }
     assert manifest["tool_version"] == __version__
     assert {split: counts["rows"] for split, counts in manifest["splits"].items()} == {
         split: len(rows) for split, rows in dataset.splits.items()
@@ -360,7 +380,7 @@ def test_csv_round_trip_neutralises_formula_text(tmp_path: Path, corpus_dir: Pat
         with open(path, encoding="utf-8", newline="") as handle:
             rows += list(csv.DictReader(handle))
     texts = {row["text"] for row in rows}
-    assert "'=HYPERLINK(\"http://example.invalid\")" in texts
+    assert '\'=HYPERLINK("http://example.invalid")' in texts
     assert "'-5 degrees were measured." in texts
     assert "'@all read this." in texts
     majority = next(row for row in rows if row["text"] == "Report 0 opens here.")
@@ -382,9 +402,7 @@ def test_the_card_header_declares_each_non_empty_split(tmp_path: Path, corpus_di
     dataset = export_to(tmp_path / "out", corpus_dir, store, splits=(("train", 0.9), ("test", 0.1)))
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     header = card.split("\n---\n", 1)[0] + "\n---"
-    entries = "".join(
-        f"  - split: {split}\n    path: data/{split}.jsonl\n" for split, rows in dataset.splits.items() if rows
-    )
+    entries = "".join(f"  - split: {split}\n    path: data/{split}.jsonl\n" for split, rows in dataset.splits.items() if rows)
     assert header.startswith(
         "---\n"
         'pretty_name: "Fact-check annotation of news sentences"\n'
@@ -448,9 +466,7 @@ def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path
         dataset = export_to(out, corpus_dir, store, format=fmt, splits=(("train", 0.5), ("test", 0.5)), seed=2)
         assert dataset.split_documents["test"][0] == "doc0"  # the only note is in the split read second
         loaded = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf-cache"))
-        assert {split: loaded[split].num_rows for split in loaded} == {
-            split: len(rows) for split, rows in dataset.splits.items() if rows
-        }
+        assert {split: loaded[split].num_rows for split in loaded} == {split: len(rows) for split, rows in dataset.splits.items() if rows}
         rows = by_text([row for split in loaded for row in loaded[split]])
         assert loaded["train"].column_names == dataset.columns
         majority = rows["Report 0 opens here."]

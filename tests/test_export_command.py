@@ -73,8 +73,14 @@ def test_min_agreement_and_resolved_only(project: Path, capsys: pytest.CaptureFi
     corpus = load_corpus(["seeds"])
     unit = corpus.units()[0]
     with AnnotationLog.open(project / "annotations", "carol") as log:
-        log.append(unit, doc_sha256=corpus.document(unit.doc).sha256, schema="factcheck", schema_version=1,
-                   labels={"checkworthiness": "no_claim"}, status="done")
+        log.append(
+            unit,
+            doc_sha256=corpus.document(unit.doc).sha256,
+            schema="factcheck",
+            schema_version=1,
+            labels={"checkworthiness": "no_claim"},
+            status="done",
+        )
     assert run("--out", "plain", "--resolved-only") == 0
     rows = [json.loads(line) for line in (project / "plain" / "data" / "train.jsonl").read_text().splitlines()]
     assert [(row["text"], row["checkworthiness_resolution"]) for row in rows] == [(unit.text, "majority")]

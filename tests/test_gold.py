@@ -97,7 +97,7 @@ def test_majority_boundaries(values: tuple[str, ...], min_agreement: float, expe
 
 @pytest.mark.parametrize("value", [0.49, 0.0, 1.01, -1.0])
 def test_min_agreement_outside_half_to_one_is_refused(value: float) -> None:
-    with pytest.raises(InvalidMinAgreement, match="between 0.5 and 1"):
+    with pytest.raises(InvalidMinAgreement, match=r"between 0\.5 and 1"):
         check_min_agreement(value)
     with pytest.raises(InvalidMinAgreement):
         gold(worth_votes("yes"), min_agreement=value)

@@ -81,7 +81,9 @@ def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ['["skip", "x"]', '"x"', "3"])
 def test_the_file_must_hold_an_object(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)
-    assert problems(path) == [f'{path}: a keymap is a JSON object of binding ids to keys, such as {{"skip": "x", "next-sentence": "j,down"}}']
+    assert problems(path) == [
+        f'{path}: a keymap is a JSON object of binding ids to keys, such as {{"skip": "x", "next-sentence": "j,down"}}'
+    ]
 
 
 def test_a_binding_given_twice_is_refused(tmp_path: Path) -> None:

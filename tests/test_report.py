@@ -119,7 +119,7 @@ def test_each_field_gets_the_coefficient_of_its_level(schema: Schema, seed: int)
         assert field_report.level == level
         expected = krippendorff_alpha(ratings, level, order=order)
         assert field_report.alpha.value == pytest.approx(expected, abs=1e-12, nan_ok=True)
-        exact = {item: {c: v for c, v in row.items()} for item, row in ratings.items()}
+        exact = {item: dict(row.items()) for item, row in ratings.items()}
         assert field_report.agreement.value == pytest.approx(percent_agreement(exact), abs=1e-12, nan_ok=True)
         pairable = [row for row in ratings.values() if len(row) >= 2]
         assert field_report.alpha.units == len(pairable)
@@ -158,7 +158,7 @@ def test_a_field_not_asked_is_not_applicable_not_a_disagreement(schema: Schema) 
         record("bob", 1, {**asked, "source_type": "document"}),
     ]
     report = build_report(view(records), schema, fields=["checkworthiness", "source_type"], bootstrap=0)
-    worth, source = report.fields
+    _worth, source = report.fields
     assert source.alpha.units == 2 and source.alpha.pairable == 4  # ann is not asked on unit 0
     assert source.agreement.value == pytest.approx(0.5)  # unit 0 agrees (bob, cy), unit 1 does not
     by_unit = {d.start: d.fields for d in report.disagreements}

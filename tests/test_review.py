@@ -215,7 +215,9 @@ def test_no_switch_to_disputed_units_when_there_are_none(store: Path, corpus: Co
 
 def test_a_name_with_annotations_in_the_store_is_refused(store: Path, corpus: Corpus) -> None:
     disputed_store(store, corpus)
-    with pytest.raises(ReviewerHasAnnotations, match=r"bob has annotations in this store; review under another name, e\.g\. --as bob-review"):
+    with pytest.raises(
+        ReviewerHasAnnotations, match=r"bob has annotations in this store; review under another name, e\.g\. --as bob-review"
+    ):
         check_reviewer("bob", load_store(store))
 
 
@@ -243,7 +245,12 @@ def test_a_reviewer_whose_annotation_a_decision_superseded_is_still_refused(stor
 
 def test_a_name_with_adjudications_may_not_annotate(store: Path, corpus: Corpus) -> None:
     write(store, corpus, "lead", {2: NO_CLAIM}, kind=ADJUDICATION)
-    with AnnotationLog.open(store, "lead") as log, pytest.raises(AnnotatorHasAdjudications, match=r"lead has adjudications in this store \(a reviewer's file\); annotate under another name"):
+    with (
+        AnnotationLog.open(store, "lead") as log,
+        pytest.raises(
+            AnnotatorHasAdjudications, match=r"lead has adjudications in this store \(a reviewer's file\); annotate under another name"
+        ),
+    ):
         check_annotator("lead", log.records())
 
 

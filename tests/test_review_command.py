@@ -38,7 +38,15 @@ def annotate(name: str, labels: dict, units: int = 3, **optional: object) -> Non
     corpus = load_corpus(["seeds"])
     with AnnotationLog.open(Path("annotations"), name) as log:
         for unit in corpus.units()[:units]:
-            log.append(unit, doc_sha256=corpus.document(unit.doc).sha256, schema="factcheck", schema_version=1, labels=labels, status="done", **optional)
+            log.append(
+                unit,
+                doc_sha256=corpus.document(unit.doc).sha256,
+                schema="factcheck",
+                schema_version=1,
+                labels=labels,
+                status="done",
+                **optional,
+            )
 
 
 def test_defaults_open_the_review_of_the_disputed_units(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +79,9 @@ def test_annotate_and_review_spell_the_shared_options_the_same() -> None:
     assert all(annotate_args[name] == review_args[name] for name in ("annotator", "store", "schema", "paths"))
 
 
-def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_login_name_with_annotations_is_refused_with_a_name_to_use(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     annotate("alice", NO_CLAIM)
     annotate("bob", MINOR)
     monkeypatch.setattr("getpass.getuser", lambda: "bob")
@@ -103,13 +113,18 @@ def exit_code(argv: list[str]) -> int | str | None:
         return exit_info.code
 
 
-def test_annotating_under_a_reviewers_name_is_refused(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_annotating_under_a_reviewers_name_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(AnnotatorApp, "run", lambda app: app.annotation_log.close())  # were it not refused
     annotate("alice", NO_CLAIM)
     annotate("lead", NO_CLAIM, kind="adjudication")
     before = Path("annotations/lead.jsonl").read_bytes()
     assert main(["annotate", "--as", "lead"]) == 2
-    assert capsys.readouterr().err == "annotator: lead has adjudications in this store (a reviewer's file); annotate under another name with --as NAME\n"
+    assert (
+        capsys.readouterr().err
+        == "annotator: lead has adjudications in this store (a reviewer's file); annotate under another name with --as NAME\n"
+    )
     assert Path("annotations/lead.jsonl").read_bytes() == before
     assert main(["review", "--as", "alice"]) == 2  # and the other way round
     assert "alice has annotations in this store" in capsys.readouterr().err

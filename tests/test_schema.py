@@ -66,7 +66,11 @@ def test_default_schema_values(schema: Schema) -> None:
     assert schema.field("hedging").value_ids == ["asserted", "probable", "possible", "uncommitted"]
     assert len(schema.field("source_type").values) == 10
     assert schema.field("verifiability").value_ids == [
-        "public", "restricted", "attribution_only", "experiential", "unverifiable",
+        "public",
+        "restricted",
+        "attribution_only",
+        "experiential",
+        "unverifiable",
     ]
 
 
@@ -278,10 +282,15 @@ def test_is_unset(value: object, unset: bool) -> None:
 def test_missing_required_lists_applicable_fields_only(schema: Schema) -> None:
     assert schema.missing_required({}) == ["checkworthiness"]
     assert schema.missing_required({"checkworthiness": "minor", "claim_type": ["event"]}) == [
-        "source_type", "verifiability", "hedging",
+        "source_type",
+        "verifiability",
+        "hedging",
     ]
     assert schema.missing_required({"checkworthiness": "urgent", "claim_type": []}) == [
-        "source_type", "claim_type", "verifiability", "hedging",
+        "source_type",
+        "claim_type",
+        "verifiability",
+        "hedging",
     ]
 
 
@@ -291,7 +300,9 @@ def test_applies_follows_the_ordinal_threshold(schema: Schema) -> None:
     assert schema.applies("hedging", {"checkworthiness": "urgent"})
     assert not schema.applies("hedging", {})
     assert [f.id for f in schema.applicable_fields({"checkworthiness": "no_claim"})] == [
-        "checkworthiness", "flags", "note",
+        "checkworthiness",
+        "flags",
+        "note",
     ]
 
 
@@ -305,10 +316,20 @@ CHAIN = {
     "name": "chain",
     "version": 1,
     "fields": [
-        {"id": "level", "label": "Level", "kind": "single", "ordinal": True,
-         "values": [{"id": "low", "label": "Low"}, {"id": "high", "label": "High"}]},
-        {"id": "kind", "label": "Kind", "kind": "multi", "when": {"field": "level", "at_least": "high"},
-         "values": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+        {
+            "id": "level",
+            "label": "Level",
+            "kind": "single",
+            "ordinal": True,
+            "values": [{"id": "low", "label": "Low"}, {"id": "high", "label": "High"}],
+        },
+        {
+            "id": "kind",
+            "label": "Kind",
+            "kind": "multi",
+            "when": {"field": "level", "at_least": "high"},
+            "values": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+        },
         {"id": "detail", "label": "Detail", "kind": "text", "when": {"field": "kind", "in": ["b"]}},
     ],
 }
@@ -327,6 +348,7 @@ def test_when_conditions_chain() -> None:
 
 
 # --- files validated before -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("data", [DEFAULT_DATA, CHAIN], ids=["default", "chain"])
 def test_a_file_validated_before_loads_to_the_same_schema(tmp_path: Path, data: dict) -> None:

@@ -30,9 +30,7 @@ def test_golden_rules_at_least_47_of_48() -> None:
     cases = json.loads((DATA / "golden_rules_en.json").read_text(encoding="utf-8"))
     assert len(cases) == 48
     failed = [
-        (number, sentences(case["input"]))
-        for number, case in enumerate(cases, start=1)
-        if sentences(case["input"]) != case["expected"]
+        (number, sentences(case["input"])) for number, case in enumerate(cases, start=1) if sentences(case["input"]) != case["expected"]
     ]
     assert len(failed) <= 1, f"failed Golden Rules: {failed}"
 
@@ -61,9 +59,7 @@ def test_wire_news_sentences(expected: list[str]) -> None:
 
 def test_headline_byline_and_dateline_lines_are_their_own_units() -> None:
     text = (
-        "N. Korea's Kim calls for missile boost\n"
-        "By Lee Minji\n"
-        "SEOUL, Aug. 14 (Yonhap) -- Kim called for a boost. He visited factories.\n"
+        "N. Korea's Kim calls for missile boost\nBy Lee Minji\nSEOUL, Aug. 14 (Yonhap) -- Kim called for a boost. He visited factories.\n"
     )
     assert sentences(text) == [
         "N. Korea's Kim calls for missile boost",

@@ -35,7 +35,9 @@ def unit(start: int = 0, doc: str = "news/a") -> Unit:
 
 
 def save(log: AnnotationLog, target: Unit, labels: dict | None = None, status: str = "done", **options: object) -> dict:
-    return log.append(target, doc_sha256=SHA, schema="factcheck", schema_version=1, labels=LABELS if labels is None else labels, status=status, **options)  # type: ignore[arg-type]
+    return log.append(
+        target, doc_sha256=SHA, schema="factcheck", schema_version=1, labels=LABELS if labels is None else labels, status=status, **options
+    )  # type: ignore[arg-type]
 
 
 def valid_record(**changes: object) -> dict:
@@ -232,7 +234,9 @@ def test_reading_a_torn_file_changes_nothing(tmp_path: Path) -> None:
     contents = read_log(path)
     assert (len(contents.records), contents.problems, contents.torn) == (1, [], b'{"format": 1, "id')
     view = load_store(tmp_path)
-    assert [str(p) for p in view.problems] == [f"{path}:2: incomplete last line (17 bytes); it is set aside when this annotator next opens the file"]
+    assert [str(p) for p in view.problems] == [
+        f"{path}:2: incomplete last line (17 bytes); it is set aside when this annotator next opens the file"
+    ]
     assert view.torn == ["alice"] and load_store(tmp_path / "nowhere").torn == []
     assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.jsonl"]
@@ -353,7 +357,7 @@ def test_a_writer_in_another_process_holds_the_lock(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
-        with pytest.raises(StoreLocked, match="alice.jsonl is open in another annotator process"):
+        with pytest.raises(StoreLocked, match=r"alice\.jsonl is open in another annotator process"):
             AnnotationLog.open(tmp_path, "alice")
     finally:
         holder.communicate("")
@@ -426,7 +430,9 @@ def test_load_store_reads_annotator_files_only(tmp_path: Path) -> None:
     view = load_store(tmp_path)
     assert sorted(view.kinds) == ["alice", "bob"]
     assert sorted(key[0] for key in view.latest) == ["alice", "bob"]
-    assert [str(p) for p in view.problems] == [f"{tmp_path / 'bad name.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"]
+    assert [str(p) for p in view.problems] == [
+        f"{tmp_path / 'bad name.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
+    ]
 
 
 def test_load_store_keeps_the_valid_records_of_a_damaged_file_and_reports_the_rest(tmp_path: Path) -> None:

@@ -63,9 +63,7 @@ def test_jsonl_escapes_control_characters(tmp_path: Path, capsys: pytest.Capture
     assert shown.replace(" ", "") == HOSTILE.replace(" ", "")
 
 
-def test_problems_go_to_stderr_and_the_exit_code_is_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_problems_go_to_stderr_and_the_exit_code_is_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "good.txt").write_text("Fine.", encoding="utf-8")
     (tmp_path / "bad.jsonl").write_text('{"id": "a", "text": "Ok."}\n{"id": "b"}\n', encoding="utf-8")
     (tmp_path / "worse\x1bname.txt").write_bytes(b"\xff")

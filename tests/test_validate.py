@@ -166,7 +166,7 @@ def test_malformed_lines_keep_later_line_numbers_right(store: Store, capsys: pyt
 def test_duplicate_record_id(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     records = store.records("ann")
     store.rewrite("ann", [*records, records[1]])
-    code, out = validate(store, capsys)
+    _code, out = validate(store, capsys)
     assert problems(out) == [line_problem(store, 5, f"duplicate record id {records[1]['id']} (first at {store.path('ann')}:2)")]
 
 
@@ -179,7 +179,7 @@ def test_broken_revision_chains(store: Store, capsys: pytest.CaptureFixture[str]
     dangling = dict(records[4], id="c" * 32, prev="d" * 32)
     jump = dict(records[4], id="e" * 32, prev=records[4]["id"], rev=5)
     store.rewrite("ann", [*records, fork, dangling, jump])
-    code, out = validate(store, capsys)
+    _code, out = validate(store, capsys)
     assert problems(out) == [
         line_problem(store, 6, f"prev {records[0]['id']} was already superseded at line 5 (forked history)"),
         line_problem(store, 7, f"prev {'d' * 32} is not an earlier record of this file"),
@@ -218,7 +218,7 @@ def test_a_file_changed_while_validating_is_reported_as_it_was_read(
         return data
 
     monkeypatch.setattr(Path, "read_bytes", read_then_change)
-    code, out = validate(store, capsys)
+    _code, out = validate(store, capsys)
     assert reads == [store.path("ann")]
     assert problems(out) == [line_problem(store, 3, "stale label: sentence text no longer in the document")]
     assert "records:  4" in out
@@ -233,10 +233,8 @@ def test_moved_labels_alone_are_clean(store: Store, capsys: pytest.CaptureFixtur
 
 def test_missing_document_is_stale(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     (store.corpus / "news.txt").rename(store.corpus / "other.txt")
-    code, out = validate(store, capsys)
-    assert problems(out) == [
-        line_problem(store, line, "stale label: document 'news' is not in the corpus") for line in (1, 2, 3, 4)
-    ]
+    _code, out = validate(store, capsys)
+    assert problems(out) == [line_problem(store, line, "stale label: document 'news' is not in the corpus") for line in (1, 2, 3, 4)]
 
 
 def test_torn_last_line(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -316,7 +314,7 @@ def test_sidecar_paths_are_printed_safely(tmp_path: Path, capsys: pytest.Capture
     store = Store(root)
     store.label("ann", [NO_CLAIM])
     sidecar = crash(store, "ann", b"{")
-    code, out = validate(store, capsys)
+    _code, out = validate(store, capsys)
     assert "\x1b" not in out
     assert blocks(out)[0][0] == f"{sidecar}: 1 byte set aside from ann.jsonl".replace("\x1b", "\u241b")
 
@@ -340,10 +338,7 @@ def test_an_unreadable_annotation_file_is_a_problem_not_a_crash(store: Store, ca
 
 def digests(*folders: Path) -> dict[Path, str]:
     return {
-        path: hashlib.sha256(path.read_bytes()).hexdigest()
-        for folder in folders
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        path: hashlib.sha256(path.read_bytes()).hexdigest() for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()
     }
 
 

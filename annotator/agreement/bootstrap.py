@@ -44,7 +44,7 @@ def _percentile_interval(values: list[np.ndarray], confidence: float) -> tuple[f
 
 def _resampled_counts(weight: np.ndarray, resamples: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Chunks of (B, K) counts: how often each group is drawn when n units are drawn n times."""
-    n = int(round(weight.sum()))
+    n = round(weight.sum())
     groups = len(weight)
     if n == 0:
         return

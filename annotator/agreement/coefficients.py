@@ -163,10 +163,7 @@ def fleiss_kappa(ratings: Ratings) -> float:
     units = encode(ratings)[0]
     sizes = units.sizes()
     if len(sizes) and sizes.min() != sizes.max():
-        raise ValueError(
-            "Fleiss' kappa needs the same number of ratings for every item;"
-            f" found between {sizes.min()} and {sizes.max()}"
-        )
+        raise ValueError(f"Fleiss' kappa needs the same number of ratings for every item; found between {sizes.min()} and {sizes.max()}")
     if not len(sizes) or sizes[0] < 2:
         return math.nan
     observed = agreement_batch(units, units.weight[None])[0]
@@ -307,10 +304,7 @@ def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) 
     else:
         delta = None if level == "nominal" else distance_matrix(level, domain)
         observed = counts @ (2 * _disagreement(units, delta, (unit, code, count)) / np.maximum(sizes - 1, 1))
-        if delta is None:
-            expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1)
-        else:
-            expected = np.einsum("bi,ij,bj->b", totals, delta, totals)
+        expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1) if delta is None else np.einsum("bi,ij,bj->b", totals, delta, totals)
     return 1 - _divide((totals.sum(axis=1) - 1) * observed, expected)
 
 

@@ -9,10 +9,10 @@ given, labels are placed on its current units first (`annotator.labels.anchors.a
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, eq, itemgetter, methodcaller, ne
+from operator import eq, itemgetter, methodcaller
 
 import numpy as np
 import orjson
@@ -20,10 +20,10 @@ import orjson
 from annotator.agreement.coefficients import Units, numbered, row_groups
 from annotator.corpus.document import Corpus
 from annotator.labels.anchors import anchor
-from annotator.labels.counting import unusable_reason
+from annotator.labels.counting import is_vote, unusable_reason
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
-from annotator.store.records import ADJUDICATION, describe_left_out, is_adjudication
+from annotator.store.records import Labels, Record, describe_left_out
 
 UnitId = tuple[str, int, int, str]  # doc, start, end, text_sha256
 
@@ -62,14 +62,14 @@ class _Placed:
     """Every current `done` annotation, column by column: its unit (doc, start, end, text hash; the
     text with a corpus), labels and schema; `stale`: those no unit of the corpus has."""
 
-    record: list[dict]
+    record: list[Record]
     annotator: list[str]
     doc: list[str]
     start: np.ndarray
     end: np.ndarray
     sha: list[str]
     text: list[str | None]
-    labels: list[dict]
+    labels: list[Labels]
     schema: list[str]
     version: list[int]
     stale: list[str]
@@ -117,7 +117,7 @@ def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> C
     )
 
 
-def _distinct_labels(labels: list[dict]) -> tuple[np.ndarray, list[dict]]:
+def _distinct_labels(labels: list[Labels]) -> tuple[np.ndarray, list[Labels]]:
     """The number of each label set among the distinct ones, and the distinct ones."""
     try:
         same, _ = numbered(map(orjson.dumps, labels))
@@ -132,12 +132,8 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
     if corpus is None:
         return _heads(store)
     anchoring = anchor(store.latest, corpus)
-    placed = [label for label in anchoring.current.values() if _is_annotation(label.record)]
-    stale = [
-        describe_left_out(label.record, label.reason)
-        for label in anchoring.stale
-        if _is_annotation(label.record)
-    ]
+    placed = [label for label in anchoring.current.values() if is_vote(label.record)]
+    stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if is_vote(label.record)]
     records = [label.record for label in placed]
     units = [label.unit for label in placed]
     return _Placed(
@@ -156,15 +152,13 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
 
 
 def _heads(store: StoreView) -> _Placed:
-    """The current `done` annotations where the store has them.
+    """The votes (`counting.is_vote`) where the store has them.
 
-    Read column by column: one pass per column over 10^5 records is far faster than a Python loop,
-    and the keys of `store.latest` give annotator, doc, start and end cheaper than the records do.
+    Read column by column: one pass per column is far faster than a Python loop, and the keys of
+    `store.latest` give annotator, doc, start and end cheaper than the records do.
     """
     records = list(store.latest.values())
-    done = map(eq, map(itemgetter("status"), records), repeat("done"))
-    annotation = map(ne, map(methodcaller("get", "kind"), records), repeat(ADJUDICATION))
-    wanted = np.fromiter(map(and_, done, annotation), dtype=bool, count=len(records))
+    wanted = np.fromiter(map(is_vote, records), dtype=bool, count=len(records))
     records = list(compress(records, wanted))
     keys = list(compress(store.latest, wanted))
 
@@ -186,7 +180,9 @@ def _heads(store: StoreView) -> _Placed:
     )
 
 
-def _kept(placed: _Placed, keep: np.ndarray, columns: dict[str, Column], asked: dict[str, np.ndarray], left_out: list[str]) -> CountedLabels:
+def _kept(
+    placed: _Placed, keep: np.ndarray, columns: dict[str, Column], asked: dict[str, np.ndarray], left_out: list[str]
+) -> CountedLabels:
     """The kept rows: units in (doc, start, end) order, annotators alphabetically."""
     unit, first_rows = _unit_numbers(placed, np.flatnonzero(keep))
     all_coders, names = numbered(placed.annotator)
@@ -216,10 +212,6 @@ def _unit_numbers(placed: _Placed, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     return unit, rows[first]
 
 
-def _is_annotation(record: Mapping) -> bool:
-    return record["status"] == "done" and not is_adjudication(record)
-
-
 def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:
     """Labels written with another schema or another version of it."""
     size = len(placed.labels)
@@ -227,7 +219,7 @@ def _other_schema(schema: Schema, placed: _Placed) -> np.ndarray:
     return ~same_name | ~np.fromiter(map(eq, placed.version, repeat(schema.version)), dtype=bool, count=size)
 
 
-def _suspect_labels(schema: Schema, labels: list[dict], columns: dict[str, Column], asked: dict[str, np.ndarray]) -> np.ndarray:
+def _suspect_labels(schema: Schema, labels: list[Labels], columns: dict[str, Column], asked: dict[str, np.ndarray]) -> np.ndarray:
     """Label sets that may break a rule of the schema: a key that is no field, a value the field
     cannot have, a value for a field not asked, an asked required field without one."""
     keys = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
@@ -240,7 +232,7 @@ def _suspect_labels(schema: Schema, labels: list[dict], columns: dict[str, Colum
     return suspect
 
 
-def _column(schema_field: Field, labels: list[dict]) -> Column:
+def _column(schema_field: Field, labels: list[Labels]) -> Column:
     """The field's value in every label as a code."""
     values = map(methodcaller("get", schema_field.id, _NOT_SET), labels)
     try:

@@ -34,7 +34,11 @@ def _plain(value: object) -> object:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown for a paper or a dataset card (headings from level 3 down)."""
-    lines = [_summary_sentence(report, markdown_text), "", *markdown_table(_SUMMARY_HEADER, _summary_rows(report, markdown_text), right=(2, 3))]
+    lines = [
+        _summary_sentence(report, markdown_text),
+        "",
+        *markdown_table(_SUMMARY_HEADER, _summary_rows(report, markdown_text), right=(2, 3)),
+    ]
     for field_report in report.fields:
         lines += ["", f"### {markdown_text(field_report.label)} (`{field_report.id}`)", ""]
         lines += _markdown_field(field_report)
@@ -83,7 +87,14 @@ def _summary_sentence(report: Report, text: Escape) -> str:
 
 def _summary_rows(report: Report, text: Escape) -> list[list[str]]:
     return [
-        [text(f.label), _level_name(f), str(f.alpha.units), str(f.alpha.pairable), _with_interval(f.alpha), _with_interval(f.agreement, percent=True)]
+        [
+            text(f.label),
+            _level_name(f),
+            str(f.alpha.units),
+            str(f.alpha.pairable),
+            _with_interval(f.alpha),
+            _with_interval(f.agreement, percent=True),
+        ]
         for f in report.fields
     ]
 

@@ -113,8 +113,6 @@ class Report:
     left_out: list[str] = field(default_factory=list)  # labels not counted, and why
 
 
-
-
 def build_report(
     store: StoreView,
     schema: Schema,
@@ -173,7 +171,9 @@ def _display_distances(ratings: FieldRatings) -> np.ndarray | None:
 # --- statistics --------------------------------------------------------------------------------------
 
 
-def _field_report(schema_field: Field, ratings: FieldRatings, annotators: list[str], resamples: int, rng: np.random.Generator) -> FieldReport:
+def _field_report(
+    schema_field: Field, ratings: FieldRatings, annotators: list[str], resamples: int, rng: np.random.Generator
+) -> FieldReport:
     units = ratings.units.pairable().grouped()
     per_value = _one_against_rest(schema_field, ratings.domain)
     statistics = [
@@ -197,13 +197,17 @@ def _field_report(schema_field: Field, ratings: FieldRatings, annotators: list[s
 
 
 def _estimates(
-    statistics: list[Callable[[np.ndarray], np.ndarray]], weight: np.ndarray, units: int, pairable: int, resamples: int, rng: np.random.Generator
+    statistics: list[Callable[[np.ndarray], np.ndarray]],
+    weight: np.ndarray,
+    units: int,
+    pairable: int,
+    resamples: int,
+    rng: np.random.Generator,
 ) -> list[Estimate]:
     """Each statistic's value and bootstrap interval, all intervals from the same resamples."""
     intervals = bootstrap_intervals(statistics, weight, resamples, rng, CONFIDENCE)
     return [
-        Estimate(float(statistic(weight[None])[0]), low, high, units, pairable)
-        for statistic, (low, high) in zip(statistics, intervals)
+        Estimate(float(statistic(weight[None])[0]), low, high, units, pairable) for statistic, (low, high) in zip(statistics, intervals)
     ]
 
 
@@ -250,5 +254,3 @@ def _most_disagreement(counted: CountedLabels, scores: np.ndarray, fields: list[
         Disagreement(*counted.units[unit][:3], counted.texts[unit], round(float(scores[unit]), 6), fields[unit])
         for unit in candidates[:top]
     ]
-
-

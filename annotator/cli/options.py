@@ -41,7 +41,9 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_schema_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA_PATH, metavar="FILE", help=f"schema file (default: {DEFAULT_SCHEMA_PATH})")
+    parser.add_argument(
+        "--schema", type=Path, default=DEFAULT_SCHEMA_PATH, metavar="FILE", help=f"schema file (default: {DEFAULT_SCHEMA_PATH})"
+    )
 
 
 def add_min_agreement_option(parser: argparse.ArgumentParser, what: str) -> None:

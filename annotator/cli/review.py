@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "reviewer name (default: your login name); its file must hold no annotations")
-    parser.add_argument("--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)")
+    parser.add_argument(
+        "--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)"
+    )
     add_min_agreement_option(parser, "for the gold shown")
 
 
@@ -35,4 +37,6 @@ def open_app(args: argparse.Namespace) -> ReviewApp:
     with launching():
         from annotator.tui.launch import prepare_review
 
-        return prepare_review(reviewer=annotator_name(args), everything=args.everything, min_agreement=args.min_agreement, **ui_inputs(args))
+        return prepare_review(
+            reviewer=annotator_name(args), everything=args.everything, min_agreement=args.min_agreement, **ui_inputs(args)
+        )

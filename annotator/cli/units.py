@@ -16,12 +16,8 @@ from annotator.text import json_safe, plural, printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="a document file or a folder of them"
-    )
-    parser.add_argument(
-        "--jsonl", action="store_true", help="one JSON object per unit instead of a table"
-    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="a document file or a folder of them")
+    parser.add_argument("--jsonl", action="store_true", help="one JSON object per unit instead of a table")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -118,5 +118,3 @@ class Corpus:
     def document(self, doc_id: str) -> Document:
         """The document with this id; KeyError if absent."""
         return self._by_id[doc_id]
-
-

@@ -54,7 +54,9 @@ def _segmentations(
     return found | sound, failures
 
 
-def load_documents(paths: Sequence[str | Path], *, on_segmenting: Callable[[int], None] | None = None, empty: str = "no documents") -> Corpus:
+def load_documents(
+    paths: Sequence[str | Path], *, on_segmenting: Callable[[int], None] | None = None, empty: str = "no documents"
+) -> Corpus:
     """`load_corpus`, for a command that cannot run without a document: UserError (every input's
     problem, then "`empty` in PATHS") when none could be read."""
     corpus = load_corpus(paths, on_segmenting=on_segmenting)

@@ -33,9 +33,7 @@ _WORD = re.compile(r"[^\W_]")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]+)[.)](?:\s|$)")
 _CAMEL_CASE = re.compile(r"[a-z]+[A-Z]")  # iPhone, eBay: not a lower-case continuation
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
-_TIME_CONTEXT = re.compile(
-    r"\(?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|UTC|GMT|KST|JST|[ECMP][SD]?T|[A-Z][a-z]+ time)\b"
-)
+_TIME_CONTEXT = re.compile(r"\(?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|UTC|GMT|KST|JST|[ECMP][SD]?T|[A-Z][a-z]+ time)\b")
 
 
 @cache
@@ -92,9 +90,9 @@ def _line_sentences(line: str) -> list[Span]:
         return [(0, len(line))]
     cuts = _cuts(line)
     starts = []
-    for cut, next_cut in zip(cuts, cuts[1:] + [len(line)]):
+    for cut, next_cut in zip(cuts, [*cuts[1:], len(line)]):
         starts += [cut + start for start in _sentence_starts(line[cut:next_cut])]
-    spans = [_trim(line, s, e) for s, e in zip(starts, starts[1:] + [len(line)])]
+    spans = [_trim(line, s, e) for s, e in zip(starts, [*starts[1:], len(line)])]
     return _news_rules(line, [span for span in spans if span is not None])
 
 
@@ -223,5 +221,3 @@ def _can_fork() -> bool:
     # "spawn" would re-import the caller's main module (a crash in scripts without a main guard);
     # "fork" copies only the calling thread, so it is used only when there is no other thread.
     return "fork" in get_all_start_methods() and threading.active_count() == 1
-
-

@@ -109,9 +109,7 @@ def _read_file(path: str, doc_id: str, problems: list[Problem]) -> Iterator[Sour
     yield Source(doc_id, path, None, text, {})
 
 
-def _decode(
-    path: str, data: bytes, problems: list[Problem], *, offset: int = 0, line: int | None = None
-) -> str | None:
+def _decode(path: str, data: bytes, problems: list[Problem], *, offset: int = 0, line: int | None = None) -> str | None:
     """UTF-8 text without a leading BOM; None (and a problem) if the bytes are not UTF-8."""
     try:
         text = data.decode("utf-8")

@@ -189,5 +189,3 @@ def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
         if field.kind == "multi":
             kinds.update({name: "list" for name in names if name == field.id or name.startswith(f"{field.id}@")})
     return {name: kinds.get(name, "string") for name in names}
-
-

@@ -53,8 +53,7 @@ def render_card(dataset: Dataset) -> str:
         _gold_rule(dataset),
         _distributions(dataset),
         _schema(dataset),
-        "## Agreement\n\nReviewers' adjudications are not counted here.\n\n"
-        + dataset.agreement.strip(),
+        "## Agreement\n\nReviewers' adjudications are not counted here.\n\n" + dataset.agreement.strip(),
         _provenance(dataset),
     ]
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"

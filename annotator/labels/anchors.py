@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from annotator.corpus.document import Corpus, Document, Unit
-from annotator.store.records import LabelKey, UnitKey
+from annotator.store.records import LabelKey, Record, Status, UnitKey
 
 # Keys that the store's load path does not type-check but placing a label relies on.
 _TEXT_KEYS = ("doc_sha256", "text_sha256", "ts")
@@ -27,7 +27,7 @@ _TEXT_KEYS = ("doc_sha256", "text_sha256", "ts")
 
 @dataclass(frozen=True, slots=True)
 class AnchoredLabel:
-    record: dict
+    record: Record
     unit: Unit  # where the label lies in the current corpus
     moved_from: tuple[int, int] | None = None  # the record's (start, end) if it was re-anchored
 
@@ -38,7 +38,7 @@ class AnchoredLabel:
 
 @dataclass(frozen=True, slots=True)
 class StaleLabel:
-    record: dict
+    record: Record
     reason: str
 
 
@@ -70,7 +70,7 @@ class _DocumentIndex:
         return by_text
 
 
-def anchor(latest: Mapping[LabelKey, dict], corpus: Corpus) -> Anchoring:
+def anchor(latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
     """Place every current label (the heads of `StoreView.latest`) on the units of `corpus`.
 
     Retracted heads are no label and are left out. Takes O(n log n) for n records plus the units.
@@ -79,9 +79,9 @@ def anchor(latest: Mapping[LabelKey, dict], corpus: Corpus) -> Anchoring:
     indexes: dict[str, _DocumentIndex | None] = {}
     # Per document version (doc, doc_sha256): (old start, new start) of labels placed without doubt.
     landmarks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    ambiguous: list[tuple[str, dict, list[Unit]]] = []
+    ambiguous: list[tuple[str, Record, list[Unit]]] = []
     for (annotator, doc, _start, _end), record in latest.items():
-        if record["status"] == "retracted":
+        if record["status"] == Status.RETRACTED:
             continue
         if doc not in indexes:
             indexes[doc] = _index(corpus, doc)
@@ -110,7 +110,7 @@ def _index(corpus: Corpus, doc: str) -> _DocumentIndex | None:
         return None
 
 
-def _candidates(record: dict, doc: str, index: _DocumentIndex | None) -> list[Unit] | str:
+def _candidates(record: Record, doc: str, index: _DocumentIndex | None) -> list[Unit] | str:
     """The units the label may lie on (the exact one if unchanged), or why there are none."""
     if index is None:
         return f"document '{doc}' is not in the corpus"
@@ -139,7 +139,7 @@ def _shift(marks: list[tuple[int, int]], start: int) -> int:
     return near[1] - near[0]
 
 
-def _label(record: dict, unit: Unit) -> AnchoredLabel:
+def _label(record: Record, unit: Unit) -> AnchoredLabel:
     span = (record["start"], record["end"])
     return AnchoredLabel(record, unit, None if (unit.start, unit.end) == span else span)
 
@@ -156,13 +156,10 @@ def _add(result: Anchoring, annotator: str, label: AnchoredLabel) -> None:
     result.stale.append(StaleLabel(older.record, _conflict(newer)))
 
 
-def _newer(record: dict, other: dict) -> bool:
+def _newer(record: Record, other: Record) -> bool:
     return (record["ts"], record["rev"]) > (other["ts"], other["rev"])
 
 
 def _conflict(newer: AnchoredLabel) -> str:
     unit = newer.unit
-    return (
-        f"lands on the same sentence [{unit.start}, {unit.end}) as the newer label {newer.record['id']}"
-        " of this annotator"
-    )
+    return f"lands on the same sentence [{unit.start}, {unit.end}) as the newer label {newer.record['id']} of this annotator"

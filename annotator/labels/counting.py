@@ -8,23 +8,21 @@ required field. Anything else (draft, skipped, flagged, retracted) says nothing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from annotator.schema.model import Schema
-from annotator.store.records import is_adjudication
+from annotator.store.records import Record, Status, is_adjudication
 
 
-def is_done(record: Mapping) -> bool:
+def is_done(record: Record) -> bool:
     """A `done` head: a vote or a decision, if its labels fit the schema (`unusable_reason`)."""
-    return record["status"] == "done"
+    return record["status"] == Status.DONE
 
 
-def is_vote(record: Mapping) -> bool:
+def is_vote(record: Record) -> bool:
     """A `done` annotation: an annotator's vote on the gold labels."""
     return is_done(record) and not is_adjudication(record)
 
 
-def label_problems(schema: Schema, record: Mapping) -> list[str]:
+def label_problems(schema: Schema, record: Record) -> list[str]:
     """What is wrong with a well-formed record's labels under `schema`, one reason each."""
     if (record["schema"], record["schema_version"]) != (schema.name, schema.version):
         return [f"labelled with schema {record['schema']} v{record['schema_version']}, not {schema.name} v{schema.version}"]
@@ -35,6 +33,6 @@ def label_problems(schema: Schema, record: Mapping) -> list[str]:
     return reasons
 
 
-def unusable_reason(schema: Schema, record: Mapping) -> str | None:
+def unusable_reason(schema: Schema, record: Record) -> str | None:
     """Why a `done` record cannot count under `schema`, or None when it counts."""
     return "; ".join(label_problems(schema, record)) or None

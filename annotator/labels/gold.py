@@ -37,7 +37,7 @@ from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import is_done, unusable_reason
 from annotator.schema.model import Field, Schema, is_unset
-from annotator.store.records import is_adjudication
+from annotator.store.records import Labels, Record, UnitKey, is_adjudication
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -48,8 +48,6 @@ UNRESOLVED = "unresolved"
 RESOLUTIONS = (ADJUDICATED, UNANIMOUS, SINGLE, MAJORITY, NOT_APPLICABLE, UNRESOLVED)
 DEFAULT_MIN_AGREEMENT = 0.5
 
-Key = tuple[str, int, int]
-Labels = Mapping[str, object]
 LabelValue = str | list[str] | None
 Vote = str | tuple[str, ...] | None  # hashable form of a field's value; None is "no value"
 
@@ -64,16 +62,16 @@ class GoldLabel:
 
 @dataclass(frozen=True, slots=True)
 class UnitGold:
-    key: Key
-    annotations: dict[str, dict]  # annotator -> current `done` labels, sorted by annotator
-    adjudications: dict[str, dict]  # reviewer -> current adjudicated labels
+    key: UnitKey
+    annotations: dict[str, Labels]  # annotator -> current `done` labels, sorted by annotator
+    adjudications: dict[str, Labels]  # reviewer -> current adjudicated labels
     fields: dict[str, GoldLabel]  # field id -> gold label, in schema order
     disagreeing: tuple[str, ...]  # fields on which the annotators' votes differ, schema order
     disagreeing_pairs: int  # pairs of annotators voting differently, summed over fields
     resolved: bool  # no required field is unresolved
 
     @property
-    def labels(self) -> dict[str, str | list[str]]:
+    def labels(self) -> Labels:
         """The gold labels in the store's form: unset fields absent."""
         return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None}
 
@@ -81,7 +79,7 @@ class UnitGold:
 @dataclass
 class Gold:
     units: list[UnitGold]  # units with a `done` annotation or an adjudication, in key order
-    unusable: list[tuple[dict, str]]  # current `done` labels that cannot count, and why
+    unusable: list[tuple[Record, str]]  # current `done` labels that cannot count, and why
 
 
 class InvalidMinAgreement(UserError):
@@ -91,23 +89,21 @@ class InvalidMinAgreement(UserError):
 def check_min_agreement(value: float) -> float:
     """`value` if it is a usable minimum share; a majority is always strict, so below 0.5 is refused."""
     if not 0.5 <= value <= 1:
-        raise InvalidMinAgreement(
-            f"--min-agreement must be between 0.5 and 1 (a majority is always strict), not {value}"
-        )
+        raise InvalidMinAgreement(f"--min-agreement must be between 0.5 and 1 (a majority is always strict), not {value}")
     return value
 
 
 def gold_units(
     schema: Schema,
-    current: Mapping[tuple[str, Key], AnchoredLabel],
+    current: Mapping[tuple[str, UnitKey], AnchoredLabel],
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
 ) -> Gold:
     """The gold labels of every labelled unit, from the current labels placed on the corpus
     (`anchors.anchor(...).current`). Labels that do not fit `schema` are returned as unusable."""
     check_min_agreement(min_agreement)
-    annotations: dict[Key, dict[str, dict]] = {}
-    adjudications: dict[Key, dict[str, dict]] = {}
-    unusable: list[tuple[dict, str]] = []
+    annotations: dict[UnitKey, dict[str, Labels]] = {}
+    adjudications: dict[UnitKey, dict[str, Labels]] = {}
+    unusable: list[tuple[Record, str]] = []
     for (annotator, key), placed in sorted(current.items()):
         record = placed.record
         if not is_done(record):
@@ -127,7 +123,7 @@ def gold_units(
 
 def resolve_unit(
     schema: Schema,
-    key: Key,
+    key: UnitKey,
     annotations: Mapping[str, Labels],
     adjudications: Mapping[str, Labels],
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
@@ -154,13 +150,9 @@ def resolve_unit(
     )
 
 
-def field_votes(schema: Schema, field: Field, labels_by_coder: Mapping[str, Labels]) -> dict[str, Vote]:
+def field_votes(schema: Schema, field: Field, labels_by_coder: Mapping[str, Mapping[str, object]]) -> dict[str, Vote]:
     """coder -> vote, for the coders who are asked `field` (its `when` holds for their labels)."""
-    return {
-        coder: _vote(field, labels.get(field.id))
-        for coder, labels in labels_by_coder.items()
-        if schema.applies(field, labels)
-    }
+    return {coder: _vote(field, labels.get(field.id)) for coder, labels in labels_by_coder.items() if schema.applies(field, labels)}
 
 
 def _field_gold(

@@ -20,7 +20,7 @@ from annotator.memory import gc_paused
 from annotator.schema.model import Schema
 from annotator.store.folder import TornSidecar, annotator_file, torn_sidecars
 from annotator.store.read import StoreView, load_store
-from annotator.store.records import record_problems
+from annotator.store.records import Record, Status, record_problems
 
 Place = tuple[str, int]  # (file, line)
 
@@ -65,7 +65,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) 
         units=sum(document.unit_count for document in corpus.documents),
         records=sum(len(records) for records in view.records.values()),
         current=len(current),
-        done=sum(label.record["status"] == "done" for label in current),
+        done=sum(label.record["status"] == Status.DONE for label in current),
         units_labelled=len({unit_key for _, unit_key in anchoring.current}),
         moved=len(anchoring.moved),
         stale=len(anchoring.stale),
@@ -96,7 +96,7 @@ def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked
     return checked
 
 
-def _numbered(records: list[dict], problem_lines: set[int | None]) -> Iterator[tuple[int, dict]]:
+def _numbered(records: list[Record], problem_lines: set[int | None]) -> Iterator[tuple[int, Record]]:
     """(line number, record): `load_store` turns every complete line of a file into a record or a
     problem at that line, so the records fill the lines without one, in order."""
     line = 0
@@ -107,7 +107,7 @@ def _numbered(records: list[dict], problem_lines: set[int | None]) -> Iterator[t
         yield line, record
 
 
-def _record_reasons(record: dict, schema: Schema, checked: _Checked) -> list[str]:
+def _record_reasons(record: Record, schema: Schema, checked: _Checked) -> list[str]:
     reasons = record_problems(record)
     if reasons:
         checked.malformed.add(id(record))
@@ -117,9 +117,9 @@ def _record_reasons(record: dict, schema: Schema, checked: _Checked) -> list[str
     return reasons or label_problems(schema, record)
 
 
-def _chain_problems(numbered: list[tuple[int, dict]]) -> Iterator[tuple[int, str]]:
+def _chain_problems(numbered: list[tuple[int, Record]]) -> Iterator[tuple[int, str]]:
     """Revision chains of one file: `prev` names an earlier record, `rev` counts on, no forks."""
-    seen: dict[str, tuple[int, dict]] = {}
+    seen: dict[str, tuple[int, Record]] = {}
     superseded_by: dict[str, int] = {}
     for line, record in numbered:
         prev = record["prev"]

@@ -195,8 +195,7 @@ class Schema:
         for field in self.fields:
             condition = field.when
             if condition is None or (
-                condition.field in asked
-                and condition.holds(self._by_id[condition.field], labels.get(condition.field))
+                condition.field in asked and condition.holds(self._by_id[condition.field], labels.get(condition.field))
             ):
                 asked.add(field.id)
         return asked
@@ -223,11 +222,7 @@ class Schema:
     def missing_required(self, labels: Mapping[str, object]) -> list[str]:
         """Ids of the applicable required fields that have no value."""
         asked = self._asked(labels)
-        return [
-            field.id
-            for field in self.fields
-            if field.required and field.id in asked and is_unset(labels.get(field.id))
-        ]
+        return [field.id for field in self.fields if field.required and field.id in asked and is_unset(labels.get(field.id))]
 
     def prune(self, labels: Mapping[str, object]) -> dict:
         """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
@@ -325,5 +320,3 @@ def _condition_problems(at: str, condition: Condition, earlier: Mapping[str, Fie
 
 
 # A cache that cannot be read or written (no permission, a name too long, ...) is only slower.
-
-

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 from annotator.corpus.document import Unit, document_starts
 from annotator.schema.model import Field, Schema
+from annotator.store.records import Labels, Record, Status, UnitKey
 
-Key = tuple[str, int, int]
-FINISHED = ("done", "skipped", "flagged")
+FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 """Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
-SHOWN = ("draft", *FINISHED)
+SHOWN = (Status.DRAFT, *FINISHED)
 """Statuses whose labels are shown; a retracted head means the unit has no label."""
 
 
@@ -34,7 +34,7 @@ class Before:
     """What unit `index` showed before one change of this session: what undo restores."""
 
     index: int
-    labels: dict
+    labels: Labels
     status: str | None
 
 
@@ -44,9 +44,9 @@ class SaveRequest:
 
     index: int
     unit: Unit
-    labels: dict
+    labels: Labels
     status: str
-    prev: dict | None
+    prev: Record | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,8 @@ class Session:
 
     schema: Schema
     units: Sequence[Unit]
-    heads: dict[Key, dict] = field(default_factory=dict)
-    moved: set[Key] = field(default_factory=set)
+    heads: dict[UnitKey, Record] = field(default_factory=dict)
+    moved: set[UnitKey] = field(default_factory=set)
     cursor: int = 0
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
@@ -94,7 +94,7 @@ class Session:
     def unit(self) -> Unit:
         return self.units[self.cursor]
 
-    def head(self, index: int) -> dict | None:
+    def head(self, index: int) -> Record | None:
         return self.heads.get(self.units[index].key)
 
     def status(self, index: int) -> str | None:
@@ -109,7 +109,7 @@ class Session:
             return self.status(index)
         return request.status if request.status in SHOWN else None
 
-    def labels(self, index: int) -> dict:
+    def labels(self, index: int) -> Labels:
         """The labels shown for a unit (a copy): those of its last change, saved or not."""
         request = self._pending.get(index)
         if request is not None:
@@ -218,12 +218,12 @@ class Session:
             labels[field_id] = value
         return self.replace(index, labels, self._status_after_change(index, labels))
 
-    def _status_after_change(self, index: int, labels: dict) -> str:
+    def _status_after_change(self, index: int, labels: Labels) -> str:
         """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
         status = self.shown_status(index)
-        if status == "flagged" or (status == "done" and not self.schema.missing_required(labels)):
+        if status == Status.FLAGGED or (status == Status.DONE and not self.schema.missing_required(labels)):
             return status
-        return "draft"
+        return Status.DRAFT
 
     def mark_done(self, index: int) -> SaveRequest | Missing:
         """Save the unit as done, if no required field is missing."""
@@ -232,7 +232,7 @@ class Session:
         if missing:
             retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
             return Missing([self.schema.field(field_id).label for field_id in missing], retry)
-        return self.replace(index, labels, "done")
+        return self.replace(index, labels, Status.DONE)
 
     def status_request(self, index: int, status: str) -> SaveRequest:
         """Save the unit as skipped or flagged, with whatever labels it has."""
@@ -244,15 +244,15 @@ class Session:
         if not self._undo:
             return None
         before = self._undo.pop()
-        return self._request(before.index, before.labels, before.status or "retracted")
+        return self._request(before.index, before.labels, before.status or Status.RETRACTED)
 
-    def replace(self, index: int, labels: dict, status: str) -> SaveRequest:
+    def replace(self, index: int, labels: Labels, status: str) -> SaveRequest:
         """Replace the unit's labels and status with these (values of fields not asked are dropped):
         a change of this session, which undo can take back."""
         self._undo.append(Before(index, self.labels(index), self.shown_status(index)))
         return self._request(index, labels, status)
 
-    def _request(self, index: int, labels: dict, status: str) -> SaveRequest:
+    def _request(self, index: int, labels: Labels, status: str) -> SaveRequest:
         request = SaveRequest(index, self.units[index], self.schema.prune(labels), status, self.head(index))
         self._pending[index] = request
         self._in_flight[index] += 1
@@ -260,7 +260,7 @@ class Session:
 
     # What became of a request
 
-    def confirm(self, request: SaveRequest, record: dict) -> None:
+    def confirm(self, request: SaveRequest, record: Record) -> None:
         """`record` is on disk: it is the unit's new head."""
         index, key = request.index, request.unit.key
         self._count(key[0], self.heads.get(key), -1)
@@ -274,6 +274,6 @@ class Session:
         """The record was not written: the unit's labels stay on screen, unsaved, to retry."""
         self._in_flight[request.index] -= 1
 
-    def _count(self, doc: str, record: dict | None, delta: int) -> None:
+    def _count(self, doc: str, record: Record | None, delta: int) -> None:
         if record is not None and record["status"] in FINISHED:
             self._doc_done[doc] += delta

@@ -22,13 +22,7 @@ from annotator.session.annotate import Session
 from annotator.session.review import Review, ReviewSession, load_review
 from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
-from annotator.store.records import (
-    InvalidAnnotatorName,
-    LabelKey,
-    UnitKey,
-    check_annotator_name,
-    describe_label,
-)
+from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
 
 OnSegmenting = Callable[[int], None]
@@ -118,7 +112,7 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
         raise UserError(["the annotation store is damaged; fix these lines first:", *map(str, error.problems)]) from None
 
 
-def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, dict], annotator: str) -> tuple[Session, list[str]]:
+def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> tuple[Session, list[str]]:
     """The session over the corpus with this annotator's current records (by unit key) placed on it,
     and notices about labels that could not be placed (stale)."""
     latest = {(annotator, *key): record for key, record in records.items()}
@@ -146,7 +140,7 @@ def _reviewer(name: str, store: StoreView) -> str:
     return check_reviewer(_name(name), store)
 
 
-def _latest(store: StoreView, log: AnnotationLog) -> dict[LabelKey, dict]:
+def _latest(store: StoreView, log: AnnotationLog) -> dict[LabelKey, Record]:
     """Every current label: the reviewer's as the locked log has them, the others' as read."""
     others = {key: record for key, record in store.latest.items() if key[0] != log.annotator}
     return others | {(log.annotator, *key): record for key, record in log.latest().items()}

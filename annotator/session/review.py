@@ -36,9 +36,8 @@ from annotator.labels.gold import (
 )
 from annotator.schema.model import Field, Schema
 from annotator.session.annotate import SaveRequest, Session
-from annotator.store.records import describe_left_out
+from annotator.store.records import LabelKey, Labels, Record, Status, UnitKey, describe_left_out
 
-Key = tuple[str, int, int]
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
 
 
@@ -71,7 +70,9 @@ def side_by_side(schema: Schema, unit: UnitGold) -> list[FieldRow]:
     return [
         FieldRow(
             field,
-            tuple(value_text(field, labels.get(field.id)) if schema.applies(field, labels) else None for labels in unit.annotations.values()),
+            tuple(
+                value_text(field, labels.get(field.id)) if schema.applies(field, labels) else None for labels in unit.annotations.values()
+            ),
             unit.fields[field.id],
             field.id in unit.disagreeing,
         )
@@ -113,9 +114,9 @@ class Review:
     reviewer: str
     units: list[Unit]  # every labelled unit, in review order
     disputed: int  # the first `disputed` units are those the annotators disagree on
-    golds: dict[Key, UnitGold]
-    heads: dict[Key, dict]  # the reviewer's current records, placed on the corpus
-    moved: set[Key]  # units whose reviewer record was re-anchored to new offsets
+    golds: dict[UnitKey, UnitGold]
+    heads: dict[UnitKey, Record]  # the reviewer's current records, placed on the corpus
+    moved: set[UnitKey]  # units whose reviewer record was re-anchored to new offsets
     left_out: list[str]  # labels that count for nothing, and why
     min_agreement: float = DEFAULT_MIN_AGREEMENT
 
@@ -123,15 +124,15 @@ class Review:
         """Every labelled unit, or only those the annotators disagree on."""
         return self.units if everything else self.units[: self.disputed]
 
-    def accepted(self, key: Key, annotator: str) -> dict:
+    def accepted(self, key: UnitKey, annotator: str) -> Labels:
         """The labels a decision accepting `annotator`'s labels on unit `key` writes."""
         return self.schema.prune(self.golds[key].annotations[annotator])
 
-    def decided(self, key: Key, head: dict | None) -> None:
+    def decided(self, key: UnitKey, head: Record | None) -> None:
         """The gold label of unit `key` again, now that the reviewer's current record is `head`."""
         unit = self.golds[key]
         adjudications = {name: labels for name, labels in unit.adjudications.items() if name != self.reviewer}
-        if head is not None and head["status"] == "done":
+        if head is not None and head["status"] == Status.DONE:
             adjudications[self.reviewer] = head["labels"]
         self.golds[key] = resolve_unit(self.schema, key, unit.annotations, adjudications, self.min_agreement)
 
@@ -139,7 +140,7 @@ class Review:
 def load_review(
     schema: Schema,
     corpus: Corpus,
-    latest: Mapping[tuple[str, str, int, int], dict],
+    latest: Mapping[LabelKey, Record],
     reviewer: str,
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
 ) -> Review:
@@ -172,7 +173,7 @@ class ReviewSession(Session):
     unit's gold label.
     """
 
-    def __init__(self, review: Review, *, everything: bool = False, heads: dict[Key, dict] | None = None) -> None:
+    def __init__(self, review: Review, *, everything: bool = False, heads: dict[UnitKey, Record] | None = None) -> None:
         self.review = review
         self.everything = everything
         units = review.units_shown(everything)
@@ -183,17 +184,17 @@ class ReviewSession(Session):
 
     def decided_count(self) -> int:
         """How many of the units shown have a `done` decision of the reviewer."""
-        return sum(1 for index in range(len(self.units)) if self.status(index) == "done")
+        return sum(1 for index in range(len(self.units)) if self.status(index) == Status.DONE)
 
     def is_decided(self, index: int) -> bool:
         """Done with its last change, which is on disk or on its way: enter has nothing to save."""
-        return self.shown_status(index) == "done" and not self.is_unsaved(index)
+        return self.shown_status(index) == Status.DONE and not self.is_unsaved(index)
 
     def accept(self, index: int, annotator: str) -> SaveRequest:
         """Decide unit `index` with `annotator`'s labels: a `done` record of them (undo takes it back)."""
-        return self.replace(index, self.review.accepted(self.units[index].key, annotator), "done")
+        return self.replace(index, self.review.accepted(self.units[index].key, annotator), Status.DONE)
 
-    def confirm(self, request: SaveRequest, record: dict) -> None:
+    def confirm(self, request: SaveRequest, record: Record) -> None:
         super().confirm(request, record)
         self.review.decided(request.unit.key, record)
 

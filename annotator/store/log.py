@@ -14,7 +14,7 @@ import fcntl
 import os
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +27,8 @@ from annotator.store.records import (
     FORMAT,
     OPTIONAL_KEYS,
     LabelKey,
+    Labels,
+    Record,
     UnitKey,
     UnitLike,
     check_annotator_name,
@@ -58,8 +60,8 @@ class StoreDamaged(StoreError):
 # Reading
 
 
-def _history_index(records: list[dict]) -> dict[LabelKey, list[dict]]:
-    index: dict[LabelKey, list[dict]] = {}
+def _history_index(records: list[Record]) -> dict[LabelKey, list[Record]]:
+    index: dict[LabelKey, list[Record]] = {}
     for record in records:
         index.setdefault(label_key(record), []).append(record)
     return index
@@ -72,7 +74,7 @@ def _history_index(records: list[dict]) -> dict[LabelKey, list[dict]]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -129,7 +131,7 @@ def _open_for_append(path: Path) -> int:
 
 def _write_sidecar(path: Path, data: bytes) -> Path:
     """A new file next to `path` holding `data`, durably; the name says when it was made."""
-    sidecar = path.with_name(sidecar_name(path.name, datetime.now(timezone.utc)))
+    sidecar = path.with_name(sidecar_name(path.name, datetime.now(UTC)))
     fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         _write_all(fd, data)
@@ -154,7 +156,7 @@ class AnnotationLog:
     """The single writer of one annotator's file. Thread-safe: the UI may read heads while a writer
     thread appends."""
 
-    def __init__(self, path: Path, annotator: str, fd: int, lock_fd: int, records: list[dict]) -> None:
+    def __init__(self, path: Path, annotator: str, fd: int, lock_fd: int, records: list[Record]) -> None:
         self.path = path
         self.annotator = annotator
         self.recovered: Problem | None = None  # the torn last line set aside on open, if there was one
@@ -202,22 +204,22 @@ class AnnotationLog:
         log.recovered = recovered
         return log
 
-    def head(self, key: UnitKey) -> dict | None:
+    def head(self, key: UnitKey) -> Record | None:
         """The current record of unit `key` (a `retracted` one means no current label), or None."""
         with self._mutex:
             return self._heads.get((self.annotator, *key))
 
-    def latest(self) -> dict[UnitKey, dict]:
+    def latest(self) -> dict[UnitKey, Record]:
         """The head of every unit that has one."""
         with self._mutex:
             return {key[1:]: record for key, record in self._heads.items()}
 
-    def history(self, key: UnitKey) -> list[dict]:
+    def history(self, key: UnitKey) -> list[Record]:
         """Every record at unit `key`, oldest first."""
         with self._mutex:
             return list(self._history.get((self.annotator, *key), []))
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[Record]:
         """Every record of the file, in file order."""
         with self._mutex:
             return list(self._records)
@@ -229,11 +231,11 @@ class AnnotationLog:
         doc_sha256: str,
         schema: str,
         schema_version: int,
-        labels: dict,
+        labels: Labels,
         status: str,
-        prev: dict | None = None,
+        prev: Record | None = None,
         **optional: object,
-    ) -> dict:
+    ) -> Record:
         """Append a record for `unit` and return it once it is on disk.
 
         It supersedes the unit's current head, or `prev` when that lies at another unit and is
@@ -257,7 +259,7 @@ class AnnotationLog:
             }  # fmt: skip
             line = self._encode(record)
             self._write_line(line)
-            saved: dict = orjson.loads(line)
+            saved: Record = orjson.loads(line)
             self._remember(saved, superseded)
             return saved
 
@@ -280,14 +282,14 @@ class AnnotationLog:
         if self._broken:
             raise StoreError(self._broken)
 
-    def _superseded(self, key: LabelKey, prev: dict | None) -> dict | None:
+    def _superseded(self, key: LabelKey, prev: Record | None) -> Record | None:
         if prev is not None and label_key(prev) != key:
             head = self._heads.get(label_key(prev))
             if head is not None and head["id"] == prev["id"]:
                 return head
         return self._heads.get(key)
 
-    def _encode(self, record: dict) -> bytes:
+    def _encode(self, record: Record) -> bytes:
         problems = record_problems(record)
         if problems:
             raise StoreError(f"refusing to write an invalid record to {self.path}: {'; '.join(problems)}")
@@ -318,7 +320,7 @@ class AnnotationLog:
             return StoreError(self._broken)
         return StoreError(f"{reason}; this record was not saved")
 
-    def _remember(self, record: dict, superseded: dict | None) -> None:
+    def _remember(self, record: Record, superseded: Record | None) -> None:
         key = label_key(record)
         if superseded is not None and label_key(superseded) != key:
             del self._heads[label_key(superseded)]

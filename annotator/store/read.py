@@ -19,6 +19,7 @@ from annotator.store.records import (
     ANNOTATION,
     NAME_RULE,
     LabelKey,
+    Record,
     is_adjudication,
     is_annotator_name,
     label_key,
@@ -30,7 +31,7 @@ from annotator.store.records import (
 @dataclass
 class LogContents:
     path: Path
-    records: list[dict]  # the valid complete lines, in file order
+    records: list[Record]  # the valid complete lines, in file order
     problems: list[Problem]  # one per malformed complete line
     torn: bytes | None  # an incomplete last line (no final newline), left by a crash mid-write
 
@@ -56,7 +57,7 @@ def _read_lines(path: Path, problems: list[Problem]) -> tuple[list[bytes], bytes
     return lines, lines.pop() or None
 
 
-def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[dict]:
+def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[Record]:
     """The records of an annotator file's complete lines, in order; a malformed line is added to
     `problems` instead."""
     name, annotator = str(path), path.name.removesuffix(".jsonl")
@@ -74,10 +75,10 @@ def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> I
             problems.append(Problem(name, number, line_problem(record, annotator)))
 
 
-def chain_heads(records: Iterable[dict]) -> dict[LabelKey, dict]:
+def chain_heads(records: Iterable[Record]) -> dict[LabelKey, Record]:
     """The head of every unit's chain: the last record at its key, unless a later record at another
     key names it as `prev` (an edit of a re-anchored label), which supersedes it there too."""
-    heads: dict[LabelKey, dict] = {}
+    heads: dict[LabelKey, Record] = {}
     moved: set[str] = set()  # prevs that were not the head of their record's own key
     for record in records:
         key = label_key(record)
@@ -97,8 +98,8 @@ def chain_heads(records: Iterable[dict]) -> dict[LabelKey, dict]:
 class StoreView:
     """A read-only view of a whole store folder. `latest` includes `retracted` heads (no current label)."""
 
-    records: dict[str, list[dict]]  # annotator -> valid records in file order; from `load_store` only with keep_records
-    latest: dict[LabelKey, dict]  # (annotator, doc, start, end) -> head record
+    records: dict[str, list[Record]]  # annotator -> valid records in file order; from `load_store` only with keep_records
+    latest: dict[LabelKey, Record]  # (annotator, doc, start, end) -> head record
     problems: list[Problem]
     torn: list[str] = field(default_factory=list)  # annotators whose file ends in an incomplete line
     kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # annotator -> the KINDS among its valid records
@@ -127,7 +128,7 @@ def _load_file(view: StoreView, path: Path, keep_records: bool) -> None:
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
     lines, torn = _read_lines(path, view.problems)
-    records: Iterable[dict] = _valid_records(lines, path, view.problems)
+    records: Iterable[Record] = _valid_records(lines, path, view.problems)
     if keep_records:
         records = view.records[annotator] = list(records)
     kinds: set[str] = set()
@@ -138,7 +139,7 @@ def _load_file(view: StoreView, path: Path, keep_records: bool) -> None:
         view.problems.append(torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
 
 
-def _noting_kinds(records: Iterable[dict], kinds: set[str]) -> Iterator[dict]:
+def _noting_kinds(records: Iterable[Record], kinds: set[str]) -> Iterator[Record]:
     """`records`, adding the kind of each to `kinds`."""
     for record in records:
         kinds.add(ADJUDICATION if is_adjudication(record) else ANNOTATION)

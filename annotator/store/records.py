@@ -11,8 +11,9 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from enum import StrEnum
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
 import orjson
 
@@ -21,54 +22,74 @@ from annotator.errors import UserError
 FORMAT = 1
 
 
-# `draft`: labels saved as the annotator picks them, not yet declared done. Only `done` labels
-# count for agreement, gold labels and export.
-STATUSES = ("draft", "done", "skipped", "flagged", "retracted")
+class Status(StrEnum):
+    """A record's status. `draft`: labels saved as the annotator picks them, not yet declared done;
+    `retracted`: no label (an undo back to nothing). Only `done` labels count
+    (annotator.labels.counting)."""
+
+    DRAFT = "draft"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FLAGGED = "flagged"
+    RETRACTED = "retracted"
 
 
-ANNOTATION = "annotation"
+class Kind(StrEnum):
+    """Whose record: an annotator's label, or a reviewer's decision (annotator.store.roles). A record
+    without `kind` is an annotation."""
+
+    ANNOTATION = "annotation"
+    ADJUDICATION = "adjudication"
 
 
-ADJUDICATION = "adjudication"  # a reviewer's decision (annotator.roles)
-
-
-KINDS = (ANNOTATION, ADJUDICATION)
-
-
+STATUSES = tuple(Status)
+ANNOTATION, ADJUDICATION = Kind.ANNOTATION, Kind.ADJUDICATION
+KINDS = tuple(Kind)
 ORIGINS = ("typed", "suggested")
+
+Labels = dict[str, str | list[str]]  # field id -> value id (single), value ids (multi) or text
+
+
+class Record(TypedDict):
+    """One line of an annotator's file, as JSON gives it back (statuses and kinds as plain strings)."""
+
+    format: int
+    id: str
+    annotator: str
+    doc: str
+    doc_sha256: str
+    start: int
+    end: int
+    text_sha256: str
+    schema: str
+    schema_version: int
+    labels: Labels
+    status: str
+    rev: int
+    prev: str | None
+    ts: str
+    kind: NotRequired[str]
+    origin: NotRequired[dict[str, str]]
+    seconds: NotRequired[float]
 
 
 REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
     "schema", "schema_version", "labels", "status", "rev", "prev", "ts",
 )  # fmt: skip
-
-
 ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
 NAME_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
 
-
-UnitKey = tuple[str, int, int]  # (doc, start, end)
-
-
-LabelKey = tuple[str, str, int, int]  # (annotator, doc, start, end)
-
+UnitKey = tuple[str, int, int]
+"""A sentence unit: (doc, start, end); `Unit.key` of annotator.corpus.document."""
+LabelKey = tuple[str, str, int, int]
+"""One annotator's label of a unit: (annotator, doc, start, end)."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
-
-
 _STATUS_SET = frozenset(STATUSES)
-
-
 _FIELDS = itemgetter(*REQUIRED_KEYS)
-
-
-label_key: Callable[[dict], LabelKey] = itemgetter("annotator", "doc", "start", "end")
+label_key: Callable[[Mapping[str, Any]], LabelKey] = itemgetter("annotator", "doc", "start", "end")
 
 
 class UnitLike(Protocol):
@@ -98,17 +119,17 @@ def check_annotator_name(name: str) -> str:
     raise InvalidAnnotatorName(f"invalid annotator name {name!r}: use {NAME_RULE}")
 
 
-def is_adjudication(record: Mapping) -> bool:
+def is_adjudication(record: Mapping[str, Any]) -> bool:
     """A reviewer's decision; a record without `kind` is an annotation."""
     return record.get("kind") == ADJUDICATION
 
 
-def describe_label(record: Mapping) -> str:
+def describe_label(record: Mapping[str, Any]) -> str:
     """How messages name a record: its id and the sentence it labels, as the record places it."""
     return f"label {record['id']} on {record['doc']} [{record['start']}, {record['end']})"
 
 
-def describe_left_out(record: Mapping, reason: str) -> str:
+def describe_left_out(record: Mapping[str, Any], reason: str) -> str:
     """A label that counts for nothing (stale, or not fitting the schema): whose, which, and why."""
     return f"{record['annotator']}: {describe_label(record)}: {reason}"
 
@@ -191,7 +212,7 @@ def record_problems(record: object) -> list[str]:
     return problems
 
 
-def _chain_problems(record: dict) -> list[str]:
+def _chain_problems(record: dict[str, Any]) -> list[str]:
     problems = []
     if record["start"] > record["end"]:
         problems.append(f"start {record['start']} is after end {record['end']}")

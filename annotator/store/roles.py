@@ -34,9 +34,7 @@ def check_reviewer(name: str, store: StoreView) -> str:
     otherwise)."""
     name = check_annotator_name(name)
     if ANNOTATION in store.kinds.get(name, ()):
-        raise ReviewerHasAnnotations(
-            f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}"
-        )
+        raise ReviewerHasAnnotations(f"{name} has annotations in this store; review under another name, e.g. --as {review_name(name)}")
     return name
 
 
@@ -45,7 +43,9 @@ def check_annotator(name: str, records: Iterable[Mapping]) -> str:
     `AnnotationLog.records()` gives them, not only the current ones) is an adjudication
     (AnnotatorHasAdjudications otherwise)."""
     if any(is_adjudication(record) for record in records):
-        raise AnnotatorHasAdjudications(f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME")
+        raise AnnotatorHasAdjudications(
+            f"{name} has adjudications in this store (a reviewer's file); annotate under another name with --as NAME"
+        )
     return name
 
 

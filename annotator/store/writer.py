@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from annotator.store.log import AnnotationLog, StoreError
-from annotator.store.records import UnitLike
+from annotator.store.records import Labels, Record, UnitLike
 
 
 @dataclass(frozen=True)
@@ -27,19 +27,20 @@ class AppendRequest:
     doc_sha256: str
     schema: str
     schema_version: int
-    labels: dict
+    labels: Labels
     status: str
-    prev: dict | None = None
+    prev: Record | None = None
     optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds
 
-    def append_to(self, log: AnnotationLog) -> dict:
+    def append_to(self, log: AnnotationLog) -> Record:
         """`log.append` with this request's arguments (a subclass's extra fields are not passed)."""
         return log.append(
             self.unit, doc_sha256=self.doc_sha256, schema=self.schema, schema_version=self.schema_version,
             labels=self.labels, status=self.status, prev=self.prev, **self.optional,
         )  # fmt: skip
 
-OnDone = Callable[[AppendRequest, dict | None, Exception | None], None]
+
+OnDone = Callable[[AppendRequest, Record | None, Exception | None], None]
 
 
 class BackgroundWriter:
@@ -92,7 +93,7 @@ class BackgroundWriter:
                 failure = error
             self._report(request, record, failure)
 
-    def _report(self, request: AppendRequest, record: dict | None, failure: Exception | None) -> None:
+    def _report(self, request: AppendRequest, record: Record | None, failure: Exception | None) -> None:
         try:
             self._on_done(request, record, failure)
         except Exception as error:  # kept for close(): the next requests must still be written

@@ -15,6 +15,7 @@ from textual.message import Message
 from annotator.memory import settle_after_launch
 from annotator.session.annotate import SaveRequest
 from annotator.session.launch import Opened
+from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
 from annotator.tui.palette import AnnotatorCommands
 from annotator.tui.safe_text import notify_safe
@@ -36,7 +37,7 @@ class Written(Message):
     """The writer's outcome for one request: the record now on disk, or the error that stopped it."""
 
     request: SaveRequest
-    record: dict | None
+    record: Record | None
     error: Exception | None
 
 
@@ -105,7 +106,7 @@ class AnnotatorApp(App):
         )
         return handled
 
-    def _written(self, append: AppendRequest, record: dict | None, error: Exception | None) -> None:
+    def _written(self, append: AppendRequest, record: Record | None, error: Exception | None) -> None:
         """The writer's on_done, on the writer thread: it only posts a message, as `close` waits
         for this thread. The message is queued before the future is done: both go through the loop's
         thread-safe callback queue, in order."""

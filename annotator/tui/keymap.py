@@ -77,7 +77,7 @@ def _entry_problem(binding_id: str, keys: object, binding_ids: Collection[str], 
     if binding_id in seen:
         return f"{json.dumps(binding_id)} is given twice"
     if not isinstance(keys, str):
-        return f"the keys of {json.dumps(binding_id)} must be a string such as \"x\" or \"x,ctrl+s\", not {_shown(keys)}"
+        return f'the keys of {json.dumps(binding_id)} must be a string such as "x" or "x,ctrl+s", not {_shown(keys)}'
     if any(not key.strip() for key in keys.split(",")):
         return f"the keys of {json.dumps(binding_id)} have an empty key: {json.dumps(keys)}"
     if printable(keys) != keys:  # key names reach the screen: the Footer, the help, the palette
@@ -101,5 +101,8 @@ def _abridged(binding_ids: Collection[str]) -> list[str]:
             series.setdefault(numbered[1], []).append(int(numbered[2]))
         else:
             plain.append(binding_id)
-    ranges = [f"{prefix}{min(numbers)} … {prefix}{max(numbers)}" if len(numbers) > 1 else f"{prefix}{numbers[0]}" for prefix, numbers in series.items()]
+    ranges = [
+        f"{prefix}{min(numbers)} … {prefix}{max(numbers)}" if len(numbers) > 1 else f"{prefix}{numbers[0]}"
+        for prefix, numbers in series.items()
+    ]
     return sorted(plain + ranges)

@@ -23,7 +23,9 @@ DIGITS = tuple(str(n % 10) for n in range(1, 11))
 
 def binding_ids() -> frozenset[str]:
     """Every binding id of the annotation and review UI, read from the bindings of its classes."""
-    return frozenset(binding.id for cls in ui_classes() for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])) if binding.id)
+    return frozenset(
+        binding.id for cls in ui_classes() for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])) if binding.id
+    )
 
 
 def ui_classes() -> set[type[DOMNode]]:

@@ -13,8 +13,18 @@ from textual.content import Content
 from annotator.tui.keys import shown_keys
 
 PALETTE_BINDING_IDS = (
-    "save-done", "skip", "flag", "undo", "next-unlabelled", "search", "search-next",
-    "next-sentence", "previous-sentence", "stats", "help", "quit",
+    "save-done",
+    "skip",
+    "flag",
+    "undo",
+    "next-unlabelled",
+    "search",
+    "search-next",
+    "next-sentence",
+    "previous-sentence",
+    "stats",
+    "help",
+    "quit",
 )
 
 

@@ -52,7 +52,9 @@ def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
     """Build the app as `annotator annotate` does (call it again to reopen)."""
 
     def make(paths: list[Path] | None = None, annotator: str = "tester", keymap: Path | None = None) -> AnnotatorApp:
-        return prepare(paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir, keymap=keymap)
+        return prepare(
+            paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir, keymap=keymap
+        )
 
     return make
 

@@ -48,7 +48,12 @@ async def test_multi_toggle_text_entry_and_escape(make_app: MakeApp) -> None:
         assert not isinstance(app.focused, Input)
         assert app.focused.id == "field-claim_type"
         await pilot.press("1", "3", "1")
-        assert app.session.labels(0) == {"checkworthiness": "check", "source_type": "state_media", "source": "KCNA", "claim_type": ["state"]}
+        assert app.session.labels(0) == {
+            "checkworthiness": "check",
+            "source_type": "state_media",
+            "source": "KCNA",
+            "claim_type": ["state"],
+        }
 
 
 async def test_missing_required_fields_are_named_and_unit_not_done(make_app: MakeApp, store_dir: Path) -> None:

@@ -15,7 +15,7 @@ SENTENCES = [f"Sentence number {n} of the long paragraph says something else aga
 @pytest.mark.parametrize(
     ("unit_lines", "total", "height", "first"),
     [
-        (range(0, 2), 3, 7, 0),  # the paragraph fits
+        (range(2), 3, 7, 0),  # the paragraph fits
         (range(4, 6), 20, 7, 0),  # the unit fits below the paragraph's start
         (range(10, 12), 20, 7, 8),  # centred
         (range(18, 20), 20, 7, 13),  # centred, but no blank rows after the paragraph's end

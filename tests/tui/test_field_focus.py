@@ -14,7 +14,17 @@ from tests.tui.conftest import MakeApp, footer_keys
 from tests.tui.waiting import wait_for
 
 SIZE = (120, 40)
-CHOICE_KEYS = {"j/k": "Move", "⏎": "Done", "s": "Skip", "f": "Flag", "u": "Undo", "/": "Search", "1-9": "Pick", "?": "Help", "^p": "palette"}
+CHOICE_KEYS = {
+    "j/k": "Move",
+    "⏎": "Done",
+    "s": "Skip",
+    "f": "Flag",
+    "u": "Undo",
+    "/": "Search",
+    "1-9": "Pick",
+    "?": "Help",
+    "^p": "palette",
+}
 TEXT_KEYS = {"esc": "Leave field", "f1": "Help", "^p": "palette"}
 
 
@@ -83,7 +93,9 @@ async def test_tab_keeps_the_focused_field_in_view(make_app: MakeApp) -> None:
         assert form.max_scroll_y > 0  # the form does not fit: tab has to scroll it
         for key in ["tab"] * len(shown) + ["shift+tab"] * len(shown):
             await pilot.press(key)
-            await wait_for(pilot, lambda: app.focused is not None and form.can_view_entire(app.focused), description=f"{focused_id(app)} in view")
+            await wait_for(
+                pilot, lambda: app.focused is not None and form.can_view_entire(app.focused), description=f"{focused_id(app)} in view"
+            )
         assert focused_id(app) == "field-checkworthiness"
 
 

@@ -105,9 +105,13 @@ def run_annotate(argv: list[str]) -> int:
     return main(["annotate", *argv])
 
 
-def test_an_unknown_binding_id_is_a_message_and_exit_2(corpus_dir: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_binding_id_is_a_message_and_exit_2(
+    corpus_dir: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     keymap = keymap_file(tmp_path, {"sikp": "x"})
-    assert run_annotate([str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir), "--keymap", str(keymap)]) == 2
+    assert (
+        run_annotate([str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir), "--keymap", str(keymap)]) == 2
+    )
     err = capsys.readouterr().err.splitlines()
     assert err[:2] == [f"annotator: cannot use keymap {keymap}:", f'annotator: {keymap}: unknown binding id "sikp"']
     assert err[2].startswith(f"annotator: {keymap}: the binding ids are: accept-1 … accept-10, accept-annotator, ")

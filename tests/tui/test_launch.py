@@ -68,7 +68,9 @@ def test_a_reviewers_name_is_refused_and_its_file_left_unlocked(corpus_dir: Path
 def test_a_file_with_a_superseded_adjudication_is_still_a_reviewers(corpus_dir: Path, store_dir: Path) -> None:
     unit = load_corpus([corpus_dir]).units()[0]
     with AnnotationLog.open(store_dir, "lead") as log:
-        decision = log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="retracted", kind="adjudication")
+        decision = log.append(
+            unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="retracted", kind="adjudication"
+        )
         log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="draft", prev=decision)
     assert "lead has adjudications in this store" in launch_error(paths=[str(corpus_dir)], annotator="lead", store_dir=store_dir)
 
@@ -149,4 +151,3 @@ def test_the_commands_say_before_splitting_new_documents(corpus_dir: Path, store
     app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
     app.annotation_log.close()
     assert capsys.readouterr().err == "annotator: splitting 1 new document into sentences (once: the result is cached)\n"
-

@@ -42,7 +42,14 @@ MakeReview = Callable[..., ReviewApp]
 
 
 def claim(source_type: str = "state_media", kind: str = "event", **more: str) -> dict:
-    return {"checkworthiness": "check", "source_type": source_type, "claim_type": [kind], "verifiability": "public", "hedging": "asserted", **more}
+    return {
+        "checkworthiness": "check",
+        "source_type": source_type,
+        "claim_type": [kind],
+        "verifiability": "public",
+        "hedging": "asserted",
+        **more,
+    }
 
 
 BOB_UNIT_0 = claim("expert", "quantity")
@@ -69,7 +76,9 @@ def disputed(store_dir: Path, corpus_dir: Path) -> None:
 @pytest.fixture
 def make_review(corpus_dir: Path, store_dir: Path) -> MakeReview:
     def make(reviewer: str = "lead", everything: bool = False, keymap: Path | None = None) -> ReviewApp:
-        return prepare_review(paths=[str(corpus_dir)], reviewer=reviewer, schema_path=SCHEMA, store_dir=store_dir, everything=everything, keymap=keymap)
+        return prepare_review(
+            paths=[str(corpus_dir)], reviewer=reviewer, schema_path=SCHEMA, store_dir=store_dir, everything=everything, keymap=keymap
+        )
 
     return make
 
@@ -110,7 +119,9 @@ async def test_votes_table_shows_every_annotator_side_by_side_and_marks_disputed
         assert "≠" not in worth and worth.count("Check") == 4  # label, alice, bob, gold
 
 
-async def test_accepting_an_annotator_writes_an_adjudication_and_gold_is_adjudicated(disputed: None, make_review: MakeReview, store_dir: Path) -> None:
+async def test_accepting_an_annotator_writes_an_adjudication_and_gold_is_adjudicated(
+    disputed: None, make_review: MakeReview, store_dir: Path
+) -> None:
     app = make_review()
     async with app.run_test(size=SIZE) as pilot:
         assert gold_resolution(app, 0, "source_type") == UNRESOLVED
@@ -178,7 +189,9 @@ async def test_all_units_and_the_key_that_switches(disputed: None, make_review: 
         assert "no disagreement" in screen_text(app)
 
 
-async def test_a_failed_save_is_shown_and_the_labels_stay(disputed: None, make_review: MakeReview, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_save_is_shown_and_the_labels_stay(
+    disputed: None, make_review: MakeReview, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_review()
 
     def disk_full(*_args: object, **_kwargs: object) -> dict:
@@ -215,7 +228,9 @@ async def test_annotators_text_renders_literally(store_dir: Path, corpus_dir: Pa
 
 
 @pytest.mark.parametrize("size", [(60, 16), (20, 8), (6, 3)], ids=lambda size: f"{size[0]}x{size[1]}")
-async def test_small_terminals_do_not_crash(disputed: None, make_review: MakeReview, store_dir: Path, corpus_dir: Path, size: tuple[int, int]) -> None:
+async def test_small_terminals_do_not_crash(
+    disputed: None, make_review: MakeReview, store_dir: Path, corpus_dir: Path, size: tuple[int, int]
+) -> None:
     label(store_dir, corpus_dir, "carol", [claim(note="a note longer than any column of the table " * 3)])
     app = make_review()
     async with app.run_test(size=size) as pilot:
@@ -249,7 +264,9 @@ async def test_a_accepts_and_shift_a_opens_the_statistics_one_meaning_each(dispu
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), description="the statistics screen")
 
 
-async def test_the_keymap_moves_accept_and_the_annotator_numbers(disputed: None, make_review: MakeReview, store_dir: Path, tmp_path: Path) -> None:
+async def test_the_keymap_moves_accept_and_the_annotator_numbers(
+    disputed: None, make_review: MakeReview, store_dir: Path, tmp_path: Path
+) -> None:
     app = make_review(keymap=keymap_file(tmp_path, {"accept-annotator": "c", "accept-2": "x,2"}))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: footer_keys(app).get("c") == "Accept", description="the Footer to show c")
@@ -264,7 +281,7 @@ async def test_the_keymap_moves_accept_and_the_annotator_numbers(disputed: None,
 
 
 async def test_a_reviewer_with_annotations_is_refused(disputed: None, make_review: MakeReview) -> None:
-    with pytest.raises(UserError, match="bob has annotations in this store; review under another name, e.g. --as bob-review"):
+    with pytest.raises(UserError, match=r"bob has annotations in this store; review under another name, e\.g\. --as bob-review"):
         make_review("bob")
 
 

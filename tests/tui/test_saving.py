@@ -229,7 +229,9 @@ async def test_typed_text_is_saved_after_a_pause_and_typing_goes_on(make_app: Ma
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*SOURCE_FIELD, *"state ")
-        await wait_for(pilot, lambda: records(store_dir)[-1]["labels"].get("source") == "state", description="the text saved while typing pauses")
+        await wait_for(
+            pilot, lambda: records(store_dir)[-1]["labels"].get("source") == "state", description="the text saved while typing pauses"
+        )
         assert isinstance(app.focused, TextField)
         await pilot.press(*"media")
         assert app.focused.value == "state media"  # the saved text did not eat the space
@@ -266,4 +268,7 @@ async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store
         await pilot.press("enter")  # retry: not done (fields are missing), saved as the draft it is
         await saved(pilot, app, 0, "draft")
         assert "missing Claim type" in status_text(app) and app.session.mark(0) == "draft"
-    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [({"checkworthiness": "check"}, "draft"), (CHECK_STATE_MEDIA, "draft")]
+    assert [(r["labels"], r["status"]) for r in records(store_dir)] == [
+        ({"checkworthiness": "check"}, "draft"),
+        (CHECK_STATE_MEDIA, "draft"),
+    ]

@@ -56,7 +56,7 @@ def shown(app: App) -> str:
     return str(app.screen.query_one("#stats-report", Static).content)
 
 
-async def computed(pilot, app: App) -> StatsScreen:  # noqa: ANN001 - a Pilot
+async def computed(pilot, app: App) -> StatsScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.report is not None, description="the report")
     return app.screen
 
@@ -82,7 +82,6 @@ async def test_escape_and_q_close_the_screen(store_dir: Path, key: str) -> None:
         await computed(pilot, app)
         await pilot.press(key)
         await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
-
 
 
 async def test_the_title_names_the_keys_as_the_users_keymap_has_them(store_dir: Path) -> None:

@@ -43,4 +43,6 @@ async def wait_beside_the_screen(predicate: Callable[[], bool], *, description: 
 async def saved(pilot: Pilot, app: AnnotatorApp, index: int, status: str) -> None:
     """Wait until unit `index` is on disk with `status` and nothing more of it is being saved."""
     session = app.session
-    await wait_for(pilot, lambda: session.status(index) == status and not session.is_saving(index), description=f"unit {index} saved as {status}")
+    await wait_for(
+        pilot, lambda: session.status(index) == status and not session.is_saving(index), description=f"unit {index} saved as {status}"
+    )

@@ -19,9 +19,7 @@ from textual.widgets.option_list import Option
 from annotator.tui.keys import DIGITS
 from annotator.tui.widgets.votes_table import annotator_heading
 
-CHOOSE_BINDINGS = [
-    Binding(str(n % 10), f"choose({n})", f"Accept annotator {n}", show=False, id=f"accept-{n}") for n in range(1, 11)
-]
+CHOOSE_BINDINGS = [Binding(str(n % 10), f"choose({n})", f"Accept annotator {n}", show=False, id=f"accept-{n}") for n in range(1, 11)]
 
 
 class AcceptScreen(ModalScreen[str | None]):

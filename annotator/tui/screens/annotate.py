@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from annotator.session.annotate import Missing, SaveRequest, Session
+from annotator.store.records import Status
 from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
@@ -27,9 +28,7 @@ from annotator.tui.widgets.footer import KeyFooter
 from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
 
-PICK_BINDINGS = [
-    Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)
-]
+PICK_BINDINGS = [Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)]
 
 
 def rebind(bindings: list[Binding], keys: Mapping[str, str]) -> list[Binding]:
@@ -40,7 +39,7 @@ def rebind(bindings: list[Binding], keys: Mapping[str, str]) -> list[Binding]:
 
 # The header, definition and status lines have a fixed height (annotator.tcss): updating their text
 # repaints them without a new layout of the whole screen, which cost most of a key press.
-STATUS_TEXT = {"draft": "draft ✎", "done": "done ✓", "skipped": "skipped »", "flagged": "flagged ⚑"}
+STATUS_TEXT = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
 IDLE_SAVE_SECONDS = 1.0
@@ -53,6 +52,10 @@ and "saved" then appear in one repaint: Textual paces repaints, so a second one 
 come 17-33 ms later. On a slower disk the screen shows "saving…" first. Keys pressed meanwhile are
 not lost: their bindings wait (at most this long); only text typed into a focused field goes in at
 once."""
+
+
+TYPED_IN_A_FIELD = frozenset(("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"))
+"""Actions whose keys a focused text input types instead."""
 
 
 class SearchBar(Input):
@@ -75,13 +78,29 @@ class AnnotateScreen(Screen):
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
-        Binding("g", "next_unlabelled", "Unlabelled", show=False, tooltip="Go to the next sentence not yet done, skipped or flagged (drafts included)", id="next-unlabelled"),
+        Binding(
+            "g",
+            "next_unlabelled",
+            "Unlabelled",
+            show=False,
+            tooltip="Go to the next sentence not yet done, skipped or flagged (drafts included)",
+            id="next-unlabelled",
+        ),
         Binding("slash", "search", "Search", tooltip="Search sentences", id="search"),
         Binding("n", "search_next", "Next match", show=False, tooltip="Go to the next sentence matching the search", id="search-next"),
         Binding("a", "stats", "Agreement", show=False, tooltip="Agreement statistics", id="stats"),
-        Binding("left", "highlight(-1)", "Value left", show=False, tooltip="Highlight the previous value of the field (its definition is shown)", id="value-left"),
+        Binding(
+            "left",
+            "highlight(-1)",
+            "Value left",
+            show=False,
+            tooltip="Highlight the previous value of the field (its definition is shown)",
+            id="value-left",
+        ),
         Binding("right", "highlight(1)", "Value right", show=False, tooltip="Highlight the next value of the field", id="value-right"),
-        Binding("space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"),
+        Binding(
+            "space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"
+        ),
         Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (what you typed is saved)", id="leave-field"),
         *PICK_BINDINGS,
     ]
@@ -172,7 +191,7 @@ class AnnotateScreen(Screen):
         elif unsaved:
             state = Content("not saved: enter retries")
         elif (current := self.session.status(index)) is not None:
-            hint = DRAFT_HINT if current == "draft" and self.message is None else ""
+            hint = DRAFT_HINT if current == Status.DRAFT and self.message is None else ""
             state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
@@ -300,11 +319,11 @@ class AnnotateScreen(Screen):
 
     async def action_skip(self) -> None:
         self.commit_text()
-        await self.save_and_advance(self.session.status_request(self.session.cursor, "skipped"))
+        await self.save_and_advance(self.session.status_request(self.session.cursor, Status.SKIPPED))
 
     async def action_flag(self) -> None:
         self.commit_text()
-        await self.save_and_advance(self.session.status_request(self.session.cursor, "flagged"))
+        await self.save_and_advance(self.session.status_request(self.session.cursor, Status.FLAGGED))
 
     async def save_and_advance(self, request: SaveRequest) -> None:
         def advance() -> None:
@@ -414,8 +433,6 @@ class AnnotateScreen(Screen):
         typing = isinstance(self.focused, Input)
         if action == "leave_field":
             return typing and isinstance(self.focused, TextField)
-        if typing and action in ("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"):
+        if typing and action in TYPED_IN_A_FIELD:
             return False
-        if action == "pick" and not isinstance(self.focused, ChoiceField):
-            return False
-        return True
+        return action != "pick" or isinstance(self.focused, ChoiceField)

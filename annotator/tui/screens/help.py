@@ -28,9 +28,17 @@ def key_lines(bindings: Sequence[Binding], keymap: Mapping[str, str], picks: Seq
         if binding.id in seen or binding.id is None or PICK_ID.fullmatch(binding.id):
             continue
         seen.add(binding.id)
-        lines.append(Content.assemble(_keys_cell(shown_keys(binding, keymap)), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")))
+        lines.append(
+            Content.assemble(
+                _keys_cell(shown_keys(binding, keymap)), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")
+            )
+        )
     shown = "1-9, 0" if tuple(picks) == DIGITS else " ".join(picks)
-    lines.append(Content.assemble(_keys_cell(shown), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")))
+    lines.append(
+        Content.assemble(
+            _keys_cell(shown), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")
+        )
+    )
     lines.append(Content.assemble(_keys_cell("tab, shift+tab"), "next / previous field"))
     lines.append(Content.assemble(_keys_cell("ctrl+p"), "command palette: every action by name"))
     return lines
@@ -51,7 +59,14 @@ def field_lines(field: Field, picks: Sequence[str]) -> list[Content]:
         Content.assemble("    ", safe_line(field.description)),
     ]
     for position, value in enumerate(field.values):
-        lines.append(Content.assemble(("  " + number_key(picks, position) + " ", "bold $accent"), (safe_line(value.label), "bold"), "  ", safe_line(value.description)))
+        lines.append(
+            Content.assemble(
+                ("  " + number_key(picks, position) + " ", "bold $accent"),
+                (safe_line(value.label), "bold"),
+                "  ",
+                safe_line(value.description),
+            )
+        )
     return lines
 
 

@@ -22,8 +22,16 @@ from annotator.tui.screens.annotate import AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable
 
 REVIEW_BINDINGS = [
-    Binding("a", "accept", "Accept", tooltip="Accept one annotator's labels as the decision (then press their number)", id="accept-annotator"),
-    Binding("v", "other_units", "All/disputed", tooltip="Show every labelled unit, or only those the annotators disagree on", id="toggle-all-units"),
+    Binding(
+        "a", "accept", "Accept", tooltip="Accept one annotator's labels as the decision (then press their number)", id="accept-annotator"
+    ),
+    Binding(
+        "v",
+        "other_units",
+        "All/disputed",
+        tooltip="Show every labelled unit, or only those the annotators disagree on",
+        id="toggle-all-units",
+    ),
 ]
 REVIEW_ACTIONS = ("accept", "other_units")
 

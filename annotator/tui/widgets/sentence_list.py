@@ -19,14 +19,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.store.records import Status
 from annotator.tui.safe_text import safe_text
 
 MARKS: dict[str | None, tuple[str, str]] = {
     None: (" ", ""),
-    "done": ("✓", "sentence-list--done"),
-    "skipped": ("»", "sentence-list--skipped"),
-    "flagged": ("⚑", "sentence-list--flagged"),
-    "draft": ("✎", "sentence-list--draft"),
+    Status.DONE: ("✓", "sentence-list--done"),
+    Status.SKIPPED: ("»", "sentence-list--skipped"),
+    Status.FLAGGED: ("⚑", "sentence-list--flagged"),
+    Status.DRAFT: ("✎", "sentence-list--draft"),
     "unsaved": ("!", "sentence-list--unsaved"),
     "moved": ("~", "sentence-list--moved"),
 }
