@@ -302,9 +302,12 @@ def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) 
         observed = (coincidences * delta.reshape(len(counts), -1)).sum(axis=1)
         expected = np.einsum("bi,bij,bj->b", totals, delta, totals)
     else:
-        delta = None if level == "nominal" else distance_matrix(level, domain)
-        observed = counts @ (2 * _disagreement(units, delta, (unit, code, count)) / np.maximum(sizes - 1, 1))
-        expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1) if delta is None else np.einsum("bi,ij,bj->b", totals, delta, totals)
+        distances = None if level == "nominal" else distance_matrix(level, domain)
+        observed = counts @ (2 * _disagreement(units, distances, (unit, code, count)) / np.maximum(sizes - 1, 1))
+        if distances is None:
+            expected = totals.sum(axis=1) ** 2 - (totals**2).sum(axis=1)
+        else:
+            expected = np.einsum("bi,ij,bj->b", totals, distances, totals)
     return 1 - _divide((totals.sum(axis=1) - 1) * observed, expected)
 
 

@@ -256,7 +256,7 @@ def _hashable_or_marker(value: object) -> Hashable:
         hash(value)
     except TypeError:
         return _UNHASHABLE
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _comparable(schema_field: Field, key: Hashable) -> Hashable | None:
@@ -264,8 +264,9 @@ def _comparable(schema_field: Field, key: Hashable) -> Hashable | None:
     if schema_field.kind == "single":
         return key if type(key) is str and key in schema_field.value_ids else None
     if schema_field.kind == "multi":
-        ok = type(key) is tuple and key and len(set(key)) == len(key)
-        return frozenset(key) if ok and all(type(v) is str and v in schema_field.value_ids for v in key) else None
+        if not isinstance(key, tuple) or not key or len(set(key)) < len(key):
+            return None
+        return frozenset(key) if all(type(v) is str and v in schema_field.value_ids for v in key) else None
     return " ".join(key.split()).casefold() if type(key) is str and key else None
 
 

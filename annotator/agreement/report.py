@@ -197,7 +197,7 @@ def _field_report(
 
 
 def _estimates(
-    statistics: list[Callable[[np.ndarray], np.ndarray]],
+    statistics: Sequence[Callable[[np.ndarray], np.ndarray]],
     weight: np.ndarray,
     units: int,
     pairable: int,

@@ -33,9 +33,11 @@ class Unit:
         the text of many units but the hash of few."""
         # Not functools.cached_property: it needs a __dict__ per unit and, on Python 3.11, takes a
         # lock on each first read; both made reading every unit's hash slower than hashing eagerly.
-        if self._text_sha256 is None:
-            object.__setattr__(self, "_text_sha256", sha256_hex(self.text))  # a cache; the unit is unchanged
-        return self._text_sha256
+        sha = self._text_sha256
+        if sha is None:
+            sha = sha256_hex(self.text)
+            object.__setattr__(self, "_text_sha256", sha)  # a cache; the unit is unchanged
+        return sha
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the same card.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -253,5 +254,5 @@ def _names(names: list[str]) -> str:
     return ", ".join(f"`{name}`" for name in names) or "none"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+def _table(header: tuple[str, ...], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(markdown_table(header, rows))

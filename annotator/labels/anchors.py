@@ -114,7 +114,7 @@ def _candidates(record: Record, doc: str, index: _DocumentIndex | None) -> list[
     """The units the label may lie on (the exact one if unchanged), or why there are none."""
     if index is None:
         return f"document '{doc}' is not in the corpus"
-    if any(type(record[key]) is not str for key in _TEXT_KEYS):
+    if not all(type(value) is str for value in (record["doc_sha256"], record["text_sha256"], record["ts"])):
         return f"malformed record: {', '.join(_TEXT_KEYS)} must be strings"
     text_sha256 = record["text_sha256"]
     unchanged = record["doc_sha256"] == index.sha256

@@ -30,7 +30,7 @@ as a note) keep their own resolution but do not hold a unit back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from annotator.errors import UserError
@@ -201,16 +201,16 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
 def _vote(field: Field, value: object) -> Vote:
     if is_unset(value):
         return None
-    if field.kind == "multi":
+    if isinstance(value, list):
         return tuple(sorted(set(value), key=_schema_order(field)))
-    return value
+    return str(value)
 
 
 def _value(field: Field, vote: Vote) -> LabelValue:
-    return list(vote) if field.kind == "multi" and vote is not None else vote
+    return list(vote) if isinstance(vote, tuple) else vote
 
 
-def _schema_order(field: Field):
+def _schema_order(field: Field) -> Callable[[str], tuple[int, str]]:
     order = field.positions
     return lambda value_id: (order.get(value_id, len(order)), value_id)
 

@@ -128,7 +128,7 @@ _MODEL_UNDER = {"fields": Field, "values": Value, "when": Condition}
 
 def _messages(error: pydantic.ValidationError) -> list[str]:
     """One `json.path: message` line per pydantic error."""
-    messages = []
+    messages: list[str] = []
     for item in error.errors():
         if item["type"] == "schema_rules":
             messages.extend(f"{at}: {msg}" for at, msg in item["ctx"]["problems"])

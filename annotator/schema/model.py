@@ -58,7 +58,7 @@ class _Check:
         self.check = check
         self.constraints = constraints
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], dict]) -> dict:
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], dict[str, Any]]) -> Any:
         from pydantic_core import core_schema
 
         schema = {**handler(source), **self.constraints}
@@ -101,18 +101,23 @@ class Condition:
         if (self.in_ is None) == (self.at_least is None):
             raise _custom_error("condition", "give exactly one of 'in' and 'at_least'")
 
+    @property
+    def in_values(self) -> list[str]:
+        """The values of an `in` condition; none for an `at_least` one."""
+        return self.in_ or []
+
     def holds(self, parent: Field, value: object) -> bool:
         """Whether the condition holds for `value`, the label of `parent` (the field it tests)."""
         if self.at_least is not None:
             positions = parent.positions
             return isinstance(value, str) and value in positions and positions[value] >= positions[self.at_least]
         chosen = value if isinstance(value, list) else [value]
-        return any(v in self.in_ for v in chosen)
+        return any(v in self.in_values for v in chosen)
 
     def __str__(self) -> str:
         if self.at_least is not None:
             return f"{self.field} is at least '{self.at_least}'"
-        return f"{self.field} is one of {', '.join(self.in_)}"
+        return f"{self.field} is one of {', '.join(self.in_values)}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,7 +219,7 @@ class Schema:
             if value_errors:
                 invalid.add(field.id)
                 errors.extend(value_errors)
-            elif field.id not in asked and field.when.field not in invalid:
+            elif field.id not in asked and field.when is not None and field.when.field not in invalid:
                 invalid.add(field.id)
                 errors.append(f"field '{field.id}' has a value but is only asked when {field.when}")
         return errors
@@ -314,7 +319,7 @@ def _condition_problems(at: str, condition: Condition, earlier: Mapping[str, Fie
         return []
     return [
         (f"{at}.in[{index}]", f"'{condition.field}' has no value '{value_id}'")
-        for index, value_id in enumerate(condition.in_)
+        for index, value_id in enumerate(condition.in_values)
         if value_id not in parent.value_ids
     ]
 

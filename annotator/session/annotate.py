@@ -195,6 +195,7 @@ class Session:
             return None
         value = target.values[number - 1].id
         labels = self.labels(index)
+        chosen: str | list[str] | None
         if target.kind == "single":
             chosen = None if labels.get(field_id) == value else value
         else:

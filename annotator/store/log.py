@@ -289,7 +289,7 @@ class AnnotationLog:
                 return head
         return self._heads.get(key)
 
-    def _encode(self, record: Record) -> bytes:
+    def _encode(self, record: dict[str, object]) -> bytes:
         problems = record_problems(record)
         if problems:
             raise StoreError(f"refusing to write an invalid record to {self.path}: {'; '.join(problems)}")

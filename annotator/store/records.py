@@ -161,7 +161,7 @@ def _is_origin(value: object) -> bool:
 
 
 def _is_seconds(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value) and value >= 0  # type: ignore[arg-type]
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
 _Check = tuple[Callable[[Any], bool], str]
@@ -221,10 +221,10 @@ def _chain_problems(record: dict[str, Any]) -> list[str]:
     return problems
 
 
-def looks_valid(record: object, annotator: str) -> bool:
+def looks_valid(record: Any, annotator: str) -> bool:
     """The cheap check of the load path: all required keys, and the ones the store relies on typed."""
     try:
-        _, id_, name, doc, _, start, end, _, _, _, labels, status, rev, prev, _ = _FIELDS(record)  # type: ignore[misc]
+        _, id_, name, doc, _, start, end, _, _, _, labels, status, rev, prev, _ = _FIELDS(record)
     except (KeyError, TypeError):
         return False
     return (

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.screen import Screen
 
 from annotator.memory import settle_after_launch
 from annotator.session.annotate import SaveRequest
 from annotator.session.launch import Opened
 from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
-from annotator.tui.palette import AnnotatorCommands
+from annotator.tui.keys import KeyNames, declared
+from annotator.tui.palette import PALETTE_BINDING_IDS, palette_commands
 from annotator.tui.safe_text import notify_safe
-from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
 
@@ -44,7 +46,6 @@ class Written(Message):
 class AnnotatorApp(App):
     CSS_PATH = "annotator.tcss"
     TITLE = "annotator"
-    COMMANDS = App.COMMANDS | {AnnotatorCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # below 70 columns the form goes under the list
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, tooltip="Quit (every label shown as saved is on disk)", id="quit"),
@@ -54,6 +55,8 @@ class AnnotatorApp(App):
 
     RECORD_KEYS: Mapping[str, object] = {}
     """Optional record keys every saved record carries (a review app sets `kind`)."""
+    PALETTE_BINDING_IDS: Sequence[str] = PALETTE_BINDING_IDS
+    """The bindings of the annotation screen and the app offered in the command palette."""
 
     def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
@@ -66,10 +69,17 @@ class AnnotatorApp(App):
         self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
         self.save_failure = ""  # why the last save failed
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
-        self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.keymap)
+        self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.tui.keymap)
+        self.key_names = KeyNames(self, self.keymap)
+        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.submit)
+        self.annotate_screen = self.labelling_screen()
 
-    def get_default_screen(self) -> AnnotateScreen:
-        return AnnotateScreen(self.session)
+    def labelling_screen(self) -> AnnotateScreen:
+        """The screen the session is labelled on."""
+        return AnnotateScreen(self.session, self.screen_context)
+
+    def get_default_screen(self) -> Screen:
+        return self.annotate_screen
 
     def on_mount(self) -> None:
         self.writer = BackgroundWriter(self.annotation_log, self._written)
@@ -77,10 +87,6 @@ class AnnotatorApp(App):
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
         self.call_after_refresh(settle_after_launch)
-
-    @property
-    def annotate_screen(self) -> AnnotateScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]
 
     # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
 
@@ -160,7 +166,7 @@ class AnnotatorApp(App):
         unsaved = self.session.unsaved()
         if unsaved:
             self.clear_notifications()  # the failures' toasts would cover the question, which says why
-            self.push_screen(QuitScreen(len(unsaved), self.save_failure), self._quit_anyway)
+            self.push_screen(QuitScreen(len(unsaved), self.save_failure, self.key_names), self._quit_anyway)
         else:
             self.exit()
 
@@ -173,8 +179,15 @@ class AnnotatorApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            bindings = [*self.annotate_screen.BINDINGS, *self.BINDINGS]
-            self.push_screen(HelpScreen(self.session.schema, bindings, self.keymap))
+            bindings = declared([*self.annotate_screen.BINDINGS, *self.BINDINGS])
+            self.push_screen(HelpScreen(self.session.schema, bindings, self.key_names))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands but its Quit (the app's own says what quitting waits for), then the
+        annotation actions when the palette opens on the annotation screen."""
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Quit")
+        if screen is self.annotate_screen:
+            yield from palette_commands([screen, self], self.key_names, self.PALETTE_BINDING_IDS)
 
 
 def _set_done(future: asyncio.Future[None]) -> None:

@@ -45,7 +45,7 @@ def load_keymap(path: Path, binding_ids: Collection[str]) -> dict[str, str]:
         if reason:
             problems.append(Problem(name, None, reason))
         else:
-            keymap[binding_id] = ",".join(key.strip() for key in keys.split(","))
+            keymap[binding_id] = ",".join(key.strip() for key in str(keys).split(","))
     if any(binding_id not in binding_ids for binding_id, _keys in pairs):
         problems.append(Problem(name, None, f"the binding ids are: {', '.join(_abridged(binding_ids))}"))
     if problems:

@@ -1,20 +1,23 @@
 """Keys as the user has them: the UI's binding ids, keys a keymap would give to two bindings at once,
-and a binding's keys shown after the user's keymap.
+and a binding's keys named after the user's keymap.
 
 `App.set_keymap` moves the bindings themselves (the Footer reads them from there); the help screen,
-the command palette, the value chips and the annotator numbers read the keys from here.
+the command palette, the value chips and the annotator numbers name the keys with `KeyNames`.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import ModalScreen, Screen
+
+from annotator.tui.textual_internals import merged_bindings
 
 UI_PACKAGE = "annotator.tui"
 DIGITS = tuple(str(n % 10) for n in range(1, 11))
@@ -46,9 +49,15 @@ def binding_scopes() -> list[list[Binding]]:
     """The bindings that are active together: each screen's with the app's, each modal screen's and
     each widget's on their own (the bindings Textual merges from a class and its bases)."""
     classes = ui_classes()
-    merged = {cls: [binding for _key, binding in cls._merged_bindings] for cls in classes}
+    merged = {cls: merged_bindings(cls) for cls in classes}
     app = [binding for cls in classes if issubclass(cls, App) for binding in merged[cls]]
     return [merged[cls] + (app if issubclass(cls, Screen) and not issubclass(cls, ModalScreen) else []) for cls in classes]
+
+
+def declared(bindings: Iterable[BindingType]) -> list[Binding]:
+    """The Binding objects of a BINDINGS list, as declared (this UI declares every binding as one;
+    `Binding.make_bindings` would split one with several keys into one per key)."""
+    return [binding for binding in bindings if isinstance(binding, Binding)]
 
 
 def key_clashes(keymap: Mapping[str, str], scopes: Iterable[Sequence[Binding]]) -> list[str]:
@@ -78,14 +87,25 @@ def keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
     return [key.strip() for key in keys.split(",")]
 
 
-def shown_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
-    """The binding's keys for reading ("j, down")."""
-    return ", ".join(map(format_key, keys_of(binding, keymap)))
+@dataclass(frozen=True)
+class KeyNames:
+    """A binding's keys as the user has them (after their keymap), named as the Footer names them
+    (`App.get_key_display`)."""
 
+    app: App
+    keymap: Mapping[str, str]
 
-def number_keys(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> tuple[str, ...]:
-    """The first key of each binding, for reading: the keys that pick the n-th value or annotator."""
-    return tuple(format_key(keys_of(binding, keymap)[0]) for binding in bindings)
+    def of(self, binding: Binding) -> str:
+        """Every key of the binding, for reading ("j, ↓")."""
+        return ", ".join(map(self.name, keys_of(binding, self.keymap)))
+
+    def first(self, bindings: Sequence[Binding]) -> tuple[str, ...]:
+        """The first key of each binding: the keys that pick the n-th value or annotator."""
+        return tuple(self.name(keys_of(binding, self.keymap)[0]) for binding in bindings)
+
+    def name(self, key: str) -> str:
+        """One key as Textual names it ("ctrl+p" -> "^p")."""
+        return self.app.get_key_display(Binding(key, ""))
 
 
 def number_key(keys: Sequence[str], position: int) -> str:

@@ -272,7 +272,7 @@ async def test_the_keymap_moves_accept_and_the_annotator_numbers(
         await wait_for(pilot, lambda: footer_keys(app).get("c") == "Accept", description="the Footer to show c")
         assert "x bob" in screen_text(app)  # the votes table's heading
         await pilot.press("a")  # no longer accept: a is free again
-        assert app.screen is app.review_screen
+        assert app.screen is app.annotate_screen
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, AcceptScreen), description="the accept chooser")
         await pilot.press("x")

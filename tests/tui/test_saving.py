@@ -90,7 +90,8 @@ async def test_a_key_waits_for_the_disk_so_the_change_and_saved_show_together(
 async def test_keys_typed_while_enter_waits_for_the_disk_go_to_the_next_sentence(
     make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(annotate_module, "SAVE_WAIT_SECONDS", TIMEOUT)  # enter still waits when x comes
+    # x is sent while enter waits for the held disk; the app takes it once enter stops waiting
+    # (SAVE_WAIT_SECONDS), and by then the next sentence has the focus.
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "tab", "tab", *"abc")  # no claim, then the note

@@ -14,6 +14,7 @@ from annotator.corpus.document import Unit
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
 from annotator.store.log import AnnotationLog
+from annotator.tui.keys import KeyNames
 from annotator.tui.screens.stats import StatsScreen
 from tests.tui.conftest import SCHEMA
 from tests.tui.waiting import wait_for
@@ -24,13 +25,15 @@ CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["ev
 
 
 class StatsApp(App[None]):
-    def __init__(self, store_dir: Path, schema: Schema) -> None:
+    def __init__(self, store_dir: Path, schema: Schema, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.store_dir = store_dir
         self.schema = schema
+        self.keymap = keymap or {}
 
     def on_mount(self) -> None:
-        self.push_screen(StatsScreen(self.store_dir, self.schema, bootstrap=50))
+        self.set_keymap(self.keymap)
+        self.push_screen(StatsScreen(self.store_dir, self.schema, KeyNames(self, self.keymap), bootstrap=50))
 
 
 def unit(number: int, doc: str = HOSTILE_DOC) -> Unit:
@@ -85,12 +88,10 @@ async def test_escape_and_q_close_the_screen(store_dir: Path, key: str) -> None:
 
 
 async def test_the_title_names_the_keys_as_the_users_keymap_has_them(store_dir: Path) -> None:
-    app = StatsApp(store_dir, load_schema(SCHEMA))
-    app.keymap = {"stats-close": "x", "stats-recompute": "ctrl+r"}  # as AnnotatorApp holds it
+    app = StatsApp(store_dir, load_schema(SCHEMA), {"stats-close": "x", "stats-recompute": "ctrl+r"})
     async with app.run_test(size=SIZE) as pilot:
-        app.set_keymap(app.keymap)
         await computed(pilot, app)
-        assert "Agreement between annotators (x closes, ctrl+r recomputes)" in shown(app)
+        assert "Agreement between annotators (x closes, ^r recomputes)" in shown(app)
         await pilot.press("x")
         await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed by x")
 

@@ -7,20 +7,24 @@ session calls and shows the result; what a key means for the labels is decided b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from annotator.corpus.document import Corpus
 from annotator.session.annotate import Missing, SaveRequest, Session
 from annotator.store.records import Status
-from annotator.tui.keys import number_keys
+from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.context import ContextPane
@@ -31,15 +35,15 @@ from annotator.tui.widgets.sentence_list import SentenceList
 PICK_BINDINGS = [Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)]
 
 
-def rebind(bindings: list[Binding], keys: Mapping[str, str]) -> list[Binding]:
+def rebind(bindings: Iterable[BindingType], keys: Mapping[str, str]) -> list[Binding]:
     """`bindings` with those whose id is in `keys` moved to those keys, in place (a screen that
     builds on another one frees a key by binding id)."""
-    return [binding.with_key(keys[binding.id]) if binding.id in keys else binding for binding in bindings]
+    return [binding.with_key(keys[binding.id]) if binding.id and binding.id in keys else binding for binding in declared(bindings)]
 
 
 # The header, definition and status lines have a fixed height (annotator.tcss): updating their text
 # repaints them without a new layout of the whole screen, which cost most of a key press.
-STATUS_TEXT = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
+STATUS_TEXT: dict[str, str] = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
 IDLE_SAVE_SECONDS = 1.0
@@ -58,14 +62,29 @@ TYPED_IN_A_FIELD = frozenset(("pick", "skip", "flag", "undo", "next_unlabelled",
 """Actions whose keys a focused text input types instead."""
 
 
+@dataclass(frozen=True)
+class AnnotateContext:
+    """What the annotation screen works with besides its session, handed down by the app."""
+
+    corpus: Corpus
+    annotator: str
+    store_dir: Path  # read by the statistics screen
+    key_names: KeyNames
+    submit: Callable[[SaveRequest], asyncio.Future[None]]
+    """Hands a request to the writer; the future is done once the writer has finished with it."""
+
+
 class SearchBar(Input):
     """The `/` prompt: enter jumps to the next sentence containing the text, escape closes."""
 
     BINDINGS = [Binding("escape", "close", "Close search", id="search-close")]
 
+    class Closed(Message):
+        """The search bar closed without a search."""
+
     def action_close(self) -> None:
         self.display = False
-        self.screen.focus_form()  # type: ignore[attr-defined]
+        self.post_message(self.Closed())
 
 
 class AnnotateScreen(Screen):
@@ -105,9 +124,10 @@ class AnnotateScreen(Screen):
         *PICK_BINDINGS,
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, context: AnnotateContext) -> None:
         super().__init__()
         self.session = session
+        self.context = context
         self.query_text = ""
         self.message: Content | None = None
         self.idle_save: Timer | None = None
@@ -120,7 +140,7 @@ class AnnotateScreen(Screen):
                 yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, id="sentences")
                 yield ContextPane(id="context")
             with Vertical(id="right"):
-                yield SchemaForm(session.schema, number_keys(PICK_BINDINGS, self.app.keymap), id="form")  # type: ignore[attr-defined]
+                yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")
                 yield Static(id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes", highlighter=PrintableHighlighter())
@@ -149,7 +169,7 @@ class AnnotateScreen(Screen):
         labels = session.labels(index)
         self.form.show(labels, {field.id for field in session.applicable_fields(index)})
         unit = session.unit
-        self.query_one("#context", ContextPane).show(self.app.corpus.document(unit.doc), unit)  # type: ignore[attr-defined]
+        self.query_one("#context", ContextPane).show(self.context.corpus.document(unit.doc), unit)
         self.show_header()
         self.show_definition()
         self.show_status()
@@ -164,7 +184,7 @@ class AnnotateScreen(Screen):
         schema = session.schema
         return Content.assemble(
             ("annotator ", "$text-muted"),
-            (safe_line(self.app.annotator), "bold"),  # type: ignore[attr-defined]
+            (safe_line(self.context.annotator), "bold"),
             ("  schema ", "$text-muted"),
             f"{safe_line(schema.name)} v{schema.version}",
             ("  document ", "$text-muted"),
@@ -347,7 +367,7 @@ class AnnotateScreen(Screen):
 
     def submit(self, request: SaveRequest) -> asyncio.Future[None]:
         """Hand the request to the writer; what it shows comes with the writer's outcome."""
-        return self.app.submit(request)  # type: ignore[attr-defined]
+        return self.context.submit(request)
 
     async def save(self, request: SaveRequest, show: Callable[[], None]) -> None:
         """Hand the request to the writer, `show` the change, then wait up to SAVE_WAIT_SECONDS for
@@ -384,7 +404,7 @@ class AnnotateScreen(Screen):
         return message
 
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen(self.app.store_dir, self.session.schema))  # type: ignore[attr-defined]
+        self.app.push_screen(StatsScreen(self.context.store_dir, self.session.schema, self.context.key_names))
 
     # Searching
 
@@ -393,6 +413,10 @@ class AnnotateScreen(Screen):
         bar.display = True
         bar.value = self.query_text
         bar.focus()
+
+    @on(SearchBar.Closed)
+    def _search_closed(self) -> None:
+        self.focus_form()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -419,9 +443,10 @@ class AnnotateScreen(Screen):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's, with this screen's bindings in the order they are declared: a keymap moves the
         bindings it remaps to the end, and the Footer would show them last (or cut them off)."""
-        order = {binding.id: position for position, binding in enumerate(self.BINDINGS) if binding.id}
+        bindings = declared(self.BINDINGS)
+        order = {binding.id: position for position, binding in enumerate(bindings) if binding.id}
         active = super().active_bindings
-        return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id, len(self.BINDINGS))))
+        return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id or "", len(bindings))))
 
     def on_descendant_focus(self) -> None:
         # No refresh_bindings here: Screen.set_focus already signals a bindings change after

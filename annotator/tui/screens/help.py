@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,14 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotator.schema.model import Field, Schema
-from annotator.tui.keys import DIGITS, number_key, number_keys, shown_keys
+from annotator.tui.keys import DIGITS, KeyNames, number_key
 from annotator.tui.safe_text import safe_line, safe_text
 
 KEY_WIDTH = 16
 PICK_ID = re.compile(r"pick-\d+")  # pick-1 ... pick-10: one line for them all
 
 
-def key_lines(bindings: Sequence[Binding], keymap: Mapping[str, str], picks: Sequence[str]) -> list[Content]:
+def key_lines(bindings: Sequence[Binding], key_names: KeyNames, picks: Sequence[str]) -> list[Content]:
     """One line per binding id: its keys (as remapped) and what it does."""
     lines: list[Content] = []
     seen: set[str] = set()
@@ -30,7 +30,7 @@ def key_lines(bindings: Sequence[Binding], keymap: Mapping[str, str], picks: Seq
         seen.add(binding.id)
         lines.append(
             Content.assemble(
-                _keys_cell(shown_keys(binding, keymap)), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")
+                _keys_cell(key_names.of(binding)), binding.tooltip or binding.description, (f"  [{binding.id}]", "$text-muted")
             )
         )
     shown = "1-9, 0" if tuple(picks) == DIGITS else " ".join(picks)
@@ -39,8 +39,10 @@ def key_lines(bindings: Sequence[Binding], keymap: Mapping[str, str], picks: Seq
             _keys_cell(shown), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")
         )
     )
-    lines.append(Content.assemble(_keys_cell("tab, shift+tab"), "next / previous field"))
-    lines.append(Content.assemble(_keys_cell("ctrl+p"), "command palette: every action by name"))
+    lines.append(Content.assemble(_keys_cell(f"{key_names.name('tab')}, {key_names.name('shift+tab')}"), "next / previous field"))
+    lines.append(
+        Content.assemble(_keys_cell(key_names.name(key_names.app.COMMAND_PALETTE_BINDING)), "command palette: every action by name")
+    )
     return lines
 
 
@@ -70,9 +72,9 @@ def field_lines(field: Field, picks: Sequence[str]) -> list[Content]:
     return lines
 
 
-def help_text(schema: Schema, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> Content:
-    picks = number_keys([binding for binding in bindings if binding.id and PICK_ID.fullmatch(binding.id)], keymap)
-    lines = [Content.styled("Keys", "bold underline"), *key_lines(bindings, keymap, picks), Content("")]
+def help_text(schema: Schema, bindings: Sequence[Binding], key_names: KeyNames) -> Content:
+    picks = key_names.first([binding for binding in bindings if binding.id and PICK_ID.fullmatch(binding.id)])
+    lines = [Content.styled("Keys", "bold underline"), *key_lines(bindings, key_names, picks), Content("")]
     lines.append(Content.assemble(("Schema ", "bold underline"), (f"{safe_line(schema.name)} v{schema.version}", "bold underline")))
     if schema.title:
         lines.append(Content(safe_line(schema.title)))
@@ -86,9 +88,9 @@ def help_text(schema: Schema, bindings: Sequence[Binding], keymap: Mapping[str, 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help-close")]
 
-    def __init__(self, schema: Schema, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> None:
+    def __init__(self, schema: Schema, bindings: Sequence[Binding], key_names: KeyNames) -> None:
         super().__init__()
-        self.text = help_text(schema, bindings, keymap)
+        self.text = help_text(schema, bindings, key_names)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.tui.keys import number_keys
+from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import safe_line
 
 
@@ -36,15 +36,10 @@ class QuitScreen(ModalScreen[bool]):
         Binding("n,escape", "dismiss(False)", "Back to the labels", id="quit-back"),
     ]
 
-    def __init__(self, unsaved: int, reason: str) -> None:
+    def __init__(self, unsaved: int, reason: str, key_names: KeyNames) -> None:
         super().__init__()
-        self.unsaved = unsaved
-        self.reason = reason
-
-    @property
-    def question(self) -> Content:
-        yes, back = number_keys(self.BINDINGS, self.app.keymap)  # type: ignore[attr-defined]
-        return quit_question(self.unsaved, self.reason, yes, back)
+        yes, back = key_names.first(declared(self.BINDINGS))
+        self.question = quit_question(unsaved, reason, yes, back)
 
     def compose(self) -> ComposeResult:
         yield Static(self.question, id="quit-question")

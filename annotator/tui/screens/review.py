@@ -8,17 +8,19 @@ votes table shows each annotator's labels and the unit's gold label, updated onc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
 from annotator.session.annotate import SaveRequest
 from annotator.session.review import ReviewSession
-from annotator.tui.keys import number_keys
 from annotator.tui.safe_text import safe_line
 from annotator.tui.screens.accept import CHOOSE_BINDINGS, AcceptScreen
-from annotator.tui.screens.annotate import AnnotateScreen, rebind
+from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable
 
 REVIEW_BINDINGS = [
@@ -42,8 +44,15 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
     BINDINGS = [*Screen.BINDINGS, *rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS]
     session: ReviewSession
 
-    def __init__(self, session: ReviewSession, *, message: str | None = None) -> None:
-        super().__init__(session)
+    @dataclass
+    class ShowOtherUnits(Message):
+        """Go on with `session`, the same review over the other set of units, saying `message`."""
+
+        session: ReviewSession
+        message: str
+
+    def __init__(self, session: ReviewSession, context: AnnotateContext, *, message: str | None = None) -> None:
+        super().__init__(session, context)
         self.message = Content(message) if message else None
 
     def on_mount(self) -> None:
@@ -53,7 +62,7 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
     @property
     def accept_keys(self) -> tuple[str, ...]:
         """The key that accepts each annotator's labels in the chooser, as the user has them."""
-        return number_keys(CHOOSE_BINDINGS, self.app.keymap)  # type: ignore[attr-defined]
+        return self.context.key_names.first(CHOOSE_BINDINGS)
 
     @property
     def votes(self) -> VotesTable:
@@ -117,7 +126,7 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
             self.say(Content(other))
             return
         shown = "every labelled unit" if other.everything else "the disputed units"
-        self.app.show_review(other, f"showing {shown}; undo starts afresh")  # type: ignore[attr-defined]
+        self.post_message(self.ShowOtherUnits(other, f"showing {shown}; undo starts afresh"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in REVIEW_ACTIONS:

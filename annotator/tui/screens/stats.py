@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from annotator.schema.model import Schema
 from annotator.store.read import load_store
 from annotator.text import printable
-from annotator.tui.keys import shown_keys
+from annotator.tui.keys import KeyNames, declared
 
 if TYPE_CHECKING:
     from annotator.agreement.report import Report
@@ -46,10 +46,11 @@ class StatsScreen(Screen[None]):
         Binding("r", "recompute", "Recompute", id="stats-recompute"),
     ]
 
-    def __init__(self, store_dir: Path, schema: Schema, *, bootstrap: int | None = None, seed: int = 0) -> None:
+    def __init__(self, store_dir: Path, schema: Schema, key_names: KeyNames, *, bootstrap: int | None = None, seed: int = 0) -> None:
         """`bootstrap`: resamples for the confidence intervals (None: the report's default)."""
         super().__init__()
         self.store_dir = store_dir
+        self.key_names = key_names
         self.schema = schema
         self.bootstrap = bootstrap
         self.seed = seed
@@ -85,7 +86,7 @@ class StatsScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "agreement":
             return
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.report, content = event.worker.result
             self._show(content)
         elif event.state == WorkerState.ERROR:
@@ -93,8 +94,7 @@ class StatsScreen(Screen[None]):
 
     def key_hint(self) -> str:
         """How to close and recompute, with the keys as the user's keymap has them."""
-        keymap = getattr(self.app, "keymap", {})
-        close, recompute = (shown_keys(binding, keymap) for binding in self.BINDINGS)
+        close, recompute = (self.key_names.of(binding) for binding in declared(self.BINDINGS))
         return f"{close} closes, {recompute} recomputes"
 
     def _show(self, content: Content) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Footer
 
+from annotator.tui.textual_internals import footer_ready
+
 ShownKey = tuple[str, Binding, bool, str]
 """A key the Footer shows: (key, binding, enabled, tooltip)."""
 
@@ -20,7 +22,7 @@ class KeyFooter(Footer):
 
     def shown_keys(self) -> tuple[ShownKey, ...]:
         """What `Footer.compose` would draw now: the bindings it shows, their state and order."""
-        if not self._bindings_ready:
+        if not footer_ready(self):
             return ()
         palette = self.app.COMMAND_PALETTE_BINDING if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE else None
         return tuple(

@@ -83,7 +83,7 @@ class SentenceList(ScrollView, can_focus=False):
     def page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
         if index < self._count:
             self.post_message(self.Clicked(index))
