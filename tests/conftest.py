@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +17,27 @@ SCHEMA = REPO / "schemas" / "factcheck.v1.json"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+_HOME_FOLDERS = {"ANNOTATOR_CACHE_DIR": "cache", "XDG_CACHE_HOME": "xdg-cache", "XDG_CONFIG_HOME": "config"}
+_RUN_FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the whole run out of the user's cache and configuration, from before any test module is
+    imported (some load a schema at import time, which remembers it in the cache)."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-tests-"))
+    config.stash[_RUN_FOLDER] = folder
+    for variable, name in _HOME_FOLDERS.items():
+        os.environ[variable] = str(folder / name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _RUN_FOLDER in config.stash:
+        shutil.rmtree(config.stash[_RUN_FOLDER], ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the segmentation cache out of the user's home directory."""
+    """A cache of each test's own: what one test segmented or validated is new to the next."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(cache))
     return cache

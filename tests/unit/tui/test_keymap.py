@@ -1,4 +1,4 @@
-"""The keymap file: where it is looked up, and every way it can be wrong, said with the file's name."""
+"""The keymap file: every way it can be wrong, said with the file's name."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from annotator.paths import default_keymap_path, keymap_path
 from annotator.tui.keymap import KeymapError, load_keymap
 
 KNOWN = {"skip", "flag", "next-sentence", *(f"pick-{n}" for n in range(1, 11))}
@@ -22,21 +21,6 @@ def problems(path: Path) -> list[str]:
     with pytest.raises(KeymapError) as caught:
         load_keymap(path, KNOWN)
     return [str(problem) for problem in caught.value.problems]
-
-
-def test_the_default_file_is_under_xdg_config_home_else_dot_config() -> None:
-    assert default_keymap_path({"XDG_CONFIG_HOME": "/cfg", "HOME": "/home/a"}) == Path("/cfg/annotator/keymap.json")
-    assert default_keymap_path({"XDG_CONFIG_HOME": "", "HOME": "/home/a"}) == Path("/home/a/.config/annotator/keymap.json")
-
-
-def test_the_file_given_is_read_else_the_default_one_only_if_it_exists(tmp_path: Path) -> None:
-    environ = {"XDG_CONFIG_HOME": str(tmp_path)}
-    assert keymap_path(None, environ) is None
-    default = tmp_path / "annotator" / "keymap.json"
-    default.parent.mkdir()
-    default.write_text("{}", encoding="utf-8")
-    assert keymap_path(None, environ) == default
-    assert keymap_path(tmp_path / "absent.json", environ) == tmp_path / "absent.json"
 
 
 def test_keys_are_kept_per_binding_id_without_spaces(tmp_path: Path) -> None:

@@ -37,9 +37,9 @@ from annotator.store.roles import (
     check_reviewer,
     review_name,
 )
+from tests.conftest import SCHEMA as SCHEMA_PATH
 
-REPO = Path(__file__).resolve().parent.parent
-SCHEMA = load_schema(REPO / "schemas" / "factcheck.v1.json")
+SCHEMA = load_schema(SCHEMA_PATH)
 TEXT = (
     "Missiles fired at dawn\n\n"
     "North Korea fired two missiles on Monday, the military said. The launch came a day before the talks.\n\n"

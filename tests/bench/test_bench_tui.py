@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from tests.tui.conftest import REPO
+from tests.conftest import REPO
 
 NUMBER = r"\d+\.\d+"
 

@@ -12,10 +12,7 @@ from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+from tests.conftest import SCHEMA, SEEDS
 
 NO_CLAIM = {"checkworthiness": "no_claim"}
 MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["state"], "verifiability": "public", "hedging": "possible"}

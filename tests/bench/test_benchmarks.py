@@ -1,0 +1,36 @@
+"""Every benchmark runs end to end at a tiny size and prints its ratios (the figures are never asserted:
+these machines are shared and noisy)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+RATIO = r"\d+\.\d+"
+
+
+def run_benchmark(name: str, *arguments: str) -> str:
+    command = [sys.executable, str(REPO / "benchmarks" / name), *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=300).stdout
+
+
+def test_bench_agreement_prints_both_ratios() -> None:
+    output = run_benchmark("bench_agreement.py", "--small", "--repeat", "1")
+    assert re.search(rf"^ratio ours / baseline: +{RATIO}", output, re.MULTILINE), output
+    assert re.search(rf"^ratio report / one alpha: +{RATIO}", output, re.MULTILINE), output
+
+
+def test_bench_corpus_prints_the_cached_and_cold_ratios() -> None:
+    output = run_benchmark("bench_corpus.py", "--small")
+    assert re.search(rf"^cached/baseline: {RATIO}x +cold/baseline: \d+x", output, re.MULTILINE), output
+
+
+@pytest.mark.parametrize("measure", ["kept", "load_store"])
+def test_bench_store_prints_each_measure_against_the_orjson_loop(measure: str) -> None:
+    output = run_benchmark("bench_store.py", "--records", "2000", "--repeat", "1")
+    assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
