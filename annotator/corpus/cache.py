@@ -28,10 +28,9 @@ class SegmentCache:
 
     A shard is a line with the sha256 of the rest, then JSON mapping text sha -> [flat paragraph
     offsets, flat (start, end, paragraph) triples]. `put` takes only segmentations that passed
-    `check_segmentation` (`corpus.load_corpus` checks every fresh one before it caches it), so a
-    shard whose checksum holds is sound as it is: opening a
-    corpus checks 8 MB of shards in a few milliseconds instead of every unit against its text. A
-    damaged or hand-edited shard fails the checksum and counts as empty.
+    `check_segmentation` (`load_corpus` checks every fresh one before it caches it), so a shard whose
+    checksum holds is sound as it is: opening a corpus checks the shards' checksums, not every unit
+    against its text. A damaged or hand-edited shard fails the checksum and counts as empty.
     """
 
     def __init__(self, cache_dir: Path) -> None:

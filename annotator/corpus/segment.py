@@ -50,8 +50,8 @@ class Segmentation:
 
     @property
     def units(self) -> list[tuple[int, int, int]]:
-        """(start, end, paragraph index) of each unit. The flat form costs one object, not one per
-        unit, so a corpus opens without building 100,000 tuples."""
+        """(start, end, paragraph index) of each unit. The flat form is one object, not one per unit,
+        so opening a corpus builds no tuple per sentence."""
         flat = self.flat_units
         return list(zip(flat[0::3], flat[1::3], flat[2::3]))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NotRequired, TypedDict, Unpack
 
 from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
@@ -28,6 +29,31 @@ from annotator.store.roles import check_annotator, check_reviewer
 OnSegmenting = Callable[[int], None]
 
 
+class AnnotationOptions(TypedDict):
+    """What `open_annotation` opens: whose session, over which documents, schema and store.
+    `on_segmenting` is told how many documents are split into sentences before they are
+    (`annotator.corpus.load.load_corpus`)."""
+
+    paths: Sequence[str | Path]
+    annotator: str
+    schema_path: Path
+    store_dir: Path
+    on_segmenting: NotRequired[OnSegmenting | None]
+
+
+class ReviewOptions(TypedDict):
+    """What `open_review` opens: `reviewer`'s review of every unit, or only the disputed ones, with
+    gold labels by `min_agreement`; the rest as for `AnnotationOptions`."""
+
+    paths: Sequence[str | Path]
+    reviewer: str
+    schema_path: Path
+    store_dir: Path
+    everything: NotRequired[bool]
+    min_agreement: NotRequired[float]
+    on_segmenting: NotRequired[OnSegmenting | None]
+
+
 class NothingToReview(NothingToDo):
     """The store holds nothing for the reviewer to decide: a message, not a failure."""
 
@@ -43,20 +69,13 @@ class Opened:
     notices: tuple[str, ...]
 
 
-def open_annotation(
-    *,
-    paths: Sequence[str | Path],
-    annotator: str,
-    schema_path: Path,
-    store_dir: Path,
-    on_segmenting: OnSegmenting | None = None,
-) -> Opened:
-    """`annotator`'s session over the corpus of `paths`, on their opened (locked) log; UserError for
-    anything the user must fix. `on_segmenting` is told how many documents are split into sentences
-    before they are (`annotator.corpus.load.load_corpus`)."""
-    annotator = _name(annotator)
-    schema = read_schema(schema_path)
-    corpus = load_documents(paths, empty="nothing to annotate", on_segmenting=on_segmenting)
+def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
+    """The annotator's session over the corpus, on their opened (locked) log; UserError for anything
+    the user must fix."""
+    annotator = _name(options["annotator"])
+    schema = read_schema(options["schema_path"])
+    paths, store_dir = options["paths"], options["store_dir"]
+    corpus = load_documents(paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"))
     log = open_log(store_dir, annotator)
     try:
         check_annotator(annotator, log.records())
@@ -69,24 +88,17 @@ def open_annotation(
     return Opened(corpus, session, log, store_dir, tuple(notices))
 
 
-def open_review(
-    *,
-    paths: Sequence[str | Path],
-    reviewer: str,
-    schema_path: Path,
-    store_dir: Path,
-    everything: bool = False,
-    min_agreement: float = DEFAULT_MIN_AGREEMENT,
-    on_segmenting: OnSegmenting | None = None,
-) -> Opened:
-    """The review of the store by `reviewer`, on their opened (locked) log; UserError for anything to
-    fix first, NothingToReview when there is nothing to decide."""
+def open_review(**options: Unpack[ReviewOptions]) -> Opened:
+    """The review of the store by the reviewer, on their opened (locked) log; UserError for anything
+    to fix first, NothingToReview when there is nothing to decide."""
+    everything, min_agreement = options.get("everything", False), options.get("min_agreement", DEFAULT_MIN_AGREEMENT)
     check_min_agreement(min_agreement)
-    schema = read_schema(schema_path)
+    schema = read_schema(options["schema_path"])
+    paths, store_dir = options["paths"], options["store_dir"]
     require_store(store_dir)
     store = load_store(store_dir)
-    reviewer = _reviewer(reviewer, store)
-    corpus = load_documents(paths, on_segmenting=on_segmenting)
+    reviewer = _reviewer(options["reviewer"], store)
+    corpus = load_documents(paths, on_segmenting=options.get("on_segmenting"))
     log = open_log(store_dir, reviewer)
     try:
         review = load_review(schema, corpus, _latest(store, log), reviewer, min_agreement)

@@ -6,53 +6,29 @@ the terminal; the keymap is checked here, against the UI's binding ids.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from annotator.errors import UserError
-from annotator.labels.gold import DEFAULT_MIN_AGREEMENT
-from annotator.session.launch import OnSegmenting, open_annotation, open_review
+from annotator.session.launch import AnnotationOptions, ReviewOptions, open_annotation, open_review
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.keymap import KeymapError, load_keymap
 from annotator.tui.keys import binding_ids, binding_scopes, key_clashes
 from annotator.tui.review_app import ReviewApp
 
 
-def prepare(
-    *,
-    paths: Sequence[str | Path],
-    annotator: str,
-    schema_path: Path,
-    store_dir: Path,
-    keymap: Path | None = None,
-    on_segmenting: OnSegmenting | None = None,
-) -> AnnotatorApp:
-    """The annotation app, ready to run on the opened (locked) store; UserError for anything the
-    user must fix. `keymap` is the user's keymap file, if any."""
+def prepare(*, keymap: Path | None = None, **options: Unpack[AnnotationOptions]) -> AnnotatorApp:
+    """The annotation app, ready to run on the session `open_annotation` opens with `options`;
+    UserError for anything the user must fix. `keymap` is the user's keymap file, if any."""
     keys = read_keymap(keymap)
-    opened = open_annotation(paths=paths, annotator=annotator, schema_path=schema_path, store_dir=store_dir, on_segmenting=on_segmenting)
-    return AnnotatorApp(opened, keymap=keys)
+    return AnnotatorApp(open_annotation(**options), keymap=keys)
 
 
-def prepare_review(
-    *,
-    paths: Sequence[str | Path],
-    reviewer: str,
-    schema_path: Path,
-    store_dir: Path,
-    everything: bool = False,
-    min_agreement: float = DEFAULT_MIN_AGREEMENT,
-    keymap: Path | None = None,
-    on_segmenting: OnSegmenting | None = None,
-) -> ReviewApp:
-    """The review app, ready to run on the reviewer's opened (locked) log; UserError for anything to
-    fix first, NothingToReview when there is nothing to decide."""
+def prepare_review(*, keymap: Path | None = None, **options: Unpack[ReviewOptions]) -> ReviewApp:
+    """The review app, ready to run on the session `open_review` opens with `options`; UserError for
+    anything to fix first, NothingToReview when there is nothing to decide."""
     keys = read_keymap(keymap)
-    opened = open_review(
-        paths=paths, reviewer=reviewer, schema_path=schema_path, store_dir=store_dir,
-        everything=everything, min_agreement=min_agreement, on_segmenting=on_segmenting,
-    )  # fmt: skip
-    return ReviewApp(opened, keymap=keys)
+    return ReviewApp(open_review(**options), keymap=keys)
 
 
 def read_keymap(path: Path | None) -> dict[str, str]:

@@ -42,7 +42,7 @@ def rebind(bindings: Iterable[BindingType], keys: Mapping[str, str]) -> list[Bin
 
 
 # The header, definition and status lines have a fixed height (annotator.tcss): updating their text
-# repaints them without a new layout of the whole screen, which cost most of a key press.
+# repaints them without a new layout of the whole screen.
 STATUS_TEXT: dict[str, str] = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
@@ -51,11 +51,10 @@ IDLE_SAVE_SECONDS = 1.0
 
 SAVE_WAIT_SECONDS = 0.05
 """How long a key that changes labels waits for the record to reach the disk before the screen is
-repainted (`AnnotateScreen.save`). A usual disk confirms within a few milliseconds, and the change
-and "saved" then appear in one repaint: Textual paces repaints, so a second one for "saved" would
-come 17-33 ms later. On a slower disk the screen shows "saving…" first. Keys pressed meanwhile are
-not lost: their bindings wait (at most this long); only text typed into a focused field goes in at
-once."""
+repainted (`AnnotateScreen.save`). A usual disk confirms well within it, and the change and "saved"
+then appear in one repaint (Textual paces repaints: a second one for "saved" would come a frame or
+two later). On a slower disk the screen shows "saving…" first. Keys pressed meanwhile are not lost:
+their bindings wait (at most this long); only text typed into a focused field goes in at once."""
 
 
 TYPED_IN_A_FIELD = frozenset(("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"))

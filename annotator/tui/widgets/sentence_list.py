@@ -1,4 +1,4 @@
-"""The sentence list: one line per unit, drawn with the line API so 100,000 rows cost nothing.
+"""The sentence list: one line per unit, drawn with the line API, so the number of rows costs nothing.
 
 Only the visible rows are rendered; the widget knows a row count and two callbacks, and keeps the
 cursor as an integer. Status marks sit in a fixed gutter left of the untrusted text so that wide
@@ -35,9 +35,9 @@ MARKS: dict[str | None, tuple[str, str]] = {
 
 
 ROW_CACHE_SIZE = 256
-"""Rendered rows kept: a few screens' worth. Textual caches what it derives from a row (crops,
-styles) inside it, so each kept row holds dozens of objects that the garbage collector's full
-passes walk (one every ~90 key presses): with 1,024 rows they took 21 ms on average, with 256 16 ms."""
+"""Rendered rows kept: a few screens' worth, no more. Textual caches what it derives from a row
+(crops, styles) inside it, so each kept row holds dozens of objects that every full pass of the
+garbage collector walks."""
 
 
 class SentenceList(ScrollView, can_focus=False):
