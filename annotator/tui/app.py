@@ -18,6 +18,7 @@ from annotator.session.annotate import SaveRequest
 from annotator.session.launch import Opened
 from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
+from annotator.text import plural
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.palette import PALETTE_BINDING_IDS, palette_commands
 from annotator.tui.safe_text import notify_safe
@@ -159,8 +160,7 @@ class AnnotatorApp(App):
         again)."""
         writing = self.session.writing()
         if writing:
-            changes = "1 change is" if writing == 1 else f"{writing} changes are"
-            self.annotate_screen.say(Content(f"quitting once {changes} on disk"))
+            self.annotate_screen.say(Content(f"quitting once {plural(writing, 'change')} {'is' if writing == 1 else 'are'} on disk"))
             return
         self.quitting = False
         unsaved = self.session.unsaved()

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from annotator.text import plural
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import safe_line
 
@@ -49,7 +50,7 @@ class QuitScreen(ModalScreen[bool]):
 
 
 def quit_question(unsaved: int, reason: str, yes: str, back: str) -> Content:
-    changes = "1 change is" if unsaved == 1 else f"{unsaved} changes are"
+    changes = f"{plural(unsaved, 'change')} {'is' if unsaved == 1 else 'are'}"
     them = "it" if unsaved == 1 else "them"
     return Content.assemble(
         (f"{changes} not saved", "bold"),

@@ -24,6 +24,7 @@ from annotator.session.review import (
     side_by_side,
     value_text,
 )
+from annotator.text import plural
 from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import safe_line
 
@@ -88,7 +89,7 @@ def _line(gutter: Content, cells: list[Content], widths: list[int]) -> Content:
 
 def votes_title(schema: Schema, unit: UnitGold) -> Content:
     """What the table says: how many annotators, the fields they disagree on, whether gold is resolved."""
-    count = f"{len(unit.annotations)} annotator{'s' if len(unit.annotations) != 1 else ''}"
+    count = plural(len(unit.annotations), "annotator")
     fields = ", ".join(safe_line(schema.field(field_id).label) for field_id in unit.disagreeing)
     disagreement = Content.assemble(" · disagree on ", (fields, "bold $text-warning")) if fields else Content(" · no disagreement")
     gold = Content.styled(" · gold resolved", "$text-success") if unit.resolved else Content.styled(" · gold unresolved", "$text-error")
