@@ -23,6 +23,7 @@ from annotator.store.records import LabelKey, Record, Status, UnitKey
 
 # Keys that the store's load path does not type-check but placing a label relies on.
 _TEXT_KEYS = ("doc_sha256", "text_sha256", "ts")
+_RETRACTED = Status.RETRACTED  # bound once: looking a member up on its enum class costs more than comparing
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def anchor(latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
     landmarks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     ambiguous: list[tuple[str, Record, list[Unit]]] = []
     for (annotator, doc, _start, _end), record in latest.items():
-        if record["status"] == Status.RETRACTED:
+        if record["status"] == _RETRACTED:
             continue
         if doc not in indexes:
             indexes[doc] = _index(corpus, doc)

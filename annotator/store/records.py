@@ -87,7 +87,7 @@ LabelKey = tuple[str, str, int, int]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
-_STATUS_SET = frozenset(STATUSES)
+_STATUS_SET = frozenset(status.value for status in Status)  # plain strings: what the load path looks up
 _FIELDS = itemgetter(*REQUIRED_KEYS)
 label_key: Callable[[Mapping[str, Any]], LabelKey] = itemgetter("annotator", "doc", "start", "end")
 
