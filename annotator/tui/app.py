@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -19,6 +19,7 @@ from annotator.session.launch import Opened
 from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
 from annotator.text import plural
+from annotator.tui.key_order import KeysInOrder
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.palette import PALETTE_BINDING_IDS, palette_commands
 from annotator.tui.safe_text import notify_safe
@@ -44,7 +45,7 @@ class Written(Message):
     error: Exception | None
 
 
-class AnnotatorApp(App):
+class AnnotatorApp(KeysInOrder):
     CSS_PATH = "annotator.tcss"
     TITLE = "annotator"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # below 70 columns the form goes under the list
