@@ -11,7 +11,7 @@ from typing import Any
 from annotator.labels.gold import (
     DEFAULT_MIN_AGREEMENT,
 )
-from annotator.paths import default_keymap_path, keymap_path
+from annotator.paths import default_keymap_path, keymap_path, settings_path
 from annotator.schema.load import DEFAULT_SCHEMA_PATH
 from annotator.text import plural, printable
 
@@ -71,7 +71,7 @@ def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
     """What `annotate` and `review` both hand to their app's prepare function, from `add_ui_options`."""
     return {
         "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store,
-        "keymap": keymap_path(args.keymap), "on_segmenting": say_segmenting,
+        "keymap": keymap_path(args.keymap), "settings": settings_path(), "on_segmenting": say_segmenting,
     }  # fmt: skip
 
 

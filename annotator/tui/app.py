@@ -26,6 +26,7 @@ from annotator.tui.safe_text import notify_safe
 from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
+from annotator.tui.settings import Settings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +61,7 @@ class AnnotatorApp(KeysInOrder):
     PALETTE_BINDING_IDS: Sequence[str] = PALETTE_BINDING_IDS
     """The bindings of the annotation screen and the app offered in the command palette."""
 
-    def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.corpus = opened.corpus
         self.session = opened.session
@@ -73,7 +74,8 @@ class AnnotatorApp(KeysInOrder):
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
         self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.tui.keymap)
         self.key_names = KeyNames(self, self.keymap)
-        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.submit)
+        self.settings = settings or Settings()
+        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.settings, self.submit)
         self.annotate_screen = self.labelling_screen()
 
     def labelling_screen(self) -> AnnotateScreen:

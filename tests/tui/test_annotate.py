@@ -40,7 +40,7 @@ async def test_screen_says_saved_only_once_the_record_is_on_disk(make_app: MakeA
 async def test_multi_toggle_text_entry_and_escape(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3", "tab", "1", "tab")  # check-worthiness: Check; source type: State media
+        await pilot.press("3", "1", "shift+tab")  # Check; State media (each pick moves on); back to the source words
         assert isinstance(app.focused, TextField)
         await pilot.press(*"KCNA sq", "backspace", "backspace", "backspace")  # letters type, no skip
         assert app.session.shown_status(0) == "draft"
@@ -180,14 +180,14 @@ async def test_the_palette_opens_the_agreement_statistics(make_app: MakeApp) -> 
 async def test_a_typed_into_a_text_field_is_text(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3", "tab", "1", "tab", *"a a")
+        await pilot.press("3", "1", "shift+tab", *"a a")
         assert app.screen is app.annotate_screen and app.focused.value == "a a"
 
 
 async def test_palette_commands_run_from_a_text_field_and_keep_the_text(make_app: MakeApp, store_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "tab", *"odd", "ctrl+p", *"skipped", "enter")  # typed into the note field
+        await pilot.press("tab", "tab", *"odd", "ctrl+p", *"skipped", "enter")  # typed into the note field (tab, tab from check-worthiness)
         await saved(pilot, app, 0, "skipped")
         assert records(store_dir)[-1]["labels"] == {"note": "odd"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 
 from annotator.tui.app import AnnotatorApp
-from tests.tui.conftest import MakeApp
+from tests.tui.conftest import MakeApp, focused_id, settings_file, status_text
 from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
@@ -26,4 +26,59 @@ async def test_keys_typed_fast_go_to_the_field_focused_when_their_turn_comes(mak
         type_fast(app, "tab", "2")  # tab leaves the note for check-worthiness; 2 picks Minor there
         await saved(pilot, app, 0, "draft")
         assert app.session.labels(0) == {"checkworthiness": "minor"}
-        assert app.focused is not None and app.focused.id == "field-checkworthiness"
+        assert app.focused is not None and app.focused.id == "field-source_type"  # the pick moved on
+
+
+async def test_a_digit_on_the_chosen_value_keeps_it_and_backspace_clears_the_field(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "enter")  # no claim, done
+        await saved(pilot, app, 0, "done")
+        await pilot.press("k", "1")  # the same value again on the done sentence
+        await wait_for(pilot, lambda: not app.session.writing(), description="nothing on its way")
+        assert app.session.labels(0) == {"checkworthiness": "no_claim"} and app.session.status(0) == "done"
+        await pilot.press("shift+tab", "backspace")  # back to check-worthiness (the pick moved on), then clear
+        await saved(pilot, app, 0, "draft")
+        assert app.session.labels(0) == {}
+
+
+async def test_enter_refused_moves_to_the_first_missing_field_and_the_message_goes_when_none_is_missing(make_app: MakeApp) -> None:
+    app = make_app(settings=settings_file({"advance_after_pick": False}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "enter")  # check: source type, claim type, verifiability and hedging missing
+        await wait_for(pilot, lambda: "missing Source type" in status_text(app), description="the missing fields named")
+        assert focused_id(app) == "field-source_type"
+        await pilot.press("1", "tab", "tab", "1", "tab", "1", "tab", "1")  # state media; (source); event; public; asserted
+        await saved(pilot, app, 0, "draft")
+        assert "missing" not in status_text(app)
+
+
+async def test_a_pick_in_a_one_value_field_moves_on_past_text_fields_a_multi_choice_stays(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "1")  # check, then state media: on to claim type, past the source words
+        assert focused_id(app) == "field-claim_type"
+        await pilot.press("1", "2")  # two claim types: a multiple choice stays
+        assert focused_id(app) == "field-claim_type"
+        await pilot.press("tab", "2", "1")  # restricted, asserted: on to flags
+        assert focused_id(app) == "field-flags"
+        await pilot.press("enter")
+        await saved(pilot, app, 0, "done")
+
+
+async def test_the_settings_file_can_keep_the_focus_after_a_pick(make_app: MakeApp) -> None:
+    app = make_app(settings=settings_file({"advance_after_pick": False}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        assert focused_id(app) == "field-checkworthiness"
+
+
+async def test_pagedown_and_arrows_move_between_sentences_when_the_form_is_taller_than_its_pane(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")  # a draft whose form does not fit
+        await saved(pilot, app, 0, "draft")
+        await pilot.press("pagedown")
+        assert app.session.cursor == len(app.session.units) - 1  # a page down: the last of the 4 sentences
+        await pilot.press("up")
+        assert app.session.cursor == len(app.session.units) - 2

@@ -25,7 +25,7 @@ from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}
 CHECK_STATE_MEDIA = {"checkworthiness": "check", "source_type": "state_media"}
-SOURCE_FIELD = ("3", "tab", "1", "tab")  # check-worthiness: Check; source type: State media; then the source text field
+SOURCE_FIELD = ("3", "1", "shift+tab")  # Check; State media (each pick moves on); back to the source text field
 
 # Picks a value, waits until the screen says saved, then dies at once as `kill -9` would.
 KILLED_CHILD = """
@@ -94,7 +94,7 @@ async def test_keys_typed_while_enter_waits_for_the_disk_go_to_the_next_sentence
     # (SAVE_WAIT_SECONDS), and by then the next sentence has the focus.
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "tab", "tab", *"abc")  # no claim, then the note
+        await pilot.press("1", "tab", *"abc")  # no claim (the pick moves on to flags), then the note
         assert isinstance(app.focused, TextField) and app.focused.field.id == "note"
         release = held_disk(app, monkeypatch)
         # Sent as a terminal does: Pilot.press would wait for the screen, whose queue enter holds.
@@ -140,7 +140,7 @@ def disk_full(*_args: object, **_kwargs: object) -> dict:
 
 async def fail_a_pick(pilot: Pilot, app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Check-worthiness saved as a draft, then the source type picked on a full disk."""
-    await pilot.press("3", "tab")
+    await pilot.press("3")  # the pick moves on to source type
     await saved(pilot, app, 0, "draft")
     monkeypatch.setattr(app.annotation_log, "append", disk_full)
     await pilot.press("1")
@@ -251,14 +251,14 @@ async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -
 async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("3", "tab")
+        await pilot.press("3")  # the pick moves on to source type
         await saved(pilot, app, 0, "draft")
         monkeypatch.setattr(app.annotation_log, "append", disk_full)
-        await pilot.press("1")  # source type: State media
+        await pilot.press("1")  # source type: State media; the focus moves on to claim type
         await wait_for(pilot, lambda: "save failed" in status_text(app), description="the failure on the status line")
         assert app.annotate_screen.query_one("#status").has_class("-error")
         assert "No space left on device" in status_text(app)
-        assert app.focused.id == "field-source_type"  # the next key still goes where the annotator was
+        assert app.focused.id == "field-claim_type"  # the next key still goes where the annotator went
         assert app.session.labels(0) == CHECK_STATE_MEDIA and app.session.mark(0) == "unsaved"
         await pilot.press("j")
         assert screen_text(app).splitlines()[1].startswith(" ! Missiles")  # the gutter marks it

@@ -27,6 +27,7 @@ from annotator.store.records import Status
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
+from annotator.tui.settings import Settings
 from annotator.tui.widgets.context import ContextPane
 from annotator.tui.widgets.footer import KeyFooter
 from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
@@ -57,7 +58,9 @@ two later). On a slower disk the screen shows "saving…" first. Keys pressed me
 their bindings wait (at most this long); only text typed into a focused field goes in at once."""
 
 
-TYPED_IN_A_FIELD = frozenset(("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"))
+TYPED_IN_A_FIELD = frozenset(
+    ("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted", "clear_field")
+)
 """Actions whose keys a focused text input types instead."""
 
 
@@ -69,6 +72,7 @@ class AnnotateContext:
     annotator: str
     store_dir: Path  # read by the statistics screen
     key_names: KeyNames
+    settings: Settings
     submit: Callable[[SaveRequest], asyncio.Future[None]]
     """Hands a request to the writer; the future is done once the writer has finished with it."""
 
@@ -120,6 +124,7 @@ class AnnotateScreen(Screen):
             "space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"
         ),
         Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (what you typed is saved)", id="leave-field"),
+        Binding("backspace,delete", "clear_field", "Clear", show=False, tooltip="Clear the focused field's value", id="clear-field"),
         *PICK_BINDINGS,
     ]
 
@@ -129,6 +134,7 @@ class AnnotateScreen(Screen):
         self.context = context
         self.query_text = ""
         self.message: Content | None = None
+        self.missing_said = False  # the message says which required fields enter found missing
         self.idle_save: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -227,6 +233,7 @@ class AnnotateScreen(Screen):
     def move_to(self, index: int) -> None:
         self.commit_text()
         self.message = None
+        self.missing_said = False
         self.session.cursor = index
         self.sentences.cursor = index
         self.show_unit()
@@ -267,13 +274,32 @@ class AnnotateScreen(Screen):
             self.say(Content("move to a choice field with tab first"))
             return
         request = self.session.pick(self.session.cursor, field.field.id, number)
-        if request is not None:
 
-            def show() -> None:
-                field.highlight = number - 1
-                self.show_change()
+        def show() -> None:
+            field.highlight = number - 1
+            self.show_change()
+            if field.field.kind == "single" and self.context.settings.advance_after_pick:
+                self.focus_next_choice(field)
 
+        if request is None:
+            show()  # the value was chosen already: picking it again moves on all the same
+        else:
             await self.save(request, show)
+
+    def focus_next_choice(self, after: ChoiceField) -> None:
+        """Focus the first choice field shown after `after` (text fields are reached with tab)."""
+        fields = [field for field in self.form.fields if field.display]
+        later = fields[fields.index(after) + 1 :] if after in fields else []
+        following = next((field for field in later if isinstance(field, ChoiceField)), None)
+        if following is not None:
+            following.focus()
+
+    async def action_clear_field(self) -> None:
+        field = self.focused_field()
+        if isinstance(field, ChoiceField):
+            request = self.session.clear(self.session.cursor, field.field.id)
+            if request is not None:
+                await self.save(request, self.show_change)
 
     def action_highlight(self, step: int) -> None:
         field = self.focused_field()
@@ -301,7 +327,11 @@ class AnnotateScreen(Screen):
     def show_change(self, *, refocus: bool = True) -> None:
         """Redraw what a change of the current unit's labels affects."""
         index = self.session.cursor
-        self.form.show(self.session.labels(index), {field.id for field in self.session.applicable_fields(index)})
+        labels = self.session.labels(index)
+        self.form.show(labels, {field.id for field in self.session.applicable_fields(index)})
+        if self.missing_said and not self.session.schema.missing_required(labels):
+            self.missing_said = False
+            self.message = None
         if refocus and self.focused is not None and not self.focused.display:
             self.focus_form()
         self.sentences.refresh_row(index)
@@ -332,7 +362,10 @@ class AnnotateScreen(Screen):
         if isinstance(result, Missing):
             if result.retry is not None:
                 self.submit(result.retry)
-            self.say(Content.assemble("missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
+            labels = [self.session.schema.field(field_id).label for field_id in result.fields]
+            self.say(Content.assemble("missing ", (", ".join(map(safe_line, labels)), "bold")), error=True)
+            self.missing_said = True
+            self.query_one(f"#field-{result.fields[0]}").focus()
             return
         await self.save_and_advance(result)
 
@@ -459,4 +492,4 @@ class AnnotateScreen(Screen):
             return typing and isinstance(self.focused, TextField)
         if typing and action in TYPED_IN_A_FIELD:
             return False
-        return action != "pick" or isinstance(self.focused, ChoiceField)
+        return action not in ("pick", "clear_field") or isinstance(self.focused, ChoiceField)

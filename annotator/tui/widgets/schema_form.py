@@ -121,8 +121,11 @@ class TextField(Input):
 FieldWidget = ChoiceField | TextField
 
 
-class SchemaForm(VerticalScroll, can_focus=False):
-    """Every field of the schema; fields whose `when` does not hold are hidden."""
+class SchemaForm(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """Every field of the schema; fields whose `when` does not hold are hidden.
+
+    Without the scroll keys of a VerticalScroll: up, down, pageup and pagedown move between
+    sentences even when the form is taller than its pane (it scrolls to the focused field)."""
 
     def __init__(self, schema: Schema, value_keys: Sequence[str] = DIGITS, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
