@@ -53,3 +53,9 @@ def collector_as_found() -> Iterator[None]:
     gc.enable()
     if gc.get_freeze_count() > frozen:
         gc.unfreeze()
+
+
+@pytest.fixture
+def in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands that open the UI as if run in a terminal (pytest's input is not one)."""
+    monkeypatch.setattr("annotator.cli.options.is_terminal", lambda: True)

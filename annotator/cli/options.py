@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from annotator.errors import UserError
 from annotator.labels.gold import (
     DEFAULT_MIN_AGREEMENT,
 )
@@ -73,6 +74,21 @@ def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
         "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store,
         "keymap": keymap_path(args.keymap), "settings": settings_path(), "on_segmenting": say_segmenting,
     }  # fmt: skip
+
+
+def is_terminal() -> bool:
+    """Whether the command reads keys from a terminal and draws on one."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(command: str) -> None:
+    """UserError unless the input and output are a terminal: the UI cannot run on anything else
+    (run from a script, or with its input redirected, it would wait for keys that never come)."""
+    if not is_terminal():
+        raise UserError(
+            f"annotator {command} needs a terminal, and its input or output is not one;"
+            " the commands that print (units, validate, stats, export) run anywhere"
+        )
 
 
 def say(message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -46,6 +47,9 @@ class Written(Message):
     error: Exception | None
 
 
+CLOSING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+
 class AnnotatorApp(KeysInOrder):
     CSS_PATH = "annotator.tcss"
     TITLE = "annotator"
@@ -87,6 +91,9 @@ class AnnotatorApp(KeysInOrder):
 
     def on_mount(self) -> None:
         self.writer = BackgroundWriter(self.annotation_log, self._written)
+        loop = asyncio.get_running_loop()
+        for signum in CLOSING_SIGNALS:
+            loop.add_signal_handler(signum, self.close_now)
         self.set_keymap(self.keymap)
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
@@ -136,8 +143,17 @@ class AnnotatorApp(KeysInOrder):
             self._quit_once_written()
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in CLOSING_SIGNALS:
+            loop.remove_signal_handler(signum)
         if self.writer is not None:
             self.writer.close()
+
+    def close_now(self) -> None:
+        """The terminal closed (SIGHUP) or the process is asked to end (SIGTERM): nobody is left to
+        answer a question, so save typed text, then exit; unmounting waits for the writer."""
+        self.annotate_screen.commit_text()
+        self.exit()
 
     # Actions shared by keys and the command palette
 

@@ -14,6 +14,8 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
 from tests.conftest import SCHEMA, SEEDS
 
+pytestmark = pytest.mark.usefixtures("in_a_terminal")
+
 NO_CLAIM = {"checkworthiness": "no_claim"}
 MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["state"], "verifiability": "public", "hedging": "possible"}
 

@@ -85,6 +85,7 @@ def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir:
     assert any("recovered" in notice for notice in app.notices)
 
 
+@pytest.mark.usefixtures("in_a_terminal")
 def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")]) == 2
     assert capsys.readouterr().err.startswith("annotator: ")

@@ -238,6 +238,34 @@ async def test_typed_text_is_saved_after_a_pause_and_typing_goes_on(make_app: Ma
         assert app.focused.value == "state media"  # the saved text did not eat the space
 
 
+async def test_text_typed_without_a_pause_is_saved_while_typing_goes_on(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annotate_module, "TEXT_SAVE_SECONDS", 0.2)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD)
+        typed = "Korean Central News Agency"
+        for key in typed:  # a key every 50 ms, never the pause the save used to wait for
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        saved_while_typing = [record["labels"].get("source", "") for record in records(store_dir)]
+        assert any(text and typed.startswith(text) for text in saved_while_typing)
+        await pilot.press("escape")
+        await saved(pilot, app, 0, "draft")
+        assert records(store_dir)[-1]["labels"]["source"] == typed
+
+
+async def test_the_status_line_says_when_typed_text_is_not_on_disk_yet(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(annotate_module, "TEXT_SAVE_SECONDS", 60)  # not before the test is over
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"KCNA")
+        assert status_text(app) == "typed text not on disk yet"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the text saved")
+
+
 async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -47,8 +47,9 @@ def rebind(bindings: Iterable[BindingType], keys: Mapping[str, str]) -> list[Bin
 STATUS_TEXT: dict[str, str] = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
 
-IDLE_SAVE_SECONDS = 1.0
-"""Typed text is saved after this pause in typing (and whenever the field is left)."""
+TEXT_SAVE_SECONDS = 1.0
+"""Typed text is on disk at most this long after it was typed, while typing goes on too (and
+whenever the field is left)."""
 
 SAVE_WAIT_SECONDS = 0.05
 """How long a key that changes labels waits for the record to reach the disk before the screen is
@@ -135,7 +136,7 @@ class AnnotateScreen(Screen):
         self.query_text = ""
         self.message: Content | None = None
         self.missing_said = False  # the message says which required fields enter found missing
-        self.idle_save: Timer | None = None
+        self.text_save: Timer | None = None  # the save of typed text that is not on disk yet
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -215,6 +216,8 @@ class AnnotateScreen(Screen):
             state = Content("saving…")
         elif unsaved:
             state = Content("not saved: enter retries")
+        elif self.typed_not_saved():
+            state = Content("typed text not on disk yet")
         elif (current := self.session.status(index)) is not None:
             hint = DRAFT_HINT if current == Status.DRAFT and self.message is None else ""
             state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
@@ -314,6 +317,9 @@ class AnnotateScreen(Screen):
 
     def commit_text(self) -> None:
         """Save the typed text of every text field that differs from the unit's labels."""
+        if self.text_save is not None:
+            self.text_save.stop()
+            self.text_save = None
         typed = [(widget.field.id, widget.value) for widget in self.form.fields if isinstance(widget, TextField) and widget.display]
         changed = False
         for field_id, text in typed:
@@ -349,10 +355,19 @@ class AnnotateScreen(Screen):
 
     @on(Input.Changed, ".field")
     def _text_typed(self) -> None:
-        """Save typed text once typing pauses, so a killed process loses at most that pause."""
-        if self.idle_save is not None:
-            self.idle_save.stop()
-        self.idle_save = self.set_timer(IDLE_SAVE_SECONDS, self.commit_text)
+        """Save typed text within TEXT_SAVE_SECONDS of the first key not saved yet, so a killed
+        process loses at most that much, however long the typing goes on."""
+        if self.text_save is None:
+            self.text_save = self.set_timer(TEXT_SAVE_SECONDS, self.commit_text)
+        self.show_status()
+
+    def typed_not_saved(self) -> bool:
+        """Whether a text field shows text that is not the unit's label yet."""
+        labels = self.session.labels(self.session.cursor)
+        return any(
+            isinstance(widget, TextField) and widget.display and widget.value.strip() != labels.get(widget.field.id, "")
+            for widget in self.form.fields
+        )
 
     # Saving
 
