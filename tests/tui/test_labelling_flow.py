@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 
 from annotator.tui.app import AnnotatorApp
-from tests.tui.conftest import MakeApp, focused_id, settings_file, status_text
+from tests.tui.conftest import MakeApp, focused_id, screen_text, settings_file, status_text
 from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
@@ -82,3 +82,12 @@ async def test_pagedown_and_arrows_move_between_sentences_when_the_form_is_talle
         assert app.session.cursor == len(app.session.units) - 1  # a page down: the last of the 4 sentences
         await pilot.press("up")
         assert app.session.cursor == len(app.session.units) - 2
+
+
+async def test_the_whole_definition_of_the_highlighted_value_is_shown_at_80x24(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "1", "1", "tab", "right", "right")  # verifiability, Attribution only highlighted
+        assert focused_id(app) == "field-verifiability"
+        right_pane = " ".join(line.split("▏", 1)[1] for line in screen_text(app).splitlines() if "▏" in line)
+        assert "(transcript, KCNA text), not the content" in " ".join(right_pane.split())

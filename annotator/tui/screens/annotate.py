@@ -30,7 +30,7 @@ from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.settings import Settings
 from annotator.tui.widgets.context import ContextPane
 from annotator.tui.widgets.footer import KeyFooter
-from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
+from annotator.tui.widgets.schema_form import ChoiceField, DefinitionBox, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
 
 PICK_BINDINGS = [Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)]
@@ -147,7 +147,7 @@ class AnnotateScreen(Screen):
                 yield ContextPane(id="context")
             with Vertical(id="right"):
                 yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")
-                yield Static(id="definition")
+                yield DefinitionBox(session.schema, id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes", highlighter=PrintableHighlighter())
         yield KeyFooter(compact=True)
