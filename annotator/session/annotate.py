@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.corpus.document import Unit, document_starts
+from annotator.corpus.document import Unit, document_runs
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, Status, UnitKey
 
@@ -65,6 +65,17 @@ class Missing:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """A unit whose text holds what was searched: the `number`-th of `of` such units; `wrapped`
+    when the search went round the end to find it."""
+
+    index: int
+    number: int
+    of: int
+    wrapped: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     doc_done: int
     doc_total: int
@@ -84,13 +95,16 @@ class Session:
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
     _undo: list[Before] = field(default_factory=list, init=False, repr=False)
+    _documents: list[tuple[int, str]] = field(default_factory=list, init=False, repr=False)
     _doc_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _doc_done: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    _last_search: tuple[str, list[int]] = field(default_factory=lambda: ("", []), init=False, repr=False)
     _set_aside: dict[int, Labels] = field(default_factory=dict, init=False, repr=False)
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
 
     def __post_init__(self) -> None:
-        self._doc_starts = document_starts(self.units)
+        self._documents = document_runs(self.units)
+        self._doc_starts = [start for start, _doc in self._documents]
         self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
         self.cursor = self.next_unlabelled(-1, wrap=False)
 
@@ -158,6 +172,14 @@ class Session:
         first, last = self._doc_range(index)
         return Progress(self._doc_done[doc], last - first, sum(self._doc_done.values()), len(self.units))
 
+    def documents(self) -> list[tuple[int, str]]:
+        """(index of the first unit, document id) of each document, for headings in the list."""
+        return self._documents
+
+    def all_labelled(self) -> bool:
+        """Every unit is done, skipped or flagged (the progress counts saved labels)."""
+        return sum(self._doc_done.values()) == len(self.units)
+
     def _doc_range(self, index: int) -> tuple[int, int]:
         position = bisect_right(self._doc_starts, index) - 1
         first = self._doc_starts[position]
@@ -177,17 +199,35 @@ class Session:
                 return index
         return max(after, 0) if wrap else 0
 
-    def search(self, query: str, after: int) -> int | None:
-        """The next unit after `after` whose text contains `query` (case-insensitive), wrapping round."""
-        needle = query.casefold()
-        if not needle:
-            return None
+    def next_with_status(self, after: int, status: str) -> int | None:
+        """The first unit after `after` whose status is `status` (as shown), wrapping round; None if
+        no other unit has it."""
         count = len(self.units)
-        for step in range(1, count + 1):
+        for step in range(1, count):
             index = (after + step) % count
-            if needle in self.units[index].text.casefold():
+            if self.shown_status(index) == status:
                 return index
         return None
+
+    def search(self, query: str, after: int) -> Found | None:
+        """The next unit after `after` whose text contains `query` (case-insensitive), wrapping
+        round, with its place among all the units that do; None when none does."""
+        matches = self._matches(query.casefold())
+        if not matches:
+            return None
+        position = bisect_right(matches, after)
+        wrapped = position == len(matches)
+        position = 0 if wrapped else position
+        return Found(matches[position], position + 1, len(matches), wrapped)
+
+    def _matches(self, needle: str) -> list[int]:
+        """The units whose text contains `needle` (casefolded), in order; the last answer is kept:
+        `n` asks again for the same text."""
+        if not needle:
+            return []
+        if self._last_search[0] != needle:
+            self._last_search = (needle, [index for index, unit in enumerate(self.units) if needle in unit.text.casefold()])
+        return self._last_search[1]
 
     # Changing labels: each change is a request to save at once
 

@@ -179,6 +179,10 @@ class ReviewSession(Session):
         units = review.units_shown(everything)
         super().__init__(review.schema, units, heads=dict(review.heads if heads is None else heads), moved=set(review.moved))
 
+    def documents(self) -> list[tuple[int, str]]:
+        """None: the units under review are in review order, not document order."""
+        return []
+
     def gold(self, index: int) -> UnitGold:
         return self.review.golds[self.units[index].key]
 

@@ -8,6 +8,7 @@ import pytest
 
 from annotator.tui.widgets.context import ContextPane, first_shown_line
 from tests.tui.conftest import MakeApp
+from tests.tui.waiting import wait_for
 
 SENTENCES = [f"Sentence number {n} of the long paragraph says something else again." for n in range(1, 16)]
 
@@ -42,3 +43,26 @@ async def test_a_sentence_deep_in_a_long_paragraph_is_shown(make_app: MakeApp, t
         await pilot.press(*["k"] * 7)
         assert SENTENCES[7] in " ".join(pane.shown.plain.split())
         assert str(pane.border_subtitle) == "↑↓ paragraph 1 of 1"
+
+
+async def test_the_paragraphs_before_and_after_are_shown_where_there_is_room(make_app: MakeApp, tmp_path: Path) -> None:
+    document = tmp_path / "three.txt"
+    document.write_text("First paragraph.\n\nMiddle paragraph.\n\nLast paragraph.\n", encoding="utf-8")
+    app = make_app([document])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j")
+        pane = app.annotate_screen.query_one("#context", ContextPane)
+        assert pane.shown.plain.split("\n") == ["First paragraph.", "", "Middle paragraph.", "", "Last paragraph."]
+
+
+async def test_a_sentence_longer_than_the_pane_is_shown_whole_at_80x24(make_app: MakeApp, tmp_path: Path) -> None:
+    long_sentence = " ".join(["The ministry said the missiles flew about four hundred kilometres"] * 5) + "."
+    document = tmp_path / "long.txt"
+    document.write_text(f"Short one.\n\n{long_sentence}\n\nShort two.\n", encoding="utf-8")
+    app = make_app([document])
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.annotate_screen.query_one("#context", ContextPane)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: long_sentence in " ".join(pane.shown.plain.split()), description="the whole long sentence")
+        await pilot.press("j")  # a short sentence: the pane goes back to its height
+        await wait_for(pilot, lambda: pane.outer_size.height == 9, description="the pane's own height again")

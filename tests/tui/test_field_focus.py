@@ -22,10 +22,11 @@ CHOICE_KEYS = {
     "u": "Undo",
     "/": "Search",
     "1-9": "Pick",
+    "tab": "Next field",
     "?": "Help",
     "^p": "palette",
 }
-TEXT_KEYS = {"esc": "Leave field", "f1": "Help", "^p": "palette"}
+TEXT_KEYS = {"esc": "Leave field", "tab": "Next field", "f1": "Help", "^p": "palette"}
 
 
 def definition(app: AnnotatorApp) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual import events
 
 from annotator.tui.app import AnnotatorApp
-from tests.tui.conftest import MakeApp, focused_id, screen_text, settings_file, status_text
+from tests.tui.conftest import MakeApp, focused_id, footer_keys, screen_text, settings_file, status_text
 from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
@@ -91,3 +94,62 @@ async def test_the_whole_definition_of_the_highlighted_value_is_shown_at_80x24(m
         assert focused_id(app) == "field-verifiability"
         right_pane = " ".join(line.split("▏", 1)[1] for line in screen_text(app).splitlines() if "▏" in line)
         assert "(transcript, KCNA text), not the content" in " ".join(right_pane.split())
+
+
+async def test_search_says_which_match_of_how_many_and_when_it_went_round(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"the", "enter")
+        assert app.session.cursor == 1 and "match 1 of 2: the" in status_text(app)
+        await pilot.press("n")
+        assert app.session.cursor == 2 and "match 2 of 2: the" in status_text(app)
+        await pilot.press("n")
+        assert app.session.cursor == 1 and "match 1 of 2, from the top again: the" in status_text(app)
+
+
+async def test_the_header_says_how_many_are_done_in_this_document_and_in_all(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "enter")
+        await saved(pilot, app, 0, "done")
+        header = screen_text(app).splitlines()[0]
+        assert "sentence 2 of 4" in header and "done 1 of 4 in this document, 1 of 4 in all" in header
+
+
+async def test_capital_d_f_s_go_to_the_next_draft_flagged_and_skipped_sentence_and_all_done_is_said(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "j", "f", "s")  # a draft, a flagged and a skipped sentence
+        await saved(pilot, app, 2, "skipped")
+        await pilot.press("D")
+        assert app.session.cursor == 0
+        await pilot.press("F")
+        assert app.session.cursor == 1
+        await pilot.press("S")
+        assert app.session.cursor == 2
+        await pilot.press("D", "enter", "j", "j", "j", "1", "enter")  # the draft and the last sentence done
+        await saved(pilot, app, 3, "done")
+        assert "every sentence is done, skipped or flagged" in status_text(app)
+
+
+async def test_the_sentence_list_shows_where_each_document_starts(make_app: MakeApp, corpus_dir: Path) -> None:
+    (corpus_dir / "other.txt").write_text("Another document starts here.\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        rows = [line.split("▏")[0].rstrip() for line in screen_text(app).splitlines()[1:8]]
+        assert rows[0].startswith("── news ─") and rows[5].startswith("── other ─")
+        assert rows[6].endswith("Another document starts here.")
+        await pilot.click("#sentences", offset=(5, 5))  # the second heading: its document's first sentence
+        assert app.session.cursor == 4
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (120, 40)])
+async def test_every_key_the_footer_shows_is_whole(make_app: MakeApp, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        shown = footer_keys(app)
+        assert "palette" in shown.values() and len(shown) >= 3
+        for key, description in shown.items():
+            assert f"{key} {description}" in footer, footer

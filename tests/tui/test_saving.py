@@ -52,7 +52,7 @@ async def test_a_pick_on_an_unlabelled_sentence_is_on_disk_as_draft_once_saved_s
         await pilot.press("1")
         await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the status line to say saved")
         assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
-        assert screen_text(app).splitlines()[1].startswith("▸✎ Missiles fired at dawn")
+        assert screen_text(app).splitlines()[2].startswith("▸✎ Missiles fired at dawn")  # under the header and the document's heading
 
 
 def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch, then: Callable[..., dict] | None = None) -> threading.Event:
@@ -289,7 +289,7 @@ async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store
         assert app.focused.id == "field-claim_type"  # the next key still goes where the annotator went
         assert app.session.labels(0) == CHECK_STATE_MEDIA and app.session.mark(0) == "unsaved"
         await pilot.press("j")
-        assert screen_text(app).splitlines()[1].startswith(" ! Missiles")  # the gutter marks it
+        assert screen_text(app).splitlines()[2].startswith(" ! Missiles")  # the gutter marks it
         await pilot.press("k")
         assert status_text(app) == "not saved: enter retries"
         assert app.annotate_screen.query_one("#status").has_class("-error")

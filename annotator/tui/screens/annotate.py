@@ -29,7 +29,7 @@ from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.settings import Settings
 from annotator.tui.widgets.context import ContextPane
-from annotator.tui.widgets.footer import KeyFooter
+from annotator.tui.widgets.footer import KeyFooter, keys_that_fit
 from annotator.tui.widgets.schema_form import ChoiceField, DefinitionBox, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
 
@@ -46,6 +46,7 @@ def rebind(bindings: Iterable[BindingType], keys: Mapping[str, str]) -> list[Bin
 # repaints them without a new layout of the whole screen.
 STATUS_TEXT: dict[str, str] = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
+ALL_LABELLED = "every sentence is done, skipped or flagged"
 
 TEXT_SAVE_SECONDS = 1.0
 """Typed text is on disk at most this long after it was typed, while typing goes on too (and
@@ -60,7 +61,19 @@ their bindings wait (at most this long); only text typed into a focused field go
 
 
 TYPED_IN_A_FIELD = frozenset(
-    ("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted", "clear_field")
+    (
+        "pick",
+        "skip",
+        "flag",
+        "undo",
+        "next_unlabelled",
+        "next_with_status",
+        "search",
+        "search_next",
+        "highlight",
+        "pick_highlighted",
+        "clear_field",
+    )
 )
 """Actions whose keys a focused text input types instead."""
 
@@ -101,6 +114,13 @@ class AnnotateScreen(Screen):
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
+        Binding("D", "next_with_status('draft')", "Next draft", show=False, tooltip="Go to the next draft sentence", id="next-draft"),
+        Binding(
+            "F", "next_with_status('flagged')", "Next flagged", show=False, tooltip="Go to the next flagged sentence", id="next-flagged"
+        ),
+        Binding(
+            "S", "next_with_status('skipped')", "Next skipped", show=False, tooltip="Go to the next skipped sentence", id="next-skipped"
+        ),
         Binding(
             "g",
             "next_unlabelled",
@@ -127,7 +147,14 @@ class AnnotateScreen(Screen):
         Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (what you typed is saved)", id="leave-field"),
         Binding("backspace,delete", "clear_field", "Clear", show=False, tooltip="Clear the focused field's value", id="clear-field"),
         *PICK_BINDINGS,
+        Binding("tab", "app.focus_next", "Next field", tooltip="Go to the next field", id="next-field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, tooltip="Go to the previous field", id="previous-field"),
     ]
+
+    FOOTER_PRIORITY: tuple[str, ...] = (
+        "help", "pick-1", "next-field", "leave-field", "save-done", "next-sentence", "skip", "flag", "undo", "search",
+    )  # fmt: skip
+    """The keys the Footer keeps when it cannot show them all, most needed first."""
 
     def __init__(self, session: Session, context: AnnotateContext) -> None:
         super().__init__()
@@ -143,7 +170,7 @@ class AnnotateScreen(Screen):
         yield Static(id="header")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, id="sentences")
+                yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, session.documents(), id="sentences")
                 yield ContextPane(id="context")
             with Vertical(id="right"):
                 yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")
@@ -184,21 +211,21 @@ class AnnotateScreen(Screen):
         self.query_one("#header", Static).update(self.header(), layout=False)
 
     def header(self) -> Content:
-        """The header line: who annotates, the schema, and the progress."""
+        """The header line: who annotates, the schema, where the cursor is and how far labelling is."""
         session = self.session
         progress = session.progress(session.cursor)
         schema = session.schema
         return Content.assemble(
-            ("annotator ", "$text-muted"),
             (safe_line(self.context.annotator), "bold"),
             ("  schema ", "$text-muted"),
             f"{safe_line(schema.name)} v{schema.version}",
-            ("  document ", "$text-muted"),
-            f"{progress.doc_done}/{progress.doc_total}",
-            ("  corpus ", "$text-muted"),
-            f"{progress.corpus_done}/{progress.corpus_total}",
             ("  sentence ", "$text-muted"),
-            f"{session.cursor + 1}",
+            f"{session.cursor + 1} of {len(session.units)}",
+            ("  done ", "$text-muted"),
+            f"{progress.doc_done} of {progress.doc_total}",
+            (" in this document, ", "$text-muted"),
+            f"{progress.corpus_done} of {progress.corpus_total}",
+            (" in all", "$text-muted"),
         )
 
     def show_definition(self) -> None:
@@ -220,6 +247,8 @@ class AnnotateScreen(Screen):
             state = Content("typed text not on disk yet")
         elif (current := self.session.status(index)) is not None:
             hint = DRAFT_HINT if current == Status.DRAFT and self.message is None else ""
+            if self.message is None and self.session.all_labelled():
+                hint = f" · {ALL_LABELLED}"
             state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
@@ -256,7 +285,14 @@ class AnnotateScreen(Screen):
     def action_next_unlabelled(self) -> None:
         index = self.session.next_unlabelled(self.session.cursor)
         if self.session.is_labelled(index):
-            self.say(Content("every sentence is done, skipped or flagged"))
+            self.say(Content(ALL_LABELLED))
+            return
+        self.move_to(index)
+
+    def action_next_with_status(self, status: str) -> None:
+        index = self.session.next_with_status(self.session.cursor, status)
+        if index is None:
+            self.say(Content(f"no other sentence is {status}"))
             return
         self.move_to(index)
 
@@ -482,18 +518,24 @@ class AnnotateScreen(Screen):
         if found is None:
             self.say(Content.assemble("no sentence contains ", (safe_line(self.query_text), "bold")))
             return
-        self.move_to(found)
+        self.move_to(found.index)
+        again = ", from the top again" if found.wrapped else ""
+        self.say(Content.assemble(f"match {found.number} of {found.of}{again}: ", (safe_line(self.query_text), "bold")))
 
     # Focus and the Footer
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, with this screen's bindings in the order they are declared: a keymap moves the
-        bindings it remaps to the end, and the Footer would show them last (or cut them off)."""
+        """Textual's, with this screen's bindings in the order they are declared (a keymap moves the
+        bindings it remaps to the end, and the Footer would show them last), and only the shown
+        keys that fit the Footer's width (it cut the last one off mid-word)."""
         bindings = declared(self.BINDINGS)
         order = {binding.id: position for position, binding in enumerate(bindings) if binding.id}
-        active = super().active_bindings
-        return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id or "", len(bindings))))
+        active = dict(sorted(super().active_bindings.items(), key=lambda item: order.get(item[1].binding.id or "", len(bindings))))
+        return keys_that_fit(active, self.size.width, self.FOOTER_PRIORITY, self.app)
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the keys that fit the Footer
 
     def on_descendant_focus(self) -> None:
         # No refresh_bindings here: Screen.set_focus already signals a bindings change after

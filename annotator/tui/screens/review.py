@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from annotator.session.annotate import SaveRequest
 from annotator.session.review import ReviewSession
+from annotator.tui.keys import declared
 from annotator.tui.safe_text import safe_line
 from annotator.tui.screens.accept import CHOOSE_BINDINGS, AcceptScreen
 from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen, rebind
@@ -36,12 +37,15 @@ REVIEW_BINDINGS = [
     ),
 ]
 REVIEW_ACTIONS = ("accept", "other_units")
+SCREEN_BINDINGS = [binding for binding in declared(Screen.BINDINGS) if binding.key not in ("tab", "shift+tab")]
+"""Textual's own screen bindings but those the annotation screen declares itself (copying text)."""
 
 
 class ReviewScreen(AnnotateScreen, inherit_bindings=False):
     # The whole list, not merged key by key with AnnotateScreen's (where a key moved away would keep
     # its old meaning): the annotation screen's bindings with the statistics on `A`, then the review's.
-    BINDINGS = [*Screen.BINDINGS, *rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS]
+    BINDINGS = [*rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS, *SCREEN_BINDINGS]
+    FOOTER_PRIORITY = ("help", "accept-annotator", "pick-1", "save-done", "toggle-all-units", *AnnotateScreen.FOOTER_PRIORITY[2:])
     session: ReviewSession
 
     @dataclass

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.corpus.load import load_corpus
 from annotator.schema.load import load_schema
-from annotator.session.annotate import Missing, SaveRequest, Session
+from annotator.session.annotate import Found, Missing, SaveRequest, Session
 from tests.conftest import SCHEMA
 
 TEXT = "First claim here. Second one.\n\nThird sentence about missiles.\n"
@@ -250,6 +250,22 @@ def test_next_unlabelled_wraps_and_skips_labelled_units(session: Session) -> Non
 
 
 def test_search_is_case_insensitive_and_wraps(session: Session) -> None:
-    assert session.search("MISSILES", 0) == 2
-    assert session.search("first", 2) == 0
+    assert session.search("MISSILES", 0) == Found(2, 1, 1, False)
+    assert session.search("first", 2) == Found(0, 1, 1, True)  # from the top again
     assert session.search("absent", 0) is None
+
+
+def test_search_numbers_the_match_among_all(session: Session) -> None:
+    matches = [index for index, unit in enumerate(session.units) if "." in unit.text]
+    assert len(matches) > 2
+    found = session.search(".", matches[0])
+    assert found == Found(matches[1], 2, len(matches), False)
+
+
+def test_next_with_status_finds_drafts_skipped_and_flagged(session: Session) -> None:
+    confirm(session, session.pick(1, "checkworthiness", 1))
+    confirm(session, session.status_request(3, "flagged"))
+    assert session.next_with_status(0, "draft") == 1
+    assert session.next_with_status(1, "draft") is None  # no other draft
+    assert session.next_with_status(1, "flagged") == 3
+    assert session.next_with_status(0, "skipped") is None
