@@ -34,3 +34,9 @@ def test_bench_corpus_prints_the_cached_and_cold_ratios() -> None:
 def test_bench_store_prints_each_measure_against_the_orjson_loop(measure: str) -> None:
     output = run_benchmark("bench_store.py", "--records", "2000", "--repeat", "1")
     assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
+
+
+def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None:
+    output = run_benchmark("bench_keys.py", "--sentences", "3")
+    assert "3 sentences replayed twice, each saved with the reference's labels" in output
+    assert re.search(rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}", output, re.MULTILINE), output
