@@ -39,4 +39,5 @@ def test_bench_store_prints_each_measure_against_the_orjson_loop(measure: str) -
 def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None:
     output = run_benchmark("bench_keys.py", "--sentences", "3")
     assert "3 sentences replayed twice, each saved with the reference's labels" in output
-    assert re.search(rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}", output, re.MULTILINE), output
+    keys = rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}"
+    assert re.search(keys, output, re.MULTILINE), output
