@@ -6,19 +6,20 @@ from textual.content import Content
 from textual.widget import Widget
 
 from annotator.corpus.document import Document, Unit
+from annotator.text import flowed
 from annotator.tui.safe_text import safe_line, safe_text
 
 UNIT_STYLE = "bold reverse"
 
 
 def in_context(document: Document, unit: Unit) -> Content:
-    """The unit's paragraph with the unit itself picked out."""
+    """The unit's paragraph, flowed, with the unit itself picked out."""
     start, end = document.paragraphs[unit.paragraph]
     text = document.text
     return Content.assemble(
-        safe_text(text[start : unit.start]),
-        (safe_text(text[unit.start : unit.end]).plain, UNIT_STYLE),
-        safe_text(text[unit.end : end]),
+        safe_text(flowed(text[start : unit.start])),
+        (safe_text(flowed(text[unit.start : unit.end])).plain, UNIT_STYLE),
+        safe_text(flowed(text[unit.end : end])),
     )
 
 
@@ -37,8 +38,9 @@ class ContextPane(Widget, can_focus=False):
     """The paragraph around the current unit, wrapped and scrolled so that the unit is in view.
 
     Its height is fixed (annotator.tcss): showing another unit repaints it and its border, and
-    never asks for a new layout of the screen. The border's subtitle says where the paragraph is
-    and whether more of it lies above (↑) or below (↓)."""
+    never asks for a new layout of the screen. The border's title is the document's id (a .jsonl or
+    .csv file holds many documents); its subtitle says where the paragraph is and whether more of it
+    lies above (↑) or below (↓)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -47,7 +49,7 @@ class ContextPane(Widget, can_focus=False):
         self.shown = Content("")
 
     def show(self, document: Document, unit: Unit) -> None:
-        self.border_title = Content(safe_line(document.source))
+        self.border_title = Content(safe_line(document.id))
         self.where = f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}"
         self.context = in_context(document, unit)
         self.fit()
