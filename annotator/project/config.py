@@ -41,29 +41,22 @@ class ProjectConfig:
     store: Path
     columns: Columns
 
-    @property
-    def file(self) -> Path:
-        return self.folder / CONFIG_FILE
-
 
 def config_text(corpus: str, schema: str, store: str) -> str:
-    """The text of a new project file, with a comment for each setting."""
+    """The text of a new project file, with a comment for each setting; the paths are plain names
+    (no quotes, no backslashes)."""
     return (
         "# An annotator project: `annotator` run in this folder or below it uses these settings;\n"
         "# options on the command line override them. Paths are relative to this folder.\n"
-        f"corpus = [{_toml_string(corpus)}]  # documents: .txt, .md, .jsonl, .csv or .tsv files, or folders of them\n"
-        f"schema = {_toml_string(schema)}  # the fields and values to label\n"
-        f"store = {_toml_string(store)}  # one annotation file per annotator\n"
+        f'corpus = ["{corpus}"]  # documents: .txt, .md, .jsonl, .csv or .tsv files, or folders of them\n'
+        f'schema = "{schema}"  # the fields and values to label\n'
+        f'store = "{store}"  # one annotation file per annotator\n'
         "\n"
         "# The columns of .csv and .tsv documents (--text-column and --id-column override them).\n"
         "[columns]\n"
         'text = "text"\n'
         'id = "id"\n'
     )
-
-
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def read_config(folder: Path) -> ProjectConfig:

@@ -39,7 +39,7 @@ def init_project(folder: Path) -> list[Made]:
         schema_copy = Made(folder / schema, "the schema, yours to edit", _write_new(folder / schema, default_schema_bytes()))
         store = Made(folder / STORE_FOLDER, "one annotation file per annotator", _make_folder(folder / STORE_FOLDER))
         # Last: a project file means a whole project, and an init that failed before it can run again.
-        if not _write_new(config, config_text(CORPUS_FOLDER, str(schema), STORE_FOLDER).encode("utf-8")):
+        if not _write_new(config, config_text(CORPUS_FOLDER, schema.as_posix(), STORE_FOLDER).encode("utf-8")):
             raise _already_a_project(config)
     except OSError as error:
         raise UserError(f"cannot make a project in {folder}: {error.strerror or error}") from None
