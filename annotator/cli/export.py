@@ -10,6 +10,7 @@ from annotator.cli.options import (
     add_min_agreement_option,
     add_schema_option,
     add_store_option,
+    columns,
     corpus_paths,
     say,
     say_segmenting,
@@ -61,7 +62,7 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, int]:
     check_out_dir(args.out)  # before the slow part: say at once that --out is unusable
     schema = load_schema(args.schema)
     require_store(args.store)
-    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     for problem in corpus.problems:
         say(str(problem))
     return build_dataset(schema, args.schema, corpus, args.store, load_store(args.store), options), len(corpus.problems)

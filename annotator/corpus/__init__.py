@@ -1,3 +1,3 @@
-"""The corpus: documents read from files (`sources`), split into sentence units (`segment`, whose
-results are cached by text, `cache`), and opened as a `Corpus` of `Document`s and `Unit`s
-(`document`, `load`)."""
+"""The corpus: documents read from files (`sources`; tables in `table`), split into paragraphs
+(`paragraphs`; Markdown read by `markdown`) and sentence units (`segment`, whose results are cached
+by text, `cache`), and opened as a `Corpus` of `Document`s and `Unit`s (`document`, `load`)."""

@@ -13,7 +13,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
-from tests.conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS, write_project
 
 CHECK = {
     "checkworthiness": "check",
@@ -30,6 +30,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory laid out like the repository, with two annotators' labels on the seeds."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
+    write_project(tmp_path)
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     corpus = load_corpus([tmp_path / "seeds"])
     for annotator, labels in (("alice", CHECK), ("bob", {"checkworthiness": "no_claim"})):

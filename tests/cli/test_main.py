@@ -59,7 +59,7 @@ def test_every_command_starts_without_the_terminal_ui() -> None:
     ("argv", "code"),
     [
         (["units", "seeds"], 0),  # success
-        (["validate", "--store", "damaged"], 1),  # it ran: the data has problems
+        (["validate", "--store", "damaged", "seeds"], 1),  # it ran: the data has problems
         (["stats", "--store", "nowhere"], 2),  # it could not run
         (["units", "nowhere"], 2),
     ],

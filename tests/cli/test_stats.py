@@ -11,7 +11,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
-from tests.conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS, write_project
 
 CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
 LABELS = {
@@ -24,6 +24,7 @@ LABELS = {
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory laid out like the repository, with two annotators' labels on the seeds."""
     (tmp_path / "schemas").mkdir()
+    write_project(tmp_path)
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     corpus = load_corpus([SEEDS])
     for annotator, labels in LABELS.items():

@@ -17,7 +17,7 @@ from annotator.tui.screens.help import KEY_WIDTH, HelpScreen
 
 TUI_DIR = Path(__file__).resolve().parent
 REPO = TUI_DIR.parent.parent
-SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+SCHEMA = REPO / "annotator" / "schema" / "factcheck.v1.json"
 HOSTILE = REPO / "tests" / "data" / "hostile.txt"
 
 SMALL_TEXT = (

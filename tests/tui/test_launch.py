@@ -127,7 +127,7 @@ async def test_the_collector_is_off_during_launch_and_back_on_with_the_first_scr
 
 def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="nothing to annotate"):
-        open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store")))
+        open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "store")))
     assert gc.isenabled()
 
 

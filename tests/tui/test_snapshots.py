@@ -17,10 +17,13 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AnnotatorApp:
-    """The app over a one-document corpus named by a relative path, so the screen is the same on every machine."""
+    """The app over a one-document corpus named by a relative path, so the screen is the same on every
+    machine; the annotator's file exists (empty), so no toast says that it is new."""
     monkeypatch.chdir(tmp_path)
     Path("news.txt").write_text(SMALL_TEXT, encoding="utf-8")
-    return prepare(paths=["news.txt"], annotator="tester", schema_path=SCHEMA, store_dir=tmp_path / "store")
+    Path("store").mkdir()
+    Path("store", "tester.jsonl").touch()
+    return prepare(paths=["news.txt"], annotator="tester", schema_path=SCHEMA, store_dir=Path("store"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")

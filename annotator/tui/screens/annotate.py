@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from annotator.corpus.document import Corpus
 from annotator.session.annotate import Missing, SaveRequest, Session
 from annotator.store.records import Status
+from annotator.text import flowed
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
@@ -170,7 +171,9 @@ class AnnotateScreen(Screen):
         yield Static(id="header")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, session.documents(), id="sentences")
+                yield SentenceList(
+                    len(session.units), lambda i: flowed(session.units[i].text), session.mark, session.documents(), id="sentences"
+                )
                 yield ContextPane(id="context")
             with Vertical(id="right"):
                 yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")

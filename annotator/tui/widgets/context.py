@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from annotator.corpus.document import Document, Unit
+from annotator.text import flowed
 from annotator.tui.safe_text import safe_line, safe_text
 
 UNIT_STYLE = "bold reverse"
@@ -16,21 +17,21 @@ LIST_ROWS = 3
 
 
 def in_context(document: Document, unit: Unit) -> Content:
-    """The unit's paragraph with the unit itself picked out, and the paragraphs before and after it
-    (muted), a blank line apart."""
+    """The unit's paragraph, flowed, with the unit itself picked out, and the paragraphs before and
+    after it (muted), a blank line apart."""
     text, paragraphs, number = document.text, document.paragraphs, unit.paragraph
     start, end = paragraphs[number]
     parts = [
         Content.assemble(
-            safe_text(text[start : unit.start]),
-            (safe_text(text[unit.start : unit.end]).plain, UNIT_STYLE),
-            safe_text(text[unit.end : end]),
+            safe_text(flowed(text[start : unit.start])),
+            (safe_text(flowed(text[unit.start : unit.end])).plain, UNIT_STYLE),
+            safe_text(flowed(text[unit.end : end])),
         )
     ]
     if number > 0:
-        parts.insert(0, safe_text(text[slice(*paragraphs[number - 1])]).stylize(NEIGHBOUR_STYLE))
+        parts.insert(0, safe_text(flowed(text[slice(*paragraphs[number - 1])])).stylize(NEIGHBOUR_STYLE))
     if number + 1 < len(paragraphs):
-        parts.append(safe_text(text[slice(*paragraphs[number + 1])]).stylize(NEIGHBOUR_STYLE))
+        parts.append(safe_text(flowed(text[slice(*paragraphs[number + 1])])).stylize(NEIGHBOUR_STYLE))
     return Content("\n\n").join(parts)
 
 
@@ -50,8 +51,9 @@ class ContextPane(Widget, can_focus=False):
 
     Its height is the stylesheet's, so showing another unit repaints it without a new layout of the
     screen; a unit too long for it makes it grow, as far as the sentence list above allows, until a
-    shorter one comes. The border's subtitle says where the paragraph is and whether more text lies
-    above (↑) or below (↓)."""
+    shorter one comes. The border's title is the document's id (a .jsonl or .csv file holds many
+    documents); its subtitle says where the paragraph is and whether more text lies above (↑) or
+    below (↓)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -60,7 +62,7 @@ class ContextPane(Widget, can_focus=False):
         self.shown = Content("")
 
     def show(self, document: Document, unit: Unit) -> None:
-        self.border_title = Content(safe_line(document.source))
+        self.border_title = Content(safe_line(document.id))
         self.where = f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}"
         self.context = in_context(document, unit)
         self.fit()
