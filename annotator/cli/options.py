@@ -75,7 +75,8 @@ def add_annotator_option(parser: argparse.ArgumentParser, help: str) -> None:
 
 
 def annotator_name(args: argparse.Namespace) -> str:
-    return args.annotator or getpass.getuser()
+    """--as NAME as given (an empty name is refused where names are checked), else the login name."""
+    return getpass.getuser() if args.annotator is None else args.annotator
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:

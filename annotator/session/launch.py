@@ -22,7 +22,7 @@ from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
 from annotator.session.annotate import Session
 from annotator.session.review import Review, ReviewSession, load_review
-from annotator.store.folder import annotator_file
+from annotator.store.folder import annotator_file, check_name_case
 from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
@@ -127,6 +127,7 @@ def read_schema(path: Path) -> Schema:
 
 
 def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
+    check_name_case(store_dir, annotator)
     try:
         return AnnotationLog.open(store_dir, annotator)
     except StoreDamaged as error:

@@ -18,6 +18,7 @@ from annotator.errors import UserError
 from annotator.schema.load import load_schema
 from annotator.store.log import AnnotationLog
 from annotator.tui import app as app_module
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
 from tests.tui.conftest import SCHEMA, MakeApp
 from tests.tui.waiting import wait_for
@@ -152,3 +153,19 @@ def test_the_commands_say_before_splitting_new_documents(corpus_dir: Path, store
     app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
     app.annotation_log.close()
     assert capsys.readouterr().err == "annotator: splitting 1 new document into sentences (once: the result is cached)\n"
+
+
+def test_an_empty_name_is_refused_not_replaced_by_the_login_name(
+    corpus_dir: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("annotator.cli.options.is_terminal", lambda: True)
+    monkeypatch.setattr(AnnotatorApp, "run", lambda app: app.annotation_log.close())  # were it not refused
+    assert main(["annotate", str(corpus_dir), "--as", "", "--schema", str(SCHEMA), "--store", str(store_dir)]) == 2
+    assert not store_dir.exists()
+
+
+def test_a_name_that_differs_from_an_annotators_only_by_case_is_refused(corpus_dir: Path, store_dir: Path) -> None:
+    AnnotationLog.open(store_dir, "alice").close()
+    message = launch_error(paths=[str(corpus_dir)], annotator="Alice", store_dir=store_dir)
+    assert "alice.jsonl holds the labels of alice; Alice differs from it only by case" in message
+    assert sorted(path.name for path in store_dir.glob("*.jsonl")) == ["alice.jsonl"]
