@@ -214,21 +214,22 @@ class AnnotateScreen(Screen):
         self.query_one("#header", Static).update(self.header(), layout=False)
 
     def header(self) -> Content:
-        """The header line: who annotates, the schema, where the cursor is and how far labelling is."""
+        """The header line: who annotates, how far labelling is, where the cursor is, the schema
+        (what matters most first: a narrow terminal cuts the end)."""
         session = self.session
         progress = session.progress(session.cursor)
         schema = session.schema
         return Content.assemble(
             (safe_line(self.context.annotator), "bold"),
-            ("  schema ", "$text-muted"),
-            f"{safe_line(schema.name)} v{schema.version}",
-            ("  sentence ", "$text-muted"),
-            f"{session.cursor + 1} of {len(session.units)}",
-            ("  done ", "$text-muted"),
+            "  ",
             f"{progress.doc_done} of {progress.doc_total}",
-            (" in this document, ", "$text-muted"),
+            (" done in this document, ", "$text-muted"),
             f"{progress.corpus_done} of {progress.corpus_total}",
             (" in all", "$text-muted"),
+            ("  sentence ", "$text-muted"),
+            f"{session.cursor + 1}",
+            ("  schema ", "$text-muted"),
+            f"{safe_line(schema.name)} v{schema.version}",
         )
 
     def show_definition(self) -> None:
