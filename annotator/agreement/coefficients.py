@@ -159,16 +159,11 @@ def scott_pi(ratings: Ratings) -> float:
 
 
 def fleiss_kappa(ratings: Ratings) -> float:
-    """Fleiss' (1971) kappa; every item must have the same number of ratings."""
-    units = encode(ratings)[0]
-    sizes = units.sizes()
-    if len(sizes) and sizes.min() != sizes.max():
-        raise ValueError(f"Fleiss' kappa needs the same number of ratings for every item; found between {sizes.min()} and {sizes.max()}")
-    if not len(sizes) or sizes[0] < 2:
-        return math.nan
-    observed = agreement_batch(units, units.weight[None])[0]
-    shares = np.bincount(units.code, minlength=units.n_codes) / len(units.code)
-    return _chance_corrected(observed, float(shares @ shares))
+    """Fleiss' (1971) kappa, for any number of ratings per item as Gwet (2014) generalises it: items
+    with fewer than two ratings are left out, and the chance agreement comes from the mean over
+    items of each value's share of the item's ratings (with equal numbers, Fleiss' own pooled shares)."""
+    units = encode(ratings)[0].pairable()
+    return float(fleiss_batch(units, units.weight[None])[0])
 
 
 def gwet_ac1(ratings: Ratings, categories: Sequence[Hashable] | None = None) -> float:
@@ -184,16 +179,8 @@ def gwet_ac1(ratings: Ratings, categories: Sequence[Hashable] | None = None) -> 
         unknown = [value for value in domain if value not in allowed]
         if unknown:
             raise ValueError(f"value {unknown[0]!r} is not one of the categories")
-    n_categories = len(categories) if categories is not None else len(domain)
     rated = units.subset(units.sizes() >= 1)
-    pairable = rated.pairable()
-    if not pairable.n_units or n_categories < 2:
-        return math.nan
-    observed = agreement_batch(pairable, pairable.weight[None])[0]
-    share_in_unit = 1 / rated.sizes()[rated.unit]
-    shares = np.bincount(rated.code, weights=share_in_unit, minlength=rated.n_codes) / rated.n_units
-    expected = float(shares @ (1 - shares)) / (n_categories - 1)
-    return _chance_corrected(observed, expected)
+    return float(gwet_batch(rated, rated.weight[None], len(categories) if categories is not None else len(domain))[0])
 
 
 def krippendorff_alpha(ratings: Ratings, level: str = "nominal", order: Sequence[Hashable] | None = None) -> float:
@@ -309,6 +296,39 @@ def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) 
         else:
             expected = np.einsum("bi,ij,bj->b", totals, distances, totals)
     return 1 - _divide((totals.sum(axis=1) - 1) * observed, expected)
+
+
+def fleiss_batch(units: Units, counts: np.ndarray) -> np.ndarray:
+    """Fleiss' kappa per row of `counts` over pairable `units` (Gwet's generalisation, see `fleiss_kappa`)."""
+    shares = _value_shares(units, counts)
+    return _chance_corrected_batch(agreement_batch(units, counts), (shares**2).sum(axis=1))
+
+
+def gwet_batch(units: Units, counts: np.ndarray, n_categories: int, delta: np.ndarray | None = None) -> np.ndarray:
+    """Gwet's AC1 per row of `counts` (AC2 with distances `delta`, weights 1 - delta, Gwet 2014 ch. 3):
+    agreement over the units with two ratings or more, value shares over all `units`, chance
+    agreement sum(weights) / (q (q - 1)) * sum_k pi_k (1 - pi_k) with q = `n_categories`."""
+    if n_categories < 2:
+        return np.full(len(counts), math.nan)
+    pairable = units.sizes() >= 2
+    observed = _divide(counts @ (pairable * (1 - mean_pair_distance(units, delta))), counts @ pairable)
+    shares = _value_shares(units, counts)
+    weights = n_categories if delta is None else float((1 - delta).sum())
+    expected = weights * (shares * (1 - shares)).sum(axis=1) / (n_categories * (n_categories - 1))
+    return _chance_corrected_batch(observed, expected)
+
+
+def _value_shares(units: Units, counts: np.ndarray) -> np.ndarray:
+    """(B, V): per row of `counts`, the mean over units of each value's share of the unit's ratings."""
+    unit, code, count = _entries(units)
+    totals = _binned(counts, unit, code, units.n_codes, count / units.sizes()[unit])
+    return _divide(totals, counts.sum(axis=1)[:, None])
+
+
+def gwet_ordinal_distances(n_categories: int) -> np.ndarray:
+    """1 - Gwet's ordinal weights between ranks k and l: (|k - l| + 1) |k - l| / (q (q - 1))."""
+    steps = np.abs(np.subtract.outer(np.arange(n_categories), np.arange(n_categories)))
+    return steps * (steps + 1) / max(n_categories * (n_categories - 1), 1)
 
 
 def kappa_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
