@@ -80,6 +80,13 @@ class Units:
         """The same ratings with value c replaced by `new_code[c]` (e.g. one value against the rest)."""
         return Units(self.unit, new_code[self.code], self.weight, n_codes)
 
+    def patterns(self) -> Units:
+        """Each unit's values renumbered 0, 1, ... within the unit: which of its ratings are equal, not
+        what they are. Enough for exact-match agreement, and far more units share a pattern than values."""
+        unit, _, count = _entries(self)
+        local = np.arange(len(unit)) - np.searchsorted(unit, unit)
+        return Units(np.repeat(unit, count), np.repeat(local, count), self.weight, int(local.max(initial=0)) + 1)
+
     def grouped(self) -> Units:
         """Identical units (same multiset of values) merged into one, weighted by their number.
 
@@ -356,6 +363,20 @@ def _coder_shares(counts: np.ndarray, codes: np.ndarray, values: np.ndarray) -> 
     rows = np.flatnonzero(np.isin(codes, values))
     totals = _binned(counts, rows, np.searchsorted(values, codes[rows]), len(values))
     return _divide(totals, counts.sum(axis=1)[:, None])
+
+
+def coincidence_matrix(units: Units) -> np.ndarray:
+    """(V, V): Krippendorff's coincidences o_ck over pairable `units`, every ordered pair of two
+    ratings of a unit weighted 1 / (m_u - 1); its margins are the number of pairable values n_c."""
+    unit, code, count = _entries(units)
+    scale = units.weight[unit] / (units.sizes()[unit] - 1)
+    table = np.zeros((units.n_codes, units.n_codes))
+    np.add.at(table, (code, code), scale * count * (count - 1))
+    pair_unit, first, second, together = _entry_pairs(unit, code, count)
+    pair_scale = units.weight[pair_unit] / (units.sizes()[pair_unit] - 1) * together
+    np.add.at(table, (first, second), pair_scale)
+    np.add.at(table, (second, first), pair_scale)
+    return table
 
 
 def mean_pair_distance(units: Units, delta: np.ndarray | None = None) -> np.ndarray:

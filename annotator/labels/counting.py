@@ -32,12 +32,12 @@ order, or `NO_VALUE` (None) for an asked field left empty."""
 NO_VALUE: Final = None
 
 
-class _NotAsked:
+class NotAsked:
     def __repr__(self) -> str:
         return "NOT_ASKED"
 
 
-NOT_ASKED: Final = _NotAsked()
+NOT_ASKED: Final = NotAsked()
 """What a label says about a field it was not asked: nothing."""
 
 EMPTY_AND_NOT_ASKED = (
@@ -74,7 +74,7 @@ def unusable_reason(schema: Schema, record: Record) -> str | None:
     return "; ".join(label_problems(schema, record)) or None
 
 
-def rating(field: Field, value: object, asked: bool) -> Rating | _NotAsked:
+def rating(field: Field, value: object, asked: bool) -> Rating | NotAsked:
     """What a counted label whose `field` holds `value` (None when absent) says about it: NOT_ASKED,
     NO_VALUE or the value (see the module docstring)."""
     if not asked:
@@ -92,6 +92,6 @@ def field_ratings(schema: Schema, field: Field, labels_by_coder: Mapping[str, Ma
     found = {}
     for coder, labels in labels_by_coder.items():
         said = rating(field, labels.get(field.id), schema.applies(field, labels))
-        if not isinstance(said, _NotAsked):
+        if not isinstance(said, NotAsked):
             found[coder] = said
     return found

@@ -90,18 +90,19 @@ def random_records(seed: int, units: int = 120, annotators: tuple[str, ...] = ("
 
 
 def expected_ratings(schema: Schema, records: list[dict], field_id: str) -> dict:
-    """The ratings of one field as the report's rules say, derived record by record."""
+    """The ratings of one field as the report's rules say, derived record by record: an annotator not
+    asked the field has no rating, one who left it empty the rating (none)."""
     schema_field = schema.field(field_id)
     ratings: dict = {}
     for r in records:
         labels = r["labels"]
-        if r["status"] != "done" or not schema.applies(schema_field, labels) or field_id not in labels:
+        if r["status"] != "done" or not schema.applies(schema_field, labels):
             continue
-        value = labels[field_id]
+        value = labels.get(field_id)
         if schema_field.kind == "multi":
-            value = frozenset(value)
+            value = frozenset(value or ())
         elif schema_field.kind == "text":
-            value = " ".join(value.split()).casefold()
+            value = " ".join((value or "").split()).casefold()
         ratings.setdefault(r["start"], {})[r["annotator"]] = value
     return ratings
 
@@ -265,7 +266,7 @@ def test_json_is_stable_sorted_and_has_no_nan(schema: Schema) -> None:
     data = json.loads(text)
     assert list(data) == sorted(data)
     note = next(f for f in data["fields"] if f["id"] == "note")
-    assert note["alpha"]["value"] is None and note["alpha"]["units"] == 0  # nobody wrote notes
+    assert note["alpha"]["value"] is None and note["agreement"]["value"] == 1  # nobody wrote notes: all agree on (none)
     assert "NaN" not in text
     assert to_json(report) == text
 
@@ -275,7 +276,8 @@ def test_markdown_and_text_name_every_field_with_its_figures(schema: Schema) -> 
     markdown = render_markdown(report)
     text = render_text(report)
     assert markdown.startswith("Agreement of 3 annotators (ann, bob, cy)")
-    assert "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Agreement [95% CI] |" in markdown
+    header = "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Fleiss' kappa [95% CI] | Gwet's AC1/AC2 [95% CI] | Agreement [95% CI] |"
+    assert header in markdown
     worth = report.fields[0]
     figure = f"{worth.alpha.value:.3f} [{worth.alpha.low:.3f}, {worth.alpha.high:.3f}]"
     for rendered in (markdown, text):
