@@ -302,9 +302,13 @@ def _plain_text(text: str) -> str:
 
 def _text_part(part: _Table | str, width: int) -> str:
     if isinstance(part, str):
-        return textwrap.fill(part, width=max(width, 20), break_on_hyphens=False)
+        return _wrapped(part, width)
     table = _text_table(part.header, part.rows, part.right)
-    return f"{part.title}\n{table}" if part.title else table
+    return f"{_wrapped(part.title, width)}\n{table}" if part.title else table
+
+
+def _wrapped(text: str, width: int) -> str:
+    return textwrap.fill(text, width=max(width, 20), break_on_hyphens=False)
 
 
 def _text_table(header: list[str], rows: list[list[str]], right: tuple[int, ...]) -> str:
