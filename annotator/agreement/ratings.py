@@ -30,7 +30,7 @@ from annotator.labels.anchors import anchor
 from annotator.labels.counting import NO_VALUE, NotAsked, Rating, is_done, rating, unusable_reason
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
-from annotator.store.records import Labels, Record, Status, describe_left_out, is_adjudication
+from annotator.store.records import ADJUDICATION, Labels, Record, Status, describe_left_out, is_adjudication
 
 UnitId = tuple[str, int, int, str]  # doc, start, end, text_sha256
 
@@ -90,8 +90,10 @@ class _Placed:
     decisions: list[tuple[UnitId, Record]]  # the reviewers' `done` heads, on their unit
     not_done: dict[str, Counter[str]]
 
-    def key(self, row: int) -> UnitId:
-        return self.doc[row], int(self.start[row]), int(self.end[row]), self.sha[row]
+    def keys(self, rows: np.ndarray) -> list[UnitId]:
+        pick = rows.tolist()
+        doc, sha = ([column[row] for row in pick] for column in (self.doc, self.sha))
+        return list(zip(doc, self.start[rows].tolist(), self.end[rows].tolist(), sha))
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> C
 
 def _decisions(schema: Schema, decisions: list[tuple[UnitId, Record]], units: list[UnitId]) -> dict[int, dict[str, Labels]]:
     """unit number -> reviewer -> labels, for the decisions that count on a unit some annotator rated."""
+    if not decisions:
+        return {}
     number = {unit: index for index, unit in enumerate(units)}
     found: dict[int, dict[str, Labels]] = {}
     for unit, record in decisions:
@@ -208,7 +212,8 @@ def _heads(store: StoreView) -> _Placed:
     records = list(store.latest.values())
     done = np.fromiter(map(eq, map(itemgetter("status"), records), repeat(_DONE)), dtype=bool, count=len(records))
     decision = np.zeros(len(records), dtype=bool)
-    decision[done] = np.fromiter(map(is_adjudication, compress(records, done)), dtype=bool, count=int(done.sum()))
+    kinds = map(methodcaller("get", "kind"), compress(records, done))  # `is_adjudication`, without a call per record
+    decision[done] = np.fromiter(map(eq, kinds, repeat(ADJUDICATION)), dtype=bool, count=int(done.sum()))
     wanted = done & ~decision
     keys = list(compress(store.latest, wanted))
     decisions = [((r["doc"], r["start"], r["end"], r["text_sha256"]), r) for r in compress(records, decision)]
@@ -263,7 +268,7 @@ def _kept(
     rank = {name: index for index, name in enumerate(annotators)}
     return CountedLabels(
         annotators=annotators,
-        units=[placed.key(row) for row in first_rows],
+        units=placed.keys(first_rows),
         texts=[placed.text[row] for row in first_rows],
         unit=unit,
         coder=np.array([rank.get(name, -1) for name in names], dtype=np.intp)[kept_coders],
@@ -382,11 +387,10 @@ def _condition_chain(schema: Schema, schema_field: Field) -> list[str]:
 def field_ratings(schema_field: Field, counted: CountedLabels) -> FieldRatings:
     """The field's rating (`counting.rating`) in every counted label asked it, ordered by unit."""
     column, asked = counted.columns[schema_field.id], counted.asked[schema_field.id]
-    combination, distinct = numbered(zip(column.code.tolist(), asked.tolist()))
+    cases, case = np.unique((column.code - INVALID) * 2 + asked, return_inverse=True)  # distinct (value, asked) pairs
     domain = _rating_domain(schema_field, column.domain)
-    position = {value: code for code, value in enumerate(domain)}
-    code = np.array([_rating_code(schema_field, column, value, is_asked, position) for value, is_asked in distinct], dtype=np.intp)
-    code = code[combination] if len(combination) else np.empty(0, dtype=np.intp)
+    said = [_rating_code(schema_field, column, int(key // 2) + INVALID, bool(key % 2)) for key in cases.tolist()]
+    code = np.array(said, dtype=np.intp)[case.reshape(-1)] if len(cases) else np.empty(0, dtype=np.intp)
     rated = code >= 0
     if schema_field.kind != "single":  # the values seen, not every set or text that could be written
         used = np.unique(code[rated])
@@ -405,14 +409,15 @@ def _rating_domain(schema_field: Field, values: list) -> list:
     return values if schema_field.required else [_NONE[schema_field.kind], *values]
 
 
-def _rating_code(schema_field: Field, column: Column, value: int, is_asked: bool, position: dict) -> int:
+def _rating_code(schema_field: Field, column: Column, value: int, is_asked: bool) -> int:
     """The code of what `counting.rating` says of a label whose column holds `value` (-1: no rating)."""
     if value == INVALID:
         return -1  # a label with a value the field cannot have does not count (counting.unusable_reason)
     said = rating(schema_field, None if value == ABSENT else _as_label(column.domain[value]), is_asked)
     if isinstance(said, NotAsked):
         return -1
-    return position[_compared(schema_field.kind, said)]
+    none = 0 if not schema_field.required else -1  # the code of (none), first in the domain of an optional field
+    return none if said is NO_VALUE else value + none + 1  # the value itself, after (none)
 
 
 def _as_label(value: Hashable) -> object:

@@ -157,16 +157,12 @@ def build_report(
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
     counted = counted_labels(store, schema, corpus)
     context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model)
-    scores = np.zeros(len(counted.units))
-    disagreeing: list[list[str]] = [[] for _ in counted.units]
+    distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings
     reports = []
-    for schema_field in chosen:
+    for number, schema_field in enumerate(chosen):
         ratings = field_ratings(schema_field, counted)
         reports.append(context.field_report(schema_field, ratings))
-        distance = mean_pair_distance(ratings.units, _display_distances(ratings))
-        scores += distance
-        for unit in np.flatnonzero(distance > 0):
-            disagreeing[unit].append(schema_field.id)
+        distances[number] = mean_pair_distance(ratings.units, _display_distances(ratings))
     return Report(
         schema=schema.name,
         schema_version=schema.version,
@@ -176,7 +172,7 @@ def build_report(
         seed=seed,
         confidence=CONFIDENCE,
         fields=reports,
-        disagreements=_most_disagreement(counted, scores, disagreeing, top),
+        disagreements=_most_disagreement(counted, distances, [f.id for f in chosen], top),
         left_out=counted.left_out,
         not_counted=_not_counted(counted),
         by=by,
@@ -325,13 +321,19 @@ def _value_names(schema_field: Field, ratings: FieldRatings) -> list[str]:
     ]
 
 
-def _most_disagreement(counted: CountedLabels, scores: np.ndarray, fields: list[list[str]], top: int) -> list[Disagreement]:
-    """The `top` units with the highest score, ties in unit order (doc, start, end)."""
+def _most_disagreement(counted: CountedLabels, distances: np.ndarray, fields: list[str], top: int) -> list[Disagreement]:
+    """The `top` units with the highest score (the sum of their distances over fields), ties in unit order (doc, start, end)."""
+    scores = distances.sum(axis=0)
     if top <= 0 or not np.any(scores > 0):
         return []
     threshold = max(np.partition(scores, -top)[-top] if top < len(scores) else 0, np.finfo(float).tiny)
     candidates = sorted(np.flatnonzero(scores >= threshold), key=lambda unit: (-scores[unit], counted.units[unit]))
-    return [Disagreement(*counted.units[unit][:3], counted.texts[unit], float(scores[unit]), fields[unit]) for unit in candidates[:top]]
+    return [
+        Disagreement(
+            *counted.units[unit][:3], counted.texts[unit], float(scores[unit]), [f for f, d in zip(fields, distances[:, unit]) if d > 0]
+        )
+        for unit in candidates[:top]
+    ]
 
 
 def _not_counted(counted: CountedLabels) -> list[NotCounted]:
