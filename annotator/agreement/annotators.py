@@ -18,7 +18,7 @@ import numpy as np
 
 from annotator.agreement.coefficients import Units, alpha_batch, row_groups
 from annotator.agreement.ratings import CountedLabels, FieldRatings
-from annotator.labels.counting import Rating, rating
+from annotator.labels.counting import NotAsked, Rating, rating
 from annotator.labels.dawid_skene import dawid_skene
 from annotator.labels.gold import ADJUDICATED, resolve_unit
 from annotator.schema.model import Field, Schema
@@ -75,12 +75,11 @@ def adjudicated_gold(schema: Schema, counted: CountedLabels) -> Decisions:
     decided: Decisions = {}
     for unit, reviewers in counted.adjudications.items():
         gold = resolve_unit(schema, counted.units[unit][:3], annotations[unit], reviewers)
-        fields = {f.id: f for f in schema.fields}
-        decided[unit] = {
-            field_id: rating(fields[field_id], label.value, asked=True)  # type: ignore[misc]
-            for field_id, label in gold.fields.items()
-            if label.resolution == ADJUDICATED
-        }
+        decided[unit] = {}
+        for field_id, label in gold.fields.items():
+            said = rating(schema.field(field_id), label.value, asked=True)
+            if label.resolution == ADJUDICATED and not isinstance(said, NotAsked):
+                decided[unit][field_id] = said
     return decided
 
 

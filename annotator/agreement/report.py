@@ -43,7 +43,7 @@ from itertools import combinations
 
 import numpy as np
 
-from annotator.agreement.annotators import AnnotatorQuality, ModelGold, adjudicated_gold, annotator_quality, model_gold
+from annotator.agreement.annotators import AnnotatorQuality, Decisions, ModelGold, adjudicated_gold, annotator_quality, model_gold
 from annotator.agreement.coefficients import (
     Pairs,
     Units,
@@ -189,6 +189,7 @@ class _Context:
     seed: int
     windows: tuple[list[str], np.ndarray] | None  # window names, and each unit's window
     model: bool
+    gold: Decisions = field(init=False)  # the reviewers' decisions, for every field
 
     def __post_init__(self) -> None:
         self.gold = adjudicated_gold(self.schema, self.counted)
@@ -270,11 +271,7 @@ def _gwet_distances(ratings: FieldRatings) -> np.ndarray | None:
 
 def _statistic(ratings: FieldRatings) -> Callable[[Units, np.ndarray], np.ndarray]:
     """Krippendorff's alpha of the field over some units, as a function of (units, weightings)."""
-    return partial(_alpha_over, level=ratings.level, domain=ratings.domain)
-
-
-def _alpha_over(units: Units, counts: np.ndarray, level: str, domain: list) -> np.ndarray:
-    return alpha_batch(units, counts, level, domain)
+    return partial(alpha_batch, level=ratings.level, domain=ratings.domain)
 
 
 def _display_distances(ratings: FieldRatings) -> np.ndarray | None:

@@ -81,10 +81,15 @@ def run(args: argparse.Namespace) -> int:
     elif args.markdown:
         sys.stdout.write(render_markdown(report, show))
     else:
-        sys.stdout.write(render_text(report, show, width=min(shutil.get_terminal_size((TEXT_WIDTH, 24)).columns, TEXT_WIDTH)))
+        sys.stdout.write(render_text(report, show, width=_text_width()))
     skipped = f"; {len(store.problems)} damaged lines skipped (listed above)" if store.problems else ""
     say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
     return EXIT_DATA_PROBLEMS if store.problems or report.left_out or corpus.problems else EXIT_OK
+
+
+def _text_width() -> int:
+    """The terminal's width for prose, at most TEXT_WIDTH; TEXT_WIDTH when the output is not a terminal."""
+    return min(shutil.get_terminal_size().columns, TEXT_WIDTH) if sys.stdout.isatty() else TEXT_WIDTH
 
 
 def _check(args: argparse.Namespace, schema: Schema) -> None:

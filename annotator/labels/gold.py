@@ -35,13 +35,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
-from annotator.labels.dawid_skene import FieldEstimate, field_estimates
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
+
+if TYPE_CHECKING:
+    from annotator.labels.dawid_skene import FieldEstimate
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -57,7 +60,7 @@ METHODS = (VOTES, DAWID_SKENE)
 
 LabelValue = str | list[str] | None
 Vote = Rating  # a vote is an annotator's rating of the field (`counting.rating`)
-Estimates = Mapping[str, FieldEstimate]  # field id -> the model's estimate on one unit
+Estimates = Mapping[str, "FieldEstimate"]  # field id -> the model's estimate on one unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,8 @@ def gold_units(
 
 def _model_estimates(schema: Schema, annotations: Mapping[UnitKey, Mapping[str, Labels]]) -> dict[UnitKey, dict[str, FieldEstimate]]:
     """unit -> field id -> the Dawid-Skene estimate, for every choice field (free text has no values to model)."""
+    from annotator.labels.dawid_skene import field_estimates  # numpy: the annotation UI, which imports this module, starts without it
+
     found: dict[UnitKey, dict[str, FieldEstimate]] = {}
     for field in schema.fields:
         if field.kind != "text":
