@@ -184,7 +184,7 @@ def _coincidences(f: FieldReport, values: list[str]) -> _Table:
     used = np.flatnonzero(table.sum(axis=1))
     rows = [[values[row], *(_count(table[row, column]) for column in used), _count(table[row].sum())] for row in used]
     rows.append(["Total", *(_count(table[:, column].sum()) for column in used), _count(table.sum())])
-    title = "Coincidences of values, pooled over all pairs of annotators (Krippendorff): each pair of ratings of a unit counts 1 / (ratings - 1)"
+    title = "Coincidences of values, pooled over all pairs of annotators (Krippendorff): a unit with m ratings adds 1/(m-1) for each ordered pair of them"
     return _Table(title, ["", *(values[column] for column in used), "Total"], rows, tuple(range(1, len(used) + 2)))
 
 

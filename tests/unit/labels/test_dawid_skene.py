@@ -10,6 +10,9 @@ from crowdkit.aggregation import DawidSkene as CrowdKitDawidSkene
 from annotator.labels.dawid_skene import dawid_skene, field_estimates
 from tests.unit.labels.test_counting import SCHEMA
 
+# crowd-kit calls pandas with arguments pandas 3 deprecates; that is crowd-kit's business, not a finding here.
+pytestmark = pytest.mark.filterwarnings("ignore:::crowdkit")
+
 
 def random_ratings(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int]]:
     """Annotators of different skill on tasks with a true value; about 30% of ratings missing."""
