@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.agreement.coefficients import Units, alpha_batch, row_groups
+from annotator.agreement.coefficients import Units, alpha_batch
 from annotator.agreement.ratings import CountedLabels, FieldRatings
 from annotator.labels.counting import NotAsked, Rating, rating
 from annotator.labels.dawid_skene import dawid_skene
@@ -87,7 +87,7 @@ def annotator_quality(schema_field: Field, ratings: FieldRatings, counted: Count
     units = ratings.units
     gold = _gold_codes(schema_field, ratings, decisions)
     found = []
-    for number, (name, without) in enumerate(zip(counted.annotators, _alphas_without(ratings, len(counted.annotators)))):
+    for number, (name, without) in enumerate(zip(counted.annotators, _alphas_without(ratings))):
         mine = ratings.coder == number
         judged = mine & (gold[units.unit] != NO_DECISION)
         mine_judged, gold_judged = units.code[judged], gold[units.unit[judged]]
@@ -98,21 +98,15 @@ def annotator_quality(schema_field: Field, ratings: FieldRatings, counted: Count
     return found
 
 
-def _alphas_without(ratings: FieldRatings, annotators: int) -> list[float]:
+def _alphas_without(ratings: FieldRatings) -> list[float]:
     """Krippendorff's alpha of the field without each annotator's ratings in turn, from the units
-    grouped by who gave which value (far fewer patterns than units)."""
-    units = ratings.units
-    if not units.n_units or not annotators:
-        return [float("nan")] * annotators
-    table = np.full((units.n_units, annotators), -1, dtype=np.intp)  # unit x annotator: the code given, -1 none
-    table[units.unit, ratings.coder] = units.code
-    group, first = row_groups(table)
-    patterns, weight = table[first], np.bincount(group, minlength=len(first)).astype(float)
+    grouped by who gave which value (`FieldRatings.patterns`)."""
+    patterns, weight = ratings.patterns
     found = []
-    for annotator in range(annotators):
+    for annotator in range(ratings.annotators):
         others = np.delete(patterns, annotator, axis=1)
         pattern, column = np.nonzero(others >= 0)
-        kept = Units(pattern, others[pattern, column], weight, units.n_codes).pairable()
+        kept = Units(pattern, others[pattern, column], weight, ratings.units.n_codes).pairable()
         found.append(float(alpha_batch(kept, kept.weight[None], ratings.level, ratings.domain)[0]))
     return found
 

@@ -121,9 +121,13 @@ class Pairs:
     n_codes: int
 
     @classmethod
-    def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int) -> Pairs:
-        cells, weight = count_distinct(first * n_codes + second, n_codes**2)
-        return cls(cells // n_codes, cells % n_codes, weight.astype(float), n_codes)
+    def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int, weight: np.ndarray | None = None) -> Pairs:
+        """The pairs (`first[i]`, `second[i]`), each standing for `weight[i]` units (default 1)."""
+        if weight is None:
+            cells, counts = count_distinct(first * n_codes + second, n_codes**2)
+            return cls(cells // n_codes, cells % n_codes, counts.astype(float), n_codes)
+        cells, cell = np.unique(first * n_codes + second, return_inverse=True)
+        return cls(cells // n_codes, cells % n_codes, np.bincount(cell.reshape(-1), weights=weight, minlength=len(cells)), n_codes)
 
     def confusion(self) -> np.ndarray:
         """(V, V) counts: rows the first coder's value, columns the second's."""
@@ -135,6 +139,13 @@ class Pairs:
 def row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For an (n, k) integer array: each row's group of equal rows (groups numbered in the rows'
     lexicographic order) and the index of the first row of each group."""
+    if rows.size:
+        low = rows.min(axis=0)
+        span = rows.max(axis=0) - low + 1
+        if np.prod(span.astype(float)) < 2**62:  # each row fits one integer, in the same order: one sort of n numbers
+            place = np.cumprod(np.append(1, span[:0:-1]))[::-1]
+            _, first, group = np.unique((rows - low) @ place, return_index=True, return_inverse=True)
+            return group.reshape(-1), first
     order = np.lexsort(rows.T[::-1])
     ordered = rows[order]
     first = np.ones(len(rows), dtype=bool)

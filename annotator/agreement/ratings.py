@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress, repeat
 from operator import eq, itemgetter, methodcaller
 
@@ -109,6 +110,28 @@ class FieldRatings:
     level: str
     kind: str  # the field's
     categories: int  # the values a rating can take: the schema's (and (none) if optional), or those seen (multi, text)
+    annotators: int  # the report's; `coder` indexes them
+
+    @cached_property
+    def pairable(self) -> Units:
+        """The units with two ratings or more: those every coefficient stands on."""
+        return self.units.pairable()
+
+    @cached_property
+    def grouped(self) -> Units:
+        """`pairable` with identical units merged (`Units.grouped`): the same statistics, far fewer rows."""
+        return self.pairable.grouped()
+
+    @cached_property
+    def patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The units grouped by who gave which value: one row per distinct (unit x annotator) row of
+        codes (-1: no rating), and how many units have it. Far fewer rows than units for choice fields."""
+        table = np.full((self.units.n_units, self.annotators), -1, dtype=np.intp)
+        table[self.units.unit, self.coder] = self.units.code
+        if not table.size:
+            return table, np.zeros(len(table))
+        group, first = row_groups(table)
+        return table[first], np.bincount(group, minlength=len(first)).astype(float)
 
     def code_of(self, value: Rating) -> int | None:
         """The code of a rating as `counting.rating` gives it; None for a value no counted label has."""
@@ -399,7 +422,9 @@ def field_ratings(schema_field: Field, counted: CountedLabels) -> FieldRatings:
     order = np.argsort(counted.unit[rated], kind="stable")
     units = Units(counted.unit[rated][order], code[rated][order], np.ones(len(counted.units)), max(len(domain), 1))
     categories = len(domain)
-    return FieldRatings(units, counted.coder[rated][order], domain, _level(schema_field), schema_field.kind, categories)
+    return FieldRatings(
+        units, counted.coder[rated][order], domain, _level(schema_field), schema_field.kind, categories, len(counted.annotators)
+    )
 
 
 _NONE: dict[str, Hashable] = {"single": None, "multi": frozenset(), "text": ""}  # the rating (none) as compared, first in a field's domain

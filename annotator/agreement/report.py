@@ -213,7 +213,7 @@ class _Context:
             fleiss=fleiss if ratings.level == "nominal" else None,
             ac1=ac1,
             values=values,
-            coincidence=coincidence_matrix(ratings.units.pairable()).tolist() if not text else [],
+            coincidence=coincidence_matrix(ratings.grouped).tolist() if not text else [],
             pairs=_pair_agreements(ratings, self.counted.annotators, 0 if text else self.resamples, rng),
             labels=[
                 LabelAgreement(value_id, estimate) for (value_id, _), estimate in zip(_one_against_rest(schema_field, ratings), labels)
@@ -227,15 +227,14 @@ class _Context:
 def _field_estimates(schema_field: Field, ratings: FieldRatings, resamples: int, rng: np.random.Generator) -> list[Estimate]:
     """Alpha, agreement, Fleiss' kappa, Gwet's AC and the per-value alphas, with their intervals, all
     from the same resamples of the (grouped) pairable units."""
-    pairable = ratings.units.pairable()
     if schema_field.kind == "text":
-        return _text_estimates(ratings, pairable, resamples, rng)
-    units = pairable.grouped()
+        return _text_estimates(ratings, resamples, rng)
+    units = ratings.grouped
     per_value: list[Statistic] = [
         partial(alpha_batch, units.recoded(has_value.astype(np.intp), 2), level="nominal", domain=())
         for _, has_value in _one_against_rest(schema_field, ratings)
     ]
-    return estimates([*_coefficients(ratings, units), *per_value], units.weight, size(pairable), resamples, rng)
+    return estimates([*_coefficients(ratings, units), *per_value], units.weight, size(ratings.pairable), resamples, rng)
 
 
 Statistic = Callable[[np.ndarray], np.ndarray]  # a coefficient per row of unit weightings
@@ -251,12 +250,13 @@ def _coefficients(ratings: FieldRatings, units: Units) -> list[Statistic]:
     ]
 
 
-def _text_estimates(ratings: FieldRatings, pairable: Units, resamples: int, rng: np.random.Generator) -> list[Estimate]:
+def _text_estimates(ratings: FieldRatings, resamples: int, rng: np.random.Generator) -> list[Estimate]:
     """Free text: the chance-corrected coefficients without interval; exact-match agreement with one,
     drawn on the units grouped by their pattern of equal answers."""
-    alpha, _, fleiss, ac1 = estimates(_coefficients(ratings, pairable), pairable.weight, size(pairable), 0, rng)
-    patterns = pairable.patterns().grouped()
-    (agreement,) = estimates([partial(agreement_batch, patterns)], patterns.weight, size(pairable), resamples, rng)
+    grouped, behind = ratings.grouped, size(ratings.pairable)
+    alpha, _, fleiss, ac1 = estimates(_coefficients(ratings, grouped), grouped.weight, behind, 0, rng)
+    patterns = ratings.pairable.patterns().grouped()
+    (agreement,) = estimates([partial(agreement_batch, patterns)], patterns.weight, behind, resamples, rng)
     return [alpha, agreement, fleiss, ac1]
 
 
@@ -286,13 +286,11 @@ def _display_distances(ratings: FieldRatings) -> np.ndarray | None:
 
 def _pair_agreements(ratings: FieldRatings, annotators: list[str], resamples: int, rng: np.random.Generator) -> list[PairAgreement]:
     """Cohen's kappa and the confusion table of every pair of annotators, over the units both rated."""
-    codes = np.full((len(annotators), ratings.units.n_units), -1, dtype=np.intp)
-    codes[ratings.coder, ratings.units.unit] = ratings.units.code
-    rated = codes >= 0
+    patterns, weight = ratings.patterns
     found = []
     for a, b in combinations(range(len(annotators)), 2):
-        both = rated[a] & rated[b]
-        pairs = Pairs.from_codes(codes[a][both], codes[b][both], ratings.units.n_codes)
+        both = (patterns[:, a] >= 0) & (patterns[:, b] >= 0)
+        pairs = Pairs.from_codes(patterns[both, a], patterns[both, b], ratings.units.n_codes, weight[both])
         units = int(pairs.weight.sum())
         (kappa,) = estimates([partial(kappa_batch, pairs)], pairs.weight, (units, 2 * units), resamples, rng)
         confusion = pairs.confusion().tolist() if ratings.kind != "text" else []

@@ -21,6 +21,7 @@ from annotator.agreement.coefficients import (
     gwet_ac1,
     krippendorff_alpha,
     percent_agreement,
+    row_groups,
     scott_pi,
 )
 
@@ -289,3 +290,14 @@ def test_bootstrap_of_no_units_is_undefined() -> None:
         [lambda counts: alpha_batch(units, counts, "nominal", domain)], units.weight, 100, np.random.default_rng(0)
     )
     assert all(math.isnan(bound) for bound in intervals[0])
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.sampled_from([0, 2**61, -(2**61)])), min_size=1, max_size=30))
+def test_row_groups_number_equal_rows_in_lexicographic_order(rows: list[tuple[int, int, int]]) -> None:
+    """Rows that fit one integer are grouped by it, wider ones by a sort of the rows: the same groups."""
+    for table in (np.array(rows)[:, :2], np.array(rows)):
+        group, first = row_groups(table)
+        distinct = sorted(set(map(tuple, table.tolist())))
+        assert [distinct[g] for g in group] == list(map(tuple, table.tolist()))
+        assert [tuple(table[i]) for i in first] == distinct
+        assert all(first[g] <= i for i, g in enumerate(group))  # the first row of each group
