@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "export": "export the gold labels as a dataset folder: data files per split, dataset card, manifest",
     "stats": "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals",
     "review": "adjudicate: walk the units the annotators disagree on and decide their labels",
+    "serve": "the annotation (or review) UI in browser tabs; needs pip install 'annotator[serve]'",
 }
 DEFAULT_COMMAND = "annotate"
 

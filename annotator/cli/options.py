@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -118,9 +119,19 @@ def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# The driver textual-serve has Textual draw with: the app's input and output are pipes to the server.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
+
 def is_terminal() -> bool:
-    """Whether the command reads keys from a terminal and draws on one."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether the command reads keys from a terminal and draws on one: its own, or the terminal in
+    a browser tab (`annotator serve`)."""
+    return (sys.stdin.isatty() and sys.stdout.isatty()) or in_browser_tab()
+
+
+def in_browser_tab() -> bool:
+    """Whether the command runs for a browser tab of `annotator serve`, where nobody reads stderr."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
 
 
 def require_terminal(command: str) -> None:

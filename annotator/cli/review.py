@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.cli.options import (
-    add_min_agreement_option,
-    add_ui_options,
-    annotator_name,
-    require_terminal,
-    ui_inputs,
-)
+from annotator.cli.options import add_min_agreement_option, add_ui_options, annotator_name, ui_inputs
+from annotator.cli.ui import run_app
 from annotator.memory import launching
 
 if TYPE_CHECKING:
@@ -20,6 +15,11 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "reviewer name (default: your login name); its file must hold no annotations")
+    add_review_options(parser)
+
+
+def add_review_options(parser: argparse.ArgumentParser) -> None:
+    """`--all` and `--min-agreement`: which units the review walks, and the gold it shows."""
     parser.add_argument(
         "--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)"
     )
@@ -27,10 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    require_terminal("review")
-    app = open_app(args)
-    app.run()
-    return app.return_code or 0
+    return run_app("review", lambda: open_app(args))
 
 
 def open_app(args: argparse.Namespace) -> ReviewApp:

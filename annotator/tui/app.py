@@ -151,9 +151,14 @@ class AnnotatorApp(KeysInOrder):
 
     def close_now(self) -> None:
         """The terminal closed (SIGHUP) or the process is asked to end (SIGTERM): nobody is left to
-        answer a question, so save typed text, then exit; unmounting waits for the writer."""
-        self.annotate_screen.commit_text()
+        answer a question, so exit (`on_exit_app` saves typed text); unmounting waits for the writer."""
         self.exit()
+
+    def on_exit_app(self) -> None:
+        """However the app is made to exit (quitting, a signal, or textual-serve's quit when a browser
+        tab closes or its server stops), typed text is saved first."""
+        if self.annotate_screen.is_mounted:
+            self.annotate_screen.commit_text()
 
     # Actions shared by keys and the command palette
 

@@ -50,7 +50,8 @@ def test_every_command_starts_without_the_terminal_ui() -> None:
     """The commands that open the UI import it inside `run`: loading any command, or the core, loads
     no Textual (it costs every other command its start-up time)."""
     modules = "annotator.cli.main, annotator.cli.annotate, annotator.cli.review, annotator.cli.units, annotator.cli.validate"
-    modules += ", annotator.cli.stats, annotator.cli.export, annotator.store, annotator.agreement, annotator.dataset, annotator.labels"
+    modules += ", annotator.cli.stats, annotator.cli.export, annotator.cli.serve, annotator.store, annotator.agreement, annotator.dataset"
+    modules += ", annotator.labels"
     script = f"import sys, {modules}; print(sorted(name for name in ('textual', 'rich') if name in sys.modules))"
     assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout == "[]\n"
 

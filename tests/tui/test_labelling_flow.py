@@ -113,7 +113,7 @@ async def test_the_header_says_how_many_are_done_in_this_document_and_in_all(mak
         await pilot.press("1", "enter")
         await saved(pilot, app, 0, "done")
         header = screen_text(app).splitlines()[0]
-        assert "1 of 4 done in this document, 1 of 4 in all  sentence 2" in header
+        assert "1 of 4 labelled in this document, 1 of 4 in all  sentence 2" in header
 
 
 async def test_capital_d_f_s_go_to_the_next_draft_flagged_and_skipped_sentence_and_all_done_is_said(make_app: MakeApp) -> None:

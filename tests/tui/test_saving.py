@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.messages import ExitApp
 from textual.pilot import Pilot
 
 from annotator.tui.app import AnnotatorApp
@@ -281,6 +282,18 @@ async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -
         for key in "KCNA":  # sent as a fast typist's terminal does: not yet typed when ctrl+q arrives
             app.post_message(events.Key(key, key))
         await pilot.press("ctrl+q")
+    assert records(store_dir)[-1]["labels"]["source"] == "KCNA"
+
+
+async def test_typed_text_is_saved_when_the_app_is_told_to_exit(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As textual-serve tells a browser tab's app when the tab closes or the server stops (no key)."""
+    monkeypatch.setattr(annotate_module, "TEXT_SAVE_SECONDS", 60)  # not before the test is over
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"KCNA")
+        app.post_message(ExitApp())
     assert records(store_dir)[-1]["labels"]["source"] == "KCNA"
 
 

@@ -223,7 +223,7 @@ class AnnotateScreen(Screen):
             (safe_line(self.context.annotator), "bold"),
             "  ",
             f"{progress.doc_done} of {progress.doc_total}",
-            (" done in this document, ", "$text-muted"),
+            (" labelled in this document, ", "$text-muted"),
             f"{progress.corpus_done} of {progress.corpus_total}",
             (" in all", "$text-muted"),
             ("  sentence ", "$text-muted"),
