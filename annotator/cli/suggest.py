@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _summary(suggested: Suggested, documents: int, command: str | None, problems: list) -> str:
     offered = sum(len(unit.fields) for unit in suggested.units)
-    summary = f"{plural(documents, 'document')}, {plural(len(suggested.units), 'unit')}, {plural(offered, 'suggestion')}"
+    summary = f"{plural(documents, 'document')}, {plural(len(suggested.units), 'unit')}, {plural(offered, 'suggestion')} (the rules are {suggested.rules_by})"
     if command:
         summary += f"; the command was asked about {plural(suggested.asked, 'sentence')}, {suggested.cached} units came from its cache"
     if problems:
@@ -80,11 +80,12 @@ def _table_lines(suggested: Suggested) -> Iterator[bytes]:
     for unit in suggested.units:
         yield f"{printable(unit.doc)} [{unit.start}, {unit.end})  {printable(flowed(unit.text))}\n".encode()
         for field_id, suggestion in unit.fields.items():
-            yield f"    {printable(field_id):<{width}}  {_shown(suggestion)}\n".encode()
+            yield f"    {printable(field_id):<{width}}  {_shown(suggestion, suggested.rules_by)}\n".encode()
 
 
-def _shown(suggestion: Suggestion) -> str:
-    """A suggestion on one line: its value, its cues (text and kind), and who gave it."""
+def _shown(suggestion: Suggestion, rules_by: str) -> str:
+    """A suggestion on one line: its value, its cues (text and kind), and who gave it unless the rules did."""
     value = ", ".join(suggestion.value) if isinstance(suggestion.value, list) else suggestion.value
     cues = "  ".join(f'"{flowed(cue.text)}" {cue.kind}' for cue in suggestion.cues)
-    return printable(f"{value}" + (f"  <- {cues}" if cues else "") + f"  [{suggestion.by}]")
+    by = "" if suggestion.by == rules_by else f"  (by {suggestion.by})"
+    return printable(f"{value}" + (f"  <- {cues}" if cues else "") + by)

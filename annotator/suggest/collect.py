@@ -32,6 +32,7 @@ from annotator.suggest.read import read_suggestion_file
 from annotator.suggest.rules import RuleSuggester
 from annotator.text import plural
 
+Found = dict[UnitKey, dict[str, Suggestion]]
 DEFAULT_TIMEOUT = 30.0  # seconds a command may go without an output line
 
 
@@ -52,6 +53,7 @@ class Suggested:
     problems: list[Problem] = field(default_factory=list)
     asked: int = 0  # distinct sentences the command was asked about
     cached: int = 0  # units whose command answer came from the cache
+    rules_by: str = ""  # the `by` of the rule suggestions
 
 
 def suggest(
@@ -64,62 +66,73 @@ def suggest(
     cache_dir: Path | None = None,
 ) -> Suggested:
     rules = RuleSuggester(lexicon, schema)
-    result = Suggested([rules.suggest(unit, unit.doc) for unit in units])
-    index = {unit.key: position for position, unit in enumerate(units)}
+    problems: list[Problem] = []
+    external: Found = {}
     for path in files:
-        found, problems = read_suggestion_file(path, units, schema)
-        result.problems += problems
-        _apply(result, index, found, schema)
+        found, file_problems = read_suggestion_file(path, units, schema)
+        problems += file_problems
+        _merge(external, found)
+    asked = cached = 0
     if command is not None:
-        _ask(result, units, index, schema, command, SuggestionCache(cache_dir or annotator.paths.cache_dir(), command.command, schema))
-    return result
+        cache = SuggestionCache(cache_dir or annotator.paths.cache_dir(), command.command, schema)
+        found, asked, cached = _ask(units, schema, command, cache, problems)
+        _merge(external, found)
+    return Suggested(
+        [
+            rules.suggest(unit, unit.doc)
+            if unit.key not in external
+            else rules.suggest(unit, unit.doc, prune=False).updated(external[unit.key], schema)
+            for unit in units
+        ],
+        problems,
+        asked,
+        cached,
+        rules.by,
+    )
 
 
-def _apply(result: Suggested, index: Mapping[UnitKey, int], found: Mapping[UnitKey, dict[str, Suggestion]], schema: Schema) -> None:
+def _merge(into: Found, found: Found) -> None:
+    """`found` over `into`, field by field."""
     for key, fields in found.items():
-        position = index[key]
-        result.units[position] = result.units[position].updated(fields, schema)
+        into[key] = {**into.get(key, {}), **fields}
 
 
 def _ask(
-    result: Suggested, units: Sequence[Unit], index: Mapping[UnitKey, int], schema: Schema, command: Command, cache: SuggestionCache
-) -> None:
-    """The command's suggestions: from its cache, else asked now (each distinct text once)."""
+    units: Sequence[Unit], schema: Schema, command: Command, cache: SuggestionCache, problems: list[Problem]
+) -> tuple[Found, int, int]:
+    """The command's suggestions per unit, from its cache, else asked now (each distinct text
+    once); how many sentences it was asked about, and how many units its cache answered."""
     kept = cache.read()
     by_text: dict[str, list[Unit]] = {}
     for unit in units:
         by_text.setdefault(unit.text_sha256, []).append(unit)
+    found: Found = {}
     todo = []
+    cached = 0
     for sha, same in by_text.items():
         if sha in kept:
-            result.cached += len(same)
-            for unit in same:
-                fields, _ = parse_suggestions(kept[sha], _Sentence(unit.text), schema, command.command)
-                _apply(result, index, {unit.key: _moved(fields, 0, unit.start)}, schema)
+            cached += len(same)
+            fields, _ = parse_suggestions(kept[sha], _Sentence(same[0].text), schema, command.command)
+            found |= {unit.key: _moved(fields, 0, unit.start) for unit in same}
         else:
             todo.append(same[0])
     if not todo:
-        return
-    result.asked = len(todo)
+        return found, 0, cached
     answers = _Answers(command.command, {unit.key: unit for unit in todo}, schema, cache)
     run = run_command(command.command, map(_unit_line, todo), timeout=command.timeout, env=command.env, on_line=answers.take)
-    result.problems += answers.problems
+    problems += answers.problems
     for key, fields in answers.found.items():
-        for unit in by_text[answers.asked[key].text_sha256]:
-            _apply(result, index, {unit.key: _moved(fields, key[1], unit.start)}, schema)
-    missing = [unit for unit in todo if unit.key not in answers.found]
+        found |= {unit.key: _moved(fields, key[1], unit.start) for unit in by_text[answers.asked[key].text_sha256]}
     where = f"`{command.command}`"
     if run.failure:
-        result.problems.append(Problem(where, None, f"{run.failure}; the units it did not answer keep the rule suggestions"))
+        problems.append(Problem(where, None, f"{run.failure}; the units it did not answer keep the rule suggestions"))
+    missing = [unit for unit in todo if unit.key not in answers.found]
     if missing:
-        first = missing[0]
-        result.problems.append(
-            Problem(
-                where,
-                None,
-                f"no answer for {plural(len(missing), 'sentence')} (the first: {first.doc} [{first.start}, {first.end})); asked again next time",
-            )
+        first = f"{missing[0].doc} [{missing[0].start}, {missing[0].end})"
+        problems.append(
+            Problem(where, None, f"no answer for {plural(len(missing), 'sentence')} (the first: {first}); asked again next time")
         )
+    return found, len(todo), cached
 
 
 def _unit_line(unit: Unit) -> bytes:

@@ -141,7 +141,10 @@ def _parse_suggestion(field_id: str, item: object, unit: UnitText, schema: Schem
     if not (isinstance(given_by, str) and given_by.strip()):
         problems.append(f"{field_id}: `by` must be a non-empty string")
         given_by = by
-    return Suggestion(item["value"], _parse_cues(field_id, item.get("cues", []), unit, problems), given_by)
+    value = item["value"]
+    if target.kind == "multi":
+        value = [value_id for value_id in target.value_ids if value_id in value]  # as a label has them: in schema order
+    return Suggestion(value, _parse_cues(field_id, item.get("cues", []), unit, problems), given_by)
 
 
 def _parse_cues(field_id: str, cues: object, unit: UnitText, problems: list[str]) -> tuple[Cue, ...]:

@@ -80,7 +80,9 @@ class RuleSuggester:
         self._parents = tuple(dict.fromkeys(field.when.field for field in schema.fields if field.when))
         self._dropped: dict[tuple, frozenset[str]] = {}
 
-    def suggest(self, unit: UnitText, doc: str) -> UnitSuggestions:
+    def suggest(self, unit: UnitText, doc: str, *, prune: bool = True) -> UnitSuggestions:
+        """The rule suggestions for `unit` of document `doc`; with `prune`, without the fields the
+        suggested values do not ask (`asked_only`)."""
         found = self.finder.find(unit.text)
         sentence = _Sentence(found, unit, self.by)
         proposals = self._proposals(sentence)
@@ -89,7 +91,7 @@ class RuleSuggester:
             for field_id, suggestion in proposals.items()
             if suggestion is not None and not self._fields[field_id].value_errors(suggestion.value)
         }
-        dropped = self._not_asked(fields)
+        dropped = self._not_asked(fields) if prune else frozenset()
         return UnitSuggestions(
             doc, unit.start, unit.end, unit.text, {f: s for f, s in fields.items() if f not in dropped} if dropped else fields
         )
