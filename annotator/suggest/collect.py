@@ -14,7 +14,7 @@ and writes JSON lines `{"doc", "start", "end", "suggestions"}` on its stdout (th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -194,6 +194,6 @@ def _moved(fields: dict[str, Suggestion], old_start: int, new_start: int) -> dic
         return fields
     delta = new_start - old_start
     return {
-        field_id: replace(suggestion, cues=tuple(cue._replace(start=cue.start + delta, end=cue.end + delta) for cue in suggestion.cues))
+        field_id: suggestion._replace(cues=tuple(cue._replace(start=cue.start + delta, end=cue.end + delta) for cue in suggestion.cues))
         for field_id, suggestion in fields.items()
     }

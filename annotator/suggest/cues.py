@@ -115,34 +115,39 @@ class CueFinder:
             first: {second: sorted(entries, key=lambda entry: -len(entry.words)) for second, entries in seconds.items()}
             for first, seconds in double.items()
         }
+        self._starters = frozenset(self._single) | frozenset(self._double)
+        self._maybe_starters = self._starters | NUMBER_WORDS  # and numbers: a quick test first
 
     def find(self, text: str) -> Found:
         found = tokenize(text)
-        lows = found.lows
-        keys = [
-            (low,) if word == low and not low[0].isdigit() and low not in NUMBER_WORDS else self._keys(found, i, low)
-            for i, (word, low) in enumerate(zip(found.words, lows))
-        ]
-        single, double = self._single, self._double
-        hits = []
-        last = len(lows) - 1
-        for i, token_keys in enumerate(keys):
-            for key in token_keys:
-                for entry in single.get(key, ()):
-                    if self._matches(entry, found, i):
-                        hits.append(Hit(entry.kind, i, i + 1, entry))
-                seconds = double.get(key)
-                if seconds is not None and i < last:
-                    for second in keys[i + 1]:
-                        for entry in seconds.get(second, ()):
-                            if self._matches(entry, found, i):
-                                hits.append(Hit(entry.kind, i, i + len(entry.words), entry))
+        hits: list[Hit] = []
+        starters, maybe = self._starters, self._maybe_starters
+        for i, (word, low) in enumerate(zip(found.words, found.lows)):
+            if low in maybe or word in starters or low[0].isdigit():
+                self._hits_at(found, i, hits)
         found.hits = _negated(_outermost(hits), found.words)
         return found
 
-    def _keys(self, found: Found, i: int, low: str) -> tuple[str, ...]:
+    def _hits_at(self, found: Found, i: int, hits: list[Hit]) -> None:
+        """Add the phrases that stand at token `i` to `hits`."""
+        for key in self._keys(found, i):
+            for entry in self._single.get(key, ()):
+                if self._matches(entry, found, i):
+                    hits.append(Hit(entry.kind, i, i + 1, entry))
+            seconds = self._double.get(key)
+            if seconds is None or i + 1 == len(found.lows):
+                continue
+            following = found.lows[i + 1]
+            for second in (following,) if following in seconds and following == found.words[i + 1] else self._keys(found, i + 1):
+                for entry in seconds.get(second, ()):
+                    if self._matches(entry, found, i):
+                        hits.append(Hit(entry.kind, i, i + len(entry.words), entry))
+
+    def _keys(self, found: Found, i: int) -> tuple[str, ...]:
         """What token `i` may stand for in a phrase: itself (lowercase, and as written), a number."""
-        word = found.words[i]
+        word, low = found.words[i], found.lows[i]
+        if word == low and low not in NUMBER_WORDS and not low[0].isdigit():
+            return (low,)
         if word[0].isdigit():
             return (low, DIGITS, NUMBER) if found.is_number(i) and not is_date_or_name(found, i) else (low,)
         if low in NUMBER_WORDS:
@@ -158,7 +163,7 @@ class CueFinder:
         for position, (word, exact) in enumerate(zip(entry.words, entry.exact)):
             i = first + position
             if word in PLACEHOLDERS:
-                if word not in self._keys(found, i, lows[i]):
+                if word not in self._keys(found, i):
                     return False
             elif (words[i] if exact else lows[i]) != word:
                 return False

@@ -29,8 +29,7 @@ class Cue(NamedTuple):
     kind: str  # a lexicon kind (attribution.neutral, source.state_media, hedge.possible, ...), "source", or a model's own
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     value: str | list[str]
     cues: tuple[Cue, ...] = ()
     by: str = ""

@@ -85,12 +85,7 @@ class RuleSuggester:
         suggested values do not ask (`asked_only`)."""
         found = self.finder.find(unit.text)
         sentence = _Sentence(found, unit, self.by)
-        proposals = self._proposals(sentence)
-        fields = {
-            field_id: suggestion
-            for field_id, suggestion in proposals.items()
-            if suggestion is not None and not self._fields[field_id].value_errors(suggestion.value)
-        }
+        fields = {field_id: suggestion for field_id, suggestion in self._proposals(sentence).items() if suggestion is not None}
         dropped = self._not_asked(fields) if prune else frozenset()
         return UnitSuggestions(
             doc, unit.start, unit.end, unit.text, {f: s for f, s in fields.items() if f not in dropped} if dropped else fields
@@ -113,9 +108,9 @@ class RuleSuggester:
         attribution = _first_attribution(sentence.found)
         proposals: dict[str, Suggestion | None] = {}
         if CHECKWORTHINESS in fields:
-            proposals[CHECKWORTHINESS] = _checkworthiness(sentence, attribution)
+            proposals[CHECKWORTHINESS] = _among(fields[CHECKWORTHINESS], _checkworthiness(sentence, attribution))
         if SOURCE_TYPE in fields:
-            proposals[SOURCE_TYPE] = _source_type(sentence, attribution, fields[SOURCE_TYPE])
+            proposals[SOURCE_TYPE] = _among(fields[SOURCE_TYPE], _source_type(sentence, attribution, fields[SOURCE_TYPE]))
         if SOURCE in fields and attribution is not None:
             proposals[SOURCE] = _source(sentence, attribution)
         if CLAIM_TYPE in fields:
@@ -126,6 +121,12 @@ class RuleSuggester:
 
 
 _ANY = Suggestion("")  # a value that no condition tests
+_PREFIXES: dict[str, str] = {}  # kind -> the group it belongs to ("attribution."), or ""
+
+
+def _among(field: Field, suggestion: Suggestion | None) -> Suggestion | None:
+    """The suggestion if its value is one of the field's (a schema of its own may lack it)."""
+    return suggestion if suggestion is not None and suggestion.value in field.positions else None
 
 
 def _hashable(value: str | list[str]) -> str | tuple[str, ...]:
@@ -142,9 +143,11 @@ class _Sentence:
         self._groups: dict[str, list[Hit]] = {}
         for hit in found.hits:
             self._groups.setdefault(hit.kind, []).append(hit)
-            prefix, dot, _ = hit.kind.partition(".")
-            if dot:
-                self._groups.setdefault(prefix + dot, []).append(hit)
+            prefix = _PREFIXES.get(hit.kind)
+            if prefix is None:
+                prefix = _PREFIXES[hit.kind] = hit.kind[: hit.kind.find(".") + 1]
+            if prefix:
+                self._groups.setdefault(prefix, []).append(hit)
 
     def cue(self, first: int, stop: int, kind: str) -> Cue:
         start, end = self.found.span(first, stop)
@@ -165,8 +168,10 @@ class _Sentence:
 
 def _checkworthiness(sentence: _Sentence, attribution: _Attribution | None) -> Suggestion:
     lows = sentence.found.lows
-    last = next((i for i in range(len(lows) - 1, -1, -1) if lows[i] not in _CLOSING), None)
-    if last is None or len(sentence.unit.text.split()) < 4 or lows[last] not in _SENTENCE_END:
+    last = len(lows) - 1
+    while last >= 0 and lows[last] in _CLOSING:
+        last -= 1
+    if last < 0 or len(sentence.unit.text.split(maxsplit=3)) < 4 or lows[last] not in _SENTENCE_END:
         return sentence.suggestion(NO_CLAIM)
     if lows[last] == "?":
         return Suggestion(NO_CLAIM, (sentence.cue(last, last + 1, QUESTION_KIND),), sentence.by)

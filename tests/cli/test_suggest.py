@@ -48,7 +48,7 @@ def test_the_table_shows_each_field_its_value_and_cues(capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "000_d7efd9d5cc810911 [0, 12)  By Lee Minji"
     assert lines[1] == "    checkworthiness  no_claim"
-    assert "    source           the North's state media  <- \"the North's state media\" source  \"said\" attribution.neutral" in lines
+    assert '    source           the North\'s state media  <- "the North\'s state media" source  "said" attribution.neutral' in lines
 
 
 def test_untrusted_text_is_printed_safely(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,10 +70,17 @@ def test_the_projects_lexicon_adds_its_cues(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     assert run_suggest("--jsonl") == 0
     suggestions = json.loads(capsys.readouterr().out)["suggestions"]
-    assert suggestions["source_type"] == {"value": "official_named", "cues": [{"start": 0, "end": 3, "text": "Kim", "kind": "source.official_named"}], "by": "rules:news-cues@1+desk@2"}
+    assert suggestions["source_type"] == {
+        "value": "official_named",
+        "cues": [{"start": 0, "end": 3, "text": "Kim", "kind": "source.official_named"}],
+        "by": "rules:news-cues@1+desk@2",
+    }
     (tmp_path / "desk.json").write_text('{"name": "desk"}', encoding="utf-8")
     assert run_suggest() == 2
-    assert capsys.readouterr().err.splitlines()[:2] == ["annotator: desk.json: version: must be an integer >= 1", "annotator: desk.json: cues: must be an object of kind -> list of phrases"]
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "annotator: desk.json: version: must be an integer >= 1",
+        "annotator: desk.json: cues: must be an object of kind -> list of phrases",
+    ]
 
 
 def test_a_failing_command_exits_1_and_the_rule_suggestions_are_still_printed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,7 +99,7 @@ def test_a_failing_command_exits_1_and_the_rule_suggestions_are_still_printed(ca
 def test_a_command_answer_shows_who_gave_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_suggest(str(SEEDS / "004_5f7998d51eba2094.txt"), "--schema", str(SCHEMA), "--command", FAKE) == 0
     table = capsys.readouterr().out
-    assert "    checkworthiness  urgent  <- \"Kim\" model  (by fake-model)" in table
+    assert '    checkworthiness  urgent  <- "Kim" model  (by fake-model)' in table
     assert f"    verifiability    public  (by {FAKE})" in table
 
 

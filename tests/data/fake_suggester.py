@@ -37,7 +37,11 @@ for number, line in enumerate(sys.stdin, 1):
         continue
     first_word = unit["text"].split()[0]
     suggestions = {
-        "checkworthiness": {"value": "urgent", "cues": [{"start": unit["start"], "end": unit["start"] + len(first_word), "kind": "model"}], "by": "fake-model"},
+        "checkworthiness": {
+            "value": "urgent",
+            "cues": [{"start": unit["start"], "end": unit["start"] + len(first_word), "kind": "model"}],
+            "by": "fake-model",
+        },
         "verifiability": {"value": "public"},
     }
     if args.unknown_value:

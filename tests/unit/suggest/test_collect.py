@@ -108,7 +108,10 @@ def test_a_failing_command_is_reported_with_its_stderr_and_the_rules_stay(corpus
 def test_a_command_that_stops_answering_is_stopped_after_the_timeout(corpus: Corpus) -> None:
     command = f"{FAKE} --stop-after 1"
     suggested = run(corpus, command, timeout=0.3)
-    assert str(suggested.problems[0]) == f"`{command}`: gave no output line for 0.3 s: stopped; the units it did not answer keep the rule suggestions"
+    assert (
+        str(suggested.problems[0])
+        == f"`{command}`: gave no output line for 0.3 s: stopped; the units it did not answer keep the rule suggestions"
+    )
     assert [unit.values()["checkworthiness"] for unit in suggested.units] == ["urgent", "check"]
     again = run(corpus, command, timeout=0.3)  # what it answered was kept
     assert again.cached == 1 and again.asked == 1
@@ -129,7 +132,12 @@ def test_suggestions_from_a_file_of_ours(corpus: Corpus, tmp_path: Path) -> None
         {"doc": "news", "start": unit.start, "end": unit.end, "suggestions": {"hedging": {"value": "probable", "by": "colleague"}}},
         {"doc": "news", "start": 0, "end": 5, "suggestions": {}},
         {"doc": "news", "start": unit.start, "end": unit.end, "text": "Another text.", "suggestions": {}},
-        {"doc": "news", "start": unit.start, "end": unit.end, "suggestions": {"hedging": {"value": "asserted", "cues": [{"start": 0, "end": 3, "kind": "x"}]}}},
+        {
+            "doc": "news",
+            "start": unit.start,
+            "end": unit.end,
+            "suggestions": {"hedging": {"value": "asserted", "cues": [{"start": 0, "end": 3, "kind": "x"}]}},
+        },
     ]
     path = tmp_path / "ours.jsonl"
     path.write_text("\n".join(map(json.dumps, lines)) + "\nnot JSON\n", encoding="utf-8")
@@ -155,13 +163,21 @@ def test_suggestions_from_label_studio_predictions(corpus: Corpus, tmp_path: Pat
                     "result": [
                         {"from_name": "checkworthiness", "to_name": "text", "type": "choices", "value": {"choices": ["Urgent"]}},
                         {"from_name": "claim_type", "to_name": "text", "type": "choices", "value": {"choices": ["quantity", "event"]}},
-                        {"from_name": "source", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 9, "text": "Officials", "labels": ["source"]}},
+                        {
+                            "from_name": "source",
+                            "to_name": "text",
+                            "type": "labels",
+                            "value": {"start": 0, "end": 9, "text": "Officials", "labels": ["source"]},
+                        },
                         {"from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["check the count"]}},
                     ],
                 }
             ],
         },
-        {"data": {"doc": "news", "start": second.start, "end": second.end}, "predictions": [{"result": [{"from_name": "hedging", "type": "choices", "value": {"choices": ["maybe"]}}]}]},
+        {
+            "data": {"doc": "news", "start": second.start, "end": second.end},
+            "predictions": [{"result": [{"from_name": "hedging", "type": "choices", "value": {"choices": ["maybe"]}}]}],
+        },
         {"data": {"text": "a sentence of no document"}, "predictions": []},
     ]
     path = tmp_path / "export.json"
