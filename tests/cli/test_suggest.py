@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,46 @@ def test_the_help_names_the_command_protocol(capsys: pytest.CaptureFixture[str])
         main(["suggest", "--help"])
     assert "reading units as JSON lines on stdin" in " ".join(capsys.readouterr().out.split())
     assert (REPO / "annotator" / "suggest" / "cues.json").is_file()
+
+
+class FakeLLM(BaseHTTPRequestHandler):
+    """A local chat-completions server that calls a sentence with a digit urgent."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        sentence = body["messages"][-1]["content"]
+        answer = {"checkworthiness": "urgent" if any(ch.isdigit() for ch in sentence) else "minor", "hedging": "perhaps"}
+        data = json.dumps({"choices": [{"message": {"content": json.dumps(answer)}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_readme_example_asks_a_local_llm_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    script = tmp_path / "suggest_llm.py"
+    script.write_text("# suggest_llm.py" + readme.split("# suggest_llm.py", 1)[1].split("```", 1)[0], encoding="utf-8")
+    assert len(script.read_text(encoding="utf-8").splitlines()) <= 20
+    (tmp_path / "a.txt").write_text("Officials said 600 missiles were fired.\n\nNothing else happened here today.\n", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeLLM)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("LLM_URL", f"http://127.0.0.1:{server.server_port}/v1/chat/completions")
+    try:
+        status = run_suggest(
+            str(tmp_path / "a.txt"), "--schema", str(SCHEMA), "--jsonl", "--command", f"{shlex.quote(sys.executable)} {script}"
+        )
+    finally:
+        server.shutdown()
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["suggestions"]["checkworthiness"] for line in out.splitlines()] == [
+        {"value": "urgent", "cues": [], "by": "local-llm"},
+        {"value": "minor", "cues": [], "by": "local-llm"},
+    ]
+    assert status == 1 and "field 'hedging' has no value 'perhaps'" in err  # checked against the schema, the rules' kept
