@@ -17,6 +17,7 @@ from annotator.schema.load import load_schema
 from annotator.suggest.collect import DEFAULT_TIMEOUT, Command, Suggested, suggest
 from annotator.suggest.lexicon import load_lexicon
 from annotator.suggest.model import Suggestion
+from annotator.suggest.rules import SOURCE_KIND
 from annotator.text import flowed, json_safe, plural, printable
 
 
@@ -86,6 +87,6 @@ def _table_lines(suggested: Suggested) -> Iterator[bytes]:
 def _shown(suggestion: Suggestion, rules_by: str) -> str:
     """A suggestion on one line: its value, its cues (text and kind), and who gave it unless the rules did."""
     value = ", ".join(suggestion.value) if isinstance(suggestion.value, list) else suggestion.value
-    cues = "  ".join(f'"{flowed(cue.text)}" {cue.kind}' for cue in suggestion.cues)
+    cues = "  ".join(f'"{flowed(cue.text)}" {cue.kind}' for cue in suggestion.cues if cue.kind != SOURCE_KIND)  # the value says it
     by = "" if suggestion.by == rules_by else f"  (by {suggestion.by})"
     return printable(f"{value}" + (f"  <- {cues}" if cues else "") + by)
