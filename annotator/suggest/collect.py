@@ -22,17 +22,17 @@ import orjson
 import annotator.paths
 from annotator.corpus.document import Unit
 from annotator.errors import Problem
+from annotator.memory import gc_paused
 from annotator.schema.model import Schema
 from annotator.store.records import UnitKey
 from annotator.suggest.cache import SuggestionCache
 from annotator.suggest.command import run_command
 from annotator.suggest.lexicon import Lexicon
-from annotator.suggest.model import Suggestion, UnitSuggestions, parse_suggestions
+from annotator.suggest.model import ByUnit, Suggestion, UnitSuggestions, parse_suggestions
 from annotator.suggest.read import read_suggestion_file
 from annotator.suggest.rules import RuleSuggester
 from annotator.text import plural
 
-Found = dict[UnitKey, dict[str, Suggestion]]
 DEFAULT_TIMEOUT = 30.0  # seconds a command may go without an output line
 
 
@@ -67,7 +67,7 @@ def suggest(
 ) -> Suggested:
     rules = RuleSuggester(lexicon, schema)
     problems: list[Problem] = []
-    external: Found = {}
+    external: ByUnit = {}
     for path in files:
         found, file_problems = read_suggestion_file(path, units, schema)
         problems += file_problems
@@ -77,21 +77,19 @@ def suggest(
         cache = SuggestionCache(cache_dir or annotator.paths.cache_dir(), command.command, schema)
         found, asked, cached = _ask(units, schema, command, cache, problems)
         _merge(external, found)
-    return Suggested(
-        [
-            rules.suggest(unit, unit.doc)
-            if unit.key not in external
-            else rules.suggest(unit, unit.doc, prune=False).updated(external[unit.key], schema)
-            for unit in units
-        ],
-        problems,
-        asked,
-        cached,
-        rules.by,
-    )
+    with gc_paused():  # every suggestion built stays alive: collecting on the way finds nothing
+        suggested = [_unit_suggestions(rules, unit, external.get(unit.key), schema) for unit in units]
+    return Suggested(suggested, problems, asked, cached, rules.by)
 
 
-def _merge(into: Found, found: Found) -> None:
+def _unit_suggestions(rules: RuleSuggester, unit: Unit, external: dict[str, Suggestion] | None, schema: Schema) -> UnitSuggestions:
+    """The rules' suggestions for `unit`, with those found elsewhere in their place."""
+    if external is None:
+        return rules.suggest(unit, unit.doc)
+    return rules.suggest(unit, unit.doc, prune=False).updated(external, schema)
+
+
+def _merge(into: ByUnit, found: ByUnit) -> None:
     """`found` over `into`, field by field."""
     for key, fields in found.items():
         into[key] = {**into.get(key, {}), **fields}
@@ -99,14 +97,14 @@ def _merge(into: Found, found: Found) -> None:
 
 def _ask(
     units: Sequence[Unit], schema: Schema, command: Command, cache: SuggestionCache, problems: list[Problem]
-) -> tuple[Found, int, int]:
+) -> tuple[ByUnit, int, int]:
     """The command's suggestions per unit, from its cache, else asked now (each distinct text
     once); how many sentences it was asked about, and how many units its cache answered."""
     kept = cache.read()
     by_text: dict[str, list[Unit]] = {}
     for unit in units:
         by_text.setdefault(unit.text_sha256, []).append(unit)
-    found: Found = {}
+    found: ByUnit = {}
     todo = []
     cached = 0
     for sha, same in by_text.items():
@@ -147,7 +145,7 @@ class _Answers:
         self.asked = asked
         self.schema = schema
         self.cache = cache
-        self.found: dict[UnitKey, dict[str, Suggestion]] = {}
+        self.found: ByUnit = {}
         self.problems: list[Problem] = []
         self.line = 0
 

@@ -115,17 +115,23 @@ class CueFinder:
             first: {second: sorted(entries, key=lambda entry: -len(entry.words)) for second, entries in seconds.items()}
             for first, seconds in double.items()
         }
-        self._starters = frozenset(self._single) | frozenset(self._double)
-        self._maybe_starters = self._starters | NUMBER_WORDS  # and numbers: a quick test first
 
     def find(self, text: str) -> Found:
         found = tokenize(text)
+        words, lows = found.words, found.lows
+        single, double = self._single, self._double
         hits: list[Hit] = []
-        starters, maybe = self._starters, self._maybe_starters
-        for i, (word, low) in enumerate(zip(found.words, found.lows)):
-            if low in maybe or word in starters or low[0].isdigit():
+        last = len(lows) - 1
+        for i, low in enumerate(lows):
+            if low in single or low in NUMBER_WORDS or low[0].isdigit() or (words[i] != low and words[i] in single):
                 self._hits_at(found, i, hits)
-        found.hits = _negated(_outermost(hits), found.words)
+                continue
+            seconds = double.get(low) or double.get(words[i])
+            if seconds is not None and i < last:
+                following = lows[i + 1]  # most often the end of it: look no further
+                if following in seconds or words[i + 1] != following or following[0].isdigit() or following in NUMBER_WORDS:
+                    self._hits_at(found, i, hits)
+        found.hits = _negated(_outermost(hits), words)
         return found
 
     def _hits_at(self, found: Found, i: int, hits: list[Hit]) -> None:

@@ -61,6 +61,11 @@ class Entry:
     not_before: frozenset[str] = frozenset()
     source_after: bool = False
 
+    @property
+    def group(self) -> str:
+        """The kinds' family, "attribution." for "attribution.neutral"; "" for a plain kind."""
+        return self.kind[: self.kind.find(".") + 1]
+
 
 @dataclass(frozen=True)
 class Lexicon:

@@ -93,6 +93,10 @@ def suggestion_json(suggestion: Suggestion, shift: int = 0) -> dict[str, Any]:
     return {"value": suggestion.value, "cues": cues, "by": suggestion.by}
 
 
+ByUnit = dict[UnitKey, dict[str, Suggestion]]
+"""Suggestions found for units (from a file, a command), by unit key."""
+
+
 class UnitText(Protocol):
     """What checking suggestions needs from a unit (`annotator.corpus.Unit` is one)."""
 

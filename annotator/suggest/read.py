@@ -28,12 +28,10 @@ from annotator.errors import Problem
 from annotator.files import read_bytes
 from annotator.schema.model import Field, Schema
 from annotator.store.records import UnitKey
-from annotator.suggest.model import Suggestion, parse_suggestions
-
-Found = dict[UnitKey, dict[str, Suggestion]]
+from annotator.suggest.model import ByUnit, parse_suggestions
 
 
-def read_suggestion_file(path: Path, units: Sequence[Unit], schema: Schema) -> tuple[Found, list[Problem]]:
+def read_suggestion_file(path: Path, units: Sequence[Unit], schema: Schema) -> tuple[ByUnit, list[Problem]]:
     """The suggestions of the file per unit key, and the problems of the lines left out."""
     name = str(path)
     try:
@@ -78,7 +76,7 @@ class _Reader:
         self.by_text = by_text
         self.schema = schema
         self.by = Path(name).name
-        self.found: Found = {}
+        self.found: ByUnit = {}
         self.problems: list[Problem] = []
         self._task_number = 0
 

@@ -86,10 +86,10 @@ class RuleSuggester:
         found = self.finder.find(unit.text)
         sentence = _Sentence(found, unit, self.by)
         fields = {field_id: suggestion for field_id, suggestion in self._proposals(sentence).items() if suggestion is not None}
-        dropped = self._not_asked(fields) if prune else frozenset()
-        return UnitSuggestions(
-            doc, unit.start, unit.end, unit.text, {f: s for f, s in fields.items() if f not in dropped} if dropped else fields
-        )
+        dropped = self._not_asked(fields) if prune else None
+        if dropped:
+            fields = {field_id: suggestion for field_id, suggestion in fields.items() if field_id not in dropped}
+        return UnitSuggestions(doc, unit.start, unit.end, unit.text, fields)
 
     def _not_asked(self, fields: dict[str, Suggestion]) -> frozenset[str]:
         """The fields `asked_only` leaves out, worked out once per suggested value of the fields
@@ -121,7 +121,6 @@ class RuleSuggester:
 
 
 _ANY = Suggestion("")  # a value that no condition tests
-_PREFIXES: dict[str, str] = {}  # kind -> the group it belongs to ("attribution."), or ""
 
 
 def _among(field: Field, suggestion: Suggestion | None) -> Suggestion | None:
@@ -143,11 +142,8 @@ class _Sentence:
         self._groups: dict[str, list[Hit]] = {}
         for hit in found.hits:
             self._groups.setdefault(hit.kind, []).append(hit)
-            prefix = _PREFIXES.get(hit.kind)
-            if prefix is None:
-                prefix = _PREFIXES[hit.kind] = hit.kind[: hit.kind.find(".") + 1]
-            if prefix:
-                self._groups.setdefault(prefix, []).append(hit)
+            if hit.entry.group:
+                self._groups.setdefault(hit.entry.group, []).append(hit)
 
     def cue(self, first: int, stop: int, kind: str) -> Cue:
         start, end = self.found.span(first, stop)
