@@ -70,7 +70,7 @@ class Found:
     def is_number(self, i: int) -> bool:
         """Written in digits (3, 8,700, 3.5; not 70th or 1990s)."""
         word = self.words[i]
-        return word[0].isdigit() and word[-1].isdigit()
+        return "0" <= word[0] <= "9" and "0" <= word[-1] <= "9"
 
     def span(self, first: int, stop: int) -> tuple[int, int]:
         """Sentence offsets [start, end) of tokens [first, stop)."""
@@ -123,13 +123,19 @@ class CueFinder:
         hits: list[Hit] = []
         last = len(lows) - 1
         for i, low in enumerate(lows):
-            if low in single or low in NUMBER_WORDS or low[0].isdigit() or (words[i] != low and words[i] in single):
+            word = words[i]
+            if low in single or low in NUMBER_WORDS or "0" <= low[0] <= "9" or (word != low and word in single):
                 self._hits_at(found, i, hits)
                 continue
-            seconds = double.get(low) or double.get(words[i])
-            if seconds is not None and i < last:
+            if low in double:
+                seconds = double[low]
+            elif word != low and word in double:
+                seconds = double[word]
+            else:
+                continue
+            if i < last:
                 following = lows[i + 1]  # most often the end of it: look no further
-                if following in seconds or words[i + 1] != following or following[0].isdigit() or following in NUMBER_WORDS:
+                if following in seconds or words[i + 1] != following or "0" <= following[0] <= "9" or following in NUMBER_WORDS:
                     self._hits_at(found, i, hits)
         found.hits = _negated(_outermost(hits), words)
         return found
@@ -152,9 +158,9 @@ class CueFinder:
     def _keys(self, found: Found, i: int) -> tuple[str, ...]:
         """What token `i` may stand for in a phrase: itself (lowercase, and as written), a number."""
         word, low = found.words[i], found.lows[i]
-        if word == low and low not in NUMBER_WORDS and not low[0].isdigit():
+        if word == low and low not in NUMBER_WORDS and not "0" <= low[0] <= "9":
             return (low,)
-        if word[0].isdigit():
+        if "0" <= word[0] <= "9":
             return (low, DIGITS, NUMBER) if found.is_number(i) and not is_date_or_name(found, i) else (low,)
         if low in NUMBER_WORDS:
             return (low, NUMBER)

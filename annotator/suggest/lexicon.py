@@ -40,8 +40,8 @@ PLACEHOLDERS = ("{digits}", "{number}")
 _ENTRY_KEYS = ("phrase", "case", "not_after", "not_before", "source")
 _VALUE_ID = re.compile(r"[a-z0-9_]+")
 
-# A token: a number in digits (3, 8,700, 3.5), a word, or any other sign; only white space is left out.
-TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?!\w)|\w+|\S")
+# A token: a number in digits 0-9 (3, 8,700, 3.5), a word, or any other sign; only white space is left out.
+TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?!\w)|\w+|\S")
 
 
 class LexiconError(ProblemsError):
