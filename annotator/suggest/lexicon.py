@@ -75,9 +75,6 @@ class Lexicon:
     entries: tuple[Entry, ...]
     by: str
 
-    def kinds(self) -> set[str]:
-        return {entry.kind for entry in self.entries}
-
 
 _PLACEHOLDER = re.compile("(" + "|".join(map(re.escape, PLACEHOLDERS)) + ")")
 
@@ -97,14 +94,11 @@ def normal(word: str) -> str:
     return word.lower().replace("\u2019", "'")
 
 
-def package_lexicon_bytes() -> bytes:
-    return resources.files(__package__).joinpath(PACKAGE_LEXICON).read_bytes()
-
-
 def load_lexicon(extra: Sequence[Path] = ()) -> Lexicon:
     """The package's lexicon, then each file of `extra` (a project's), whose entries are added and
     whose `remove` lists leave phrases out; LexiconError lists every problem of a file."""
-    files = [(PACKAGE_LEXICON, package_lexicon_bytes()), *((str(path), _read(path)) for path in extra)]
+    package = resources.files(__package__).joinpath(PACKAGE_LEXICON).read_bytes()  # package data: works from a wheel
+    files = [(PACKAGE_LEXICON, package), *((str(path), _read(path)) for path in extra)]
     entries: list[Entry] = []
     names = []
     for name, raw in files:
@@ -168,7 +162,7 @@ _TOP_KEYS = ("name", "version", "description", "cues", "remove")
 
 
 def _kind_problems(at: str, kind: str, entries: object, check: Callable[[str, object], list[str]]) -> list[str]:
-    problems = [] if is_kind(kind) else [f"{at}: unknown kind (use {', '.join(_KIND_NAMES)})"]
+    problems = [] if _is_kind(kind) else [f"{at}: unknown kind (use {', '.join(_KIND_NAMES)})"]
     if not isinstance(entries, list):
         return [*problems, f"{at}: must be a list"]
     for index, entry in enumerate(entries):
@@ -179,7 +173,7 @@ def _kind_problems(at: str, kind: str, entries: object, check: Callable[[str, ob
 _KIND_NAMES = (*(f"attribution.{stance}" for stance in STANCES), "source.<value>", "hedge.<value>", "claim.<value>", *PLAIN_KINDS)
 
 
-def is_kind(kind: str) -> bool:
+def _is_kind(kind: str) -> bool:
     if kind in PLAIN_KINDS:
         return True
     if kind.startswith("attribution."):

@@ -100,29 +100,30 @@ class _Reader:
         self.found[unit.key] = fields
 
     def task(self, line: int | None, task: dict) -> None:
+        """A Label Studio task: its first prediction on each unit with its text; its problems once."""
         self._task_number += 1
-        where = line
         prefix = "" if line is not None else f"task {self._task_number}: "
+
+        def say(reason: str) -> None:
+            self.say(line, prefix + reason)
+
         data = task.get("data")
         units = self._units(data) if isinstance(data, dict) else []
-        if not units:
-            self.say(where, f"{prefix}no unit with its data (doc, start, end, or text) in the documents")
-            return
         predictions = task["predictions"]
-        if not (isinstance(predictions, list) and predictions and isinstance(predictions[0], dict)):
-            self.say(where, f"{prefix}predictions must be a list of objects")
-            return
-        prediction = predictions[0]
-        version = prediction.get("model_version")
-        by = version if isinstance(version, str) and version.strip() else self.by
-        for unit in units:
-            suggestions = _label_studio_suggestions(
-                prediction.get("result"), unit, self.schema, lambda reason: self.say(where, prefix + reason)
-            )
-            fields, problems = parse_suggestions(suggestions, unit, self.schema, by)
-            for problem in problems:
-                self.say(where, prefix + problem)
-            self.found[unit.key] = fields
+        if not units:
+            say("no unit with its data (doc, start, end, or text) in the documents")
+        elif not (isinstance(predictions, list) and predictions and isinstance(predictions[0], dict)):
+            say("predictions must be a list of objects")
+        else:
+            version = predictions[0].get("model_version")
+            by = version if isinstance(version, str) and version.strip() else self.by
+            for unit in units:
+                told = say if unit is units[0] else _silent
+                suggestions = _label_studio_suggestions(predictions[0].get("result"), unit, self.schema, told)
+                fields, problems = parse_suggestions(suggestions, unit, self.schema, by)
+                for problem in problems:
+                    told(problem)
+                self.found[unit.key] = fields
 
     def _units(self, data: dict) -> list[Unit]:
         if {"doc", "start", "end"} <= data.keys():
@@ -130,6 +131,10 @@ class _Reader:
             return [unit] if unit else []
         text = data.get("text")
         return self.by_text.get(text, []) if isinstance(text, str) else []
+
+
+def _silent(reason: str) -> None:
+    """The problems of a task's second and later units: the first one's said them."""
 
 
 def _label_studio_suggestions(results: object, unit: Unit, schema: Schema, say: Callable[[str], None]) -> dict[str, dict]:

@@ -75,6 +75,13 @@ def test_s1_the_source_is_the_state_media_that_said_it() -> None:
     assert cues(s1, "source_type") == [(123, 134, "state media", "source.state_media")]
     assert [cue[2] for cue in cues(s1, "claim_type")] == ["ahead of", "next week"]
     assert {s.by for s in s1.fields.values()} == {"rules:news-cues@1"}
+    assert [(cue.start - START, cue.text) for cue in s1.cues()] == [  # every cue once, in order: what the UI highlights
+        (111, "the North's state media"),
+        (123, "state media"),
+        (135, "said"),
+        (148, "ahead of"),
+        (229, "next week"),
+    ]
 
 
 def test_s2_a_schedule_is_a_prediction_and_its_dates_no_quantity() -> None:
