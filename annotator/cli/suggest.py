@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _summary(suggested: Suggested, documents: int, command: str | None, problems: list) -> str:
     offered = sum(len(unit.fields) for unit in suggested.units)
-    summary = f"{plural(documents, 'document')}, {plural(len(suggested.units), 'unit')}, {plural(offered, 'suggestion')} (the rules are {suggested.rules_by})"
+    summary = (
+        f"{plural(documents, 'document')}, {plural(len(suggested.units), 'unit')}, {plural(offered, 'suggestion')} ({suggested.rules_by})"
+    )
     if command:
         summary += f"; the command was asked about {plural(suggested.asked, 'sentence')}, {suggested.cached} units came from its cache"
     if problems:
