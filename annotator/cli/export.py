@@ -21,10 +21,12 @@ from annotator.dataset.folder import check_out_dir, export
 from annotator.dataset.formats import FORMATS, import_pyarrow
 from annotator.dataset.splits import DEFAULT_SPLITS, parse_splits
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
-from annotator.labels.gold import check_min_agreement
+from annotator.labels.gold import DAWID_SKENE, VOTES, check_min_agreement
 from annotator.schema.load import load_schema
 from annotator.store.read import load_store, require_store
 from annotator.text import plural
+
+GOLD_METHODS = {"votes": VOTES, "dawid-skene": DAWID_SKENE}  # option value -> gold.gold_units method
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-annotators", action="store_true", help="add each annotator's labels per field")
     parser.add_argument("--resolved-only", action="store_true", help="leave out units with an unresolved required field")
     add_min_agreement_option(parser, "for a gold label")
+    parser.add_argument(
+        "--gold", choices=GOLD_METHODS, default="votes",
+        help="how annotators' votes decide a gold label: votes (unanimous or majority), or dawid-skene (choice fields:"
+        " the Dawid-Skene model's most probable value, with a <field>_confidence column) (default: votes)",
+    )  # fmt: skip
     add_store_option(parser)
     add_schema_option(parser)
 
@@ -56,6 +63,7 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, int]:
         include_annotators=args.include_annotators,
         resolved_only=args.resolved_only,
         min_agreement=check_min_agreement(args.min_agreement),
+        gold=GOLD_METHODS[args.gold],
     )
     if options.format == "parquet":
         import_pyarrow()

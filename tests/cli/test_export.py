@@ -149,3 +149,22 @@ def test_stale_labels_are_reported_on_stderr(project: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "annotations/alice.jsonl: label " in err and "left out: sentence text no longer in the document" in err
     assert "2 labels left out (listed above)" in err
+
+
+def test_gold_from_the_dawid_skene_model_has_a_confidence_column(project: Path) -> None:
+    """A third annotator who sides with alice makes her value the model's gold on the six units."""
+    corpus = load_corpus([project / "seeds"])
+    with AnnotationLog.open(project / "annotations", "cy") as log:
+        for unit in corpus.units()[:6]:
+            doc = corpus.document(unit.doc)
+            log.append(unit, doc_sha256=doc.sha256, schema="factcheck", schema_version=1, labels=CHECK, status="done")
+    assert run("--out", "dataset", "--gold", "dawid-skene", "--split", "train=1", "--format", "parquet") == 0
+    rows = pq.read_table(project / "dataset" / "data" / "train.parquet").to_pylist()
+    assert [row["checkworthiness"] for row in rows] == ["check"] * 6
+    assert {row["checkworthiness_resolution"] for row in rows} == {"dawid_skene"}
+    assert all(0.5 < row["checkworthiness_confidence"] <= 1 for row in rows)
+    assert "source_confidence" not in rows[0]  # free text is decided by the votes
+    assert rows[0]["source_resolution"] == "unanimous"  # alice and cy; bob was not asked
+    card = (project / "dataset" / "README.md").read_text()
+    assert 'name: "checkworthiness_confidence"\n    dtype: float64' in card
+    assert "`dawid_skene`" in card and "gold: dawid_skene" in card

@@ -88,7 +88,7 @@ def test_a_broken_project_file_is_named_with_its_key(project: Path, capsys: pyte
     [
         ([], "the documents (PATH...), --schema FILE and --store DIR"),
         (["review", "news.txt"], "--schema FILE and --store DIR"),
-        (["stats", "--schema", "s.json"], "--store DIR"),
+        (["stats", "--schema", "s.json"], "the documents (PATH...) and --store DIR"),
         (["validate"], "the documents (PATH...), --schema FILE and --store DIR"),
         (["export", "--out", "dataset", "--store", "annotations"], "the documents (PATH...) and --schema FILE"),
     ],

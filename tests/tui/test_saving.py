@@ -20,7 +20,7 @@ from annotator.tui.screens import annotate as annotate_module
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
 from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
-from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
+from tests.tui.waiting import TIMEOUT, run_from_palette, saved, wait_beside_the_screen, wait_for
 
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}
@@ -147,7 +147,14 @@ async def fail_a_pick(pilot: Pilot, app: AnnotatorApp, monkeypatch: pytest.Monke
     await wait_for(pilot, lambda: app.session.is_unsaved(0), description="the failed save")
 
 
-QUITS = {"q": ("q",), "ctrl+q": ("ctrl+q",), "palette": ("ctrl+p", *"Quit the app", "enter")}
+QUITS = {"q": ("q",), "ctrl+q": ("ctrl+q",), "palette": ("ctrl+p", *"Quit the app")}
+
+
+async def quit_with(pilot: Pilot, app: AnnotatorApp, keys: tuple[str, ...]) -> None:
+    if keys[0] == "ctrl+p":
+        await run_from_palette(pilot, app, "".join(keys[1:]), "Quit")
+    else:
+        await pilot.press(*keys)
 
 
 @pytest.mark.parametrize("quit_keys", QUITS.values(), ids=QUITS.keys())
@@ -158,7 +165,8 @@ async def test_quitting_with_a_failed_save_asks_and_back_keeps_the_labels(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await fail_a_pick(pilot, app, monkeypatch)
-        await pilot.press("j", *quit_keys)
+        await pilot.press("j")
+        await quit_with(pilot, app, quit_keys)
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
         assert str(app.screen.question) == "1 change is not saved (No space left on device). Quit anyway and lose it? y / n"
         await wait_for(pilot, lambda: "1 change is not saved" in screen_text(app), description="the question on screen")

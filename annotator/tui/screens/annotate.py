@@ -491,7 +491,7 @@ class AnnotateScreen(Screen):
         return message
 
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen(self.context.store_dir, self.session.schema, self.context.key_names))
+        self.app.push_screen(StatsScreen(self.context.store_dir, self.session.schema, self.context.key_names, corpus=self.context.corpus))
 
     # Searching
 
