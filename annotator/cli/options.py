@@ -21,6 +21,8 @@ from annotator.text import plural, printable
 
 # What the project gives a command when its command line leaves them out: argparse dest -> as asked for.
 PROJECT_OPTIONS = {"paths": "the documents (PATH...)", "schema": "--schema FILE", "store": "--store DIR"}
+# What the project gives when it has it, and else a default: argparse dest of an option left out (None).
+OPTIONAL_PROJECT_OPTIONS = ("text_column", "id_column", "lexicon")
 
 
 def add_corpus_paths(parser: argparse.ArgumentParser) -> None:
@@ -43,12 +45,12 @@ def columns(args: argparse.Namespace) -> Columns:
 
 
 def with_project_defaults(args: argparse.Namespace) -> None:
-    """Fill in what the command line left out (corpus, schema, store, table columns) from the project
-    around the current folder (`annotator.project`). Outside a project the corpus, schema and store
-    have no default: UserError says what was looked for."""
+    """Fill in what the command line left out (corpus, schema, store, table columns, the lexicon of
+    suggestions) from the project around the current folder (`annotator.project`). Outside a project
+    the corpus, schema and store have no default: UserError says what was looked for."""
     missing = [name for name in PROJECT_OPTIONS if hasattr(args, name) and not getattr(args, name)]
-    missing_columns = [name for name in ("text_column", "id_column") if getattr(args, name, "") is None]
-    if not (missing or missing_columns):
+    missing_optional = [name for name in OPTIONAL_PROJECT_OPTIONS if getattr(args, name, "") is None]
+    if not (missing or missing_optional):
         return
     project = open_project()
     if project is None and missing:
@@ -59,10 +61,10 @@ def with_project_defaults(args: argparse.Namespace) -> None:
             ]
         )
     given = project.columns if project else DEFAULT_COLUMNS
-    defaults: dict[str, object] = {"text_column": given.text, "id_column": given.id}
+    defaults: dict[str, object] = {"text_column": given.text, "id_column": given.id, "lexicon": project.lexicon if project else None}
     if project:
         defaults |= {"paths": list(project.corpus), "schema": project.schema, "store": project.store}
-    for name in [*missing, *missing_columns]:
+    for name in [*missing, *missing_optional]:
         setattr(args, name, defaults[name])
 
 

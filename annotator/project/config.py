@@ -8,9 +8,12 @@
     text = "text"
     id = "id"
 
-Paths are relative to the folder holding the file. Every key of the top level is required and an
-unknown key is an error (a misspelt key would otherwise be ignored without a word). Later settings
-(the roster of annotators, the assignment of documents) come as tables of their own.
+    [suggestions]                         # optional
+    lexicon = "cues.json"                 # cue phrases added to the package's (annotator.suggest.lexicon)
+
+Paths are relative to the folder holding the file. Every key of the top level but the tables is
+required and an unknown key is an error (a misspelt key would otherwise be ignored without a word).
+Later settings (the roster of annotators, the assignment of documents) come as tables of their own.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from annotator.errors import Problem, ProblemsError
 from annotator.files import read_bytes
 
 CONFIG_FILE = "annotator.toml"
-KEYS = ("corpus", "schema", "store", "columns")
+KEYS = ("corpus", "schema", "store", "columns", "suggestions")
 
 
 class ConfigError(ProblemsError):
@@ -40,6 +43,7 @@ class ProjectConfig:
     schema: Path
     store: Path
     columns: Columns
+    lexicon: Path | None = None  # [suggestions] lexicon: the project's own cue lexicon
 
 
 def config_text(corpus: str, schema: str, store: str) -> str:
@@ -76,6 +80,7 @@ def read_config(folder: Path) -> ProjectConfig:
     schema = _path("schema", data.get("schema"), problems)
     store = _path("store", data.get("store"), problems)
     columns = _columns(data.get("columns", {}), problems)
+    lexicon = _suggestions(data.get("suggestions", {}), problems)
     if problems:
         raise ConfigError([Problem(name, None, problem) for problem in problems])
     return ProjectConfig(
@@ -84,6 +89,7 @@ def read_config(folder: Path) -> ProjectConfig:
         schema=folder / schema,
         store=folder / store,
         columns=columns,
+        lexicon=folder / lexicon if lexicon else None,
     )
 
 
@@ -124,3 +130,14 @@ def _columns(value: object, problems: list[str]) -> Columns:
             else:
                 problems.append(f"columns.{key}: must be a column name (a non-empty string)")
     return Columns(**names)
+
+
+def _suggestions(value: object, problems: list[str]) -> str | None:
+    """The project's lexicon file in `[suggestions]`, if it names one."""
+    if not isinstance(value, dict):
+        problems.append("suggestions: must be a table ([suggestions] with `lexicon`)")
+        return None
+    problems += [f"suggestions.{key}: unknown key (known: lexicon)" for key in value if key != "lexicon"]
+    if "lexicon" not in value:
+        return None
+    return _path("suggestions.lexicon", value["lexicon"], problems) or None

@@ -146,6 +146,10 @@ class Field:
         """The value with this id; KeyError if the field has none."""
         return self.values[self._position(value_id)]
 
+    def value_errors(self, value: object) -> list[str]:
+        """What is wrong with `value` as this field's label (value ids, shape, emptiness); [] if nothing."""
+        return _value_errors(self, value)
+
     def ordinal_rank(self, value_id: str) -> int:
         """0-based position of a value on this ordinal field's scale; KeyError for an unknown value."""
         if not self.ordinal:

@@ -14,23 +14,29 @@ once. Its status: a `done` unit stays `done` while its required fields are all s
 A record keeps only the fields asked (their `when` holds). When a change stops asking a field that
 has a value, the session keeps the value and brings it back if a later change asks the field again,
 within the session.
+
+Origin: each saved value carries where it came from (`SaveRequest.origin`, the record's `origin`):
+`typed` for a value the annotator picked, toggled or typed, `suggested` for a suggestion accepted as
+it is (`accept_suggested`). A change keeps the origin of the values it leaves unchanged; a value
+whose origin is not known (a record written before origins were kept, a value brought back) has none.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.corpus.document import Unit, document_runs
 from annotator.schema.model import Field, Schema
-from annotator.store.records import Labels, Record, Status, UnitKey
+from annotator.store.records import Labels, Origins, Record, Status, UnitKey
 
 FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 """Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
 SHOWN = (Status.DRAFT, *FINISHED)
 """Statuses whose labels are shown; a retracted head means the unit has no label."""
+TYPED, SUGGESTED = "typed", "suggested"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +46,25 @@ class Before:
     index: int
     labels: Labels
     status: str | None
+    origin: Origins = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class SaveRequest:
-    """One record to append: `labels` and `status` for unit `index`, superseding `prev`."""
+    """One record to append: `labels` and `status` for unit `index`, superseding `prev`; `origin`,
+    where each value came from, as far as it is known (the record's `origin`)."""
 
     index: int
     unit: Unit
     labels: Labels
     status: str
     prev: Record | None
+    origin: Origins = field(default_factory=dict)
+
+    @property
+    def record_keys(self) -> dict[str, object]:
+        """The optional record keys the request sets: `origin`, when a value's origin is known."""
+        return {"origin": self.origin} if self.origin else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +149,13 @@ class Session:
         if request is not None:
             return dict(request.labels)
         return dict(self.head(index)["labels"]) if self.status(index) else {}  # type: ignore[index]
+
+    def origins(self, index: int) -> Origins:
+        """Where each shown value came from (a copy), as far as it is known: those of its last change."""
+        request = self._pending.get(index)
+        if request is not None:
+            return dict(request.origin)
+        return dict(self.head(index).get("origin", {})) if self.status(index) else {}  # type: ignore[union-attr]
 
     def is_labelled(self, index: int) -> bool:
         """Done, skipped or flagged with its last change (a draft is not labelled yet)."""
@@ -251,6 +272,23 @@ class Session:
         """Empty a field; None if it has no value."""
         return self._set(index, field_id, None) if field_id in self.labels(index) else None
 
+    def accept_suggested(self, index: int, suggested: Mapping[str, str | list[str]]) -> SaveRequest | None:
+        """Accept suggested values, one change: each field without a value gets its suggestion, with
+        origin `suggested`, in schema order (a value accepted can make the next field asked); a field
+        with a value keeps it, a field not asked gets nothing. None if nothing changes."""
+        labels = self.labels(index)
+        accepted = []
+        for schema_field in self.schema.fields:
+            value = suggested.get(schema_field.id)
+            if value and schema_field.id not in labels and self.schema.applies(schema_field, labels):
+                labels[schema_field.id] = value
+                accepted.append(schema_field.id)
+        if not accepted:
+            return None
+        labels = self._with_set_aside(index, labels)
+        origin = self._kept_origins(index, labels) | dict.fromkeys(accepted, SUGGESTED)
+        return self.replace(index, labels, self._status_after_change(index, labels), origin)
+
     def set_text(self, index: int, field_id: str, text: str) -> SaveRequest | None:
         """Set a text field to `text` without surrounding white space (empty clears it); None if
         that changes nothing."""
@@ -266,7 +304,19 @@ class Session:
         else:
             labels[field_id] = value
         labels = self._with_set_aside(index, labels)
-        return self.replace(index, labels, self._status_after_change(index, labels))
+        origin = self._kept_origins(index, labels)
+        if value is not None:
+            origin[field_id] = TYPED
+        return self.replace(index, labels, self._status_after_change(index, labels), origin)
+
+    def _kept_origins(self, index: int, labels: Labels) -> Origins:
+        """The shown origins of the values `labels` leaves as they are shown."""
+        shown = self.labels(index)
+        return {
+            field_id: origin
+            for field_id, origin in self.origins(index).items()
+            if field_id in labels and labels[field_id] == shown.get(field_id)
+        }
 
     def _with_set_aside(self, index: int, labels: Labels) -> Labels:
         """`labels` with the values this session set aside from fields that stopped being asked,
@@ -292,7 +342,7 @@ class Session:
         labels = self.labels(index)
         missing = self.schema.missing_required(labels)
         if missing:
-            retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
+            retry = self._request(index, labels, self._pending[index].status, self.origins(index)) if self.is_unsaved(index) else None
             return Missing(missing, retry)
         return self.replace(index, labels, Status.DONE)
 
@@ -306,20 +356,24 @@ class Session:
         if not self._undo:
             return None
         before = self._undo.pop()
-        return self._request(before.index, before.labels, before.status or Status.RETRACTED)
+        return self._request(before.index, before.labels, before.status or Status.RETRACTED, before.origin)
 
-    def replace(self, index: int, labels: Labels, status: str) -> SaveRequest:
+    def replace(self, index: int, labels: Labels, status: str, origin: Mapping[str, str] | None = None) -> SaveRequest:
         """Replace the unit's labels and status with these (values of fields not asked are dropped):
-        a change of this session, which undo can take back."""
-        self._undo.append(Before(index, self.labels(index), self.shown_status(index)))
-        return self._request(index, labels, status)
+        a change of this session, which undo can take back. `origin` says where the values came
+        from; by default, the shown origin of each value left as it is shown."""
+        if origin is None:
+            origin = self._kept_origins(index, labels)
+        self._undo.append(Before(index, self.labels(index), self.shown_status(index), self.origins(index)))
+        return self._request(index, labels, status, origin)
 
-    def _request(self, index: int, labels: Labels, status: str) -> SaveRequest:
+    def _request(self, index: int, labels: Labels, status: str, origin: Mapping[str, str]) -> SaveRequest:
         asked = self.schema.prune(labels)
         dropped = {field_id: value for field_id, value in labels.items() if field_id not in asked}
         if dropped:
             self._set_aside.setdefault(index, {}).update(dropped)
-        request = SaveRequest(index, self.units[index], asked, status, self.head(index))
+        kept_origin = {field_id: source for field_id, source in origin.items() if field_id in asked}
+        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin)
         self._pending[index] = request
         self._in_flight[index] += 1
         return request

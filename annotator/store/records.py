@@ -45,9 +45,12 @@ class Kind(StrEnum):
 STATUSES = tuple(Status)
 ANNOTATION, ADJUDICATION = Kind.ANNOTATION, Kind.ADJUDICATION
 KINDS = tuple(Kind)
-ORIGINS = ("typed", "suggested")
+ORIGINS = ("typed", "suggested", "imported")
+"""Where a saved value came from: picked or typed by the annotator, a suggestion accepted as it
+was, or brought in from another tool."""
 
 Labels = dict[str, str | list[str]]  # field id -> value id (single), value ids (multi) or text
+Origins = dict[str, str]  # field id -> one of ORIGINS
 
 
 class Record(TypedDict):
@@ -69,7 +72,7 @@ class Record(TypedDict):
     prev: str | None
     ts: str
     kind: NotRequired[str]
-    origin: NotRequired[dict[str, str]]
+    origin: NotRequired[Origins]
     seconds: NotRequired[float]
 
 

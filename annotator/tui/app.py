@@ -116,7 +116,7 @@ class AnnotatorApp(KeysInOrder):
                 labels=request.labels,
                 status=request.status,
                 prev=request.prev,
-                optional=self.RECORD_KEYS,
+                optional={**self.RECORD_KEYS, **request.record_keys},
                 request=request,
                 handled=handled,
             )

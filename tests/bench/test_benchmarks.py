@@ -42,3 +42,10 @@ def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None
     assert "3 sentences replayed twice, each saved with the reference's labels" in output
     keys = rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}"
     assert re.search(keys, output, re.MULTILINE), output
+
+
+def test_bench_suggest_prints_accuracy_per_field_and_the_ratio_to_pysbd() -> None:
+    output = run_benchmark("bench_suggest.py", "--sentences", "300")
+    for field in ("checkworthiness", "source_type", "source", "claim_type", "hedging"):
+        assert re.search(rf"^  {field} +\d+ +\d+ +\d+ +\d+ +{RATIO} +{RATIO}$", output, re.MULTILINE), output
+    assert re.search(rf"^ratio suggestions / pySBD: {RATIO}$", output, re.MULTILINE), output

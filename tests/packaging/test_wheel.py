@@ -11,6 +11,7 @@ import sys
 import venv
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import REPO
@@ -81,3 +82,6 @@ def test_the_wheel_inits_a_project_and_runs_from_a_folder_below_it(tmp_path: Pat
     ]
     stats = run("stats", cwd=below)
     assert (stats.returncode, stats.stderr) == (0, "annotator: agreement of 0 annotators on 0 units\n")
+    suggested = run("suggest", "--jsonl", cwd=below)  # the cue lexicon is package data, as the schema is
+    assert suggested.returncode == 0, suggested.stderr
+    assert orjson.loads(suggested.stdout.splitlines()[1])["suggestions"]["source_type"]["value"] == "state_media"

@@ -80,7 +80,7 @@ def test_the_project_is_found_from_a_folder_below_it_with_paths_relative_to_wher
         (
             'corpus = "d"\nschema = 3\nstore = ""\ncolour = "red"\n[columns]\ntext = 1\nkey = "k"\n',
             [
-                "colour: unknown key (known: corpus, schema, store, columns)",
+                "colour: unknown key (known: corpus, schema, store, columns, suggestions)",
                 'corpus: must be a list of one or more paths, such as ["documents"]',
                 "schema: must be a path (a non-empty string)",
                 "store: must be a path (a non-empty string)",
@@ -107,3 +107,16 @@ def test_the_repository_is_a_project_whose_schema_is_the_one_init_copies() -> No
     config = read_config(REPO)
     assert config.corpus == (REPO / "seeds",) and config.store == REPO / "annotations"
     assert config.schema.read_bytes() == SCHEMA.read_bytes()  # schemas/ holds the packaged default
+
+
+def test_a_project_may_name_its_own_lexicon_of_suggestion_cues(tmp_path: Path) -> None:
+    base = 'corpus = ["d"]\nschema = "s.json"\nstore = "a"\n'
+    write_config(tmp_path, base)
+    assert read_config(tmp_path).lexicon is None
+    write_config(tmp_path, base + '[suggestions]\nlexicon = "cues/desk.json"\n')
+    assert read_config(tmp_path).lexicon == tmp_path / "cues" / "desk.json"
+    write_config(tmp_path, base + '[suggestions]\nlexicon = ""\nshown = true\n')
+    assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
+        "suggestions.shown: unknown key (known: lexicon)",
+        "suggestions.lexicon: must be a path (a non-empty string)",
+    ]

@@ -322,7 +322,7 @@ def test_a_valid_record_has_no_problems() -> None:
         ({"ts": "2026-13-21T21:48:00.123Z"}, "ts must be a UTC time"),
         ({"ts": "2026-11-21T21:48:00.123+01:00"}, "ts must be a UTC time"),
         ({"kind": "review"}, 'kind must be one of annotation, adjudication, got "review"'),
-        ({"origin": {"a": "guessed"}}, "origin must map fields to one of typed, suggested"),
+        ({"origin": {"a": "guessed"}}, "origin must map fields to one of typed, suggested, imported"),
         ({"seconds": float("inf")}, "seconds must be a number >= 0"),
         ({"seconds": True}, "seconds must be a number >= 0, got true"),
         ({"colour": "red"}, "unknown key 'colour'"),
