@@ -11,6 +11,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
+from annotator.store.records import NAME_RULE
 from tests.conftest import SCHEMA
 
 TEXT = (
@@ -324,7 +325,7 @@ def test_bad_file_name_and_corpus_problem(store: Store, capsys: pytest.CaptureFi
     code, out = validate(store, capsys, str(store.corpus / "gone.txt"))
     assert code == 1
     assert problems(out) == [
-        f"{store.dir / 'a b.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'",
+        f"{store.dir / 'a b.jsonl'}: not an annotator file: a name is {NAME_RULE}",
         f"{store.corpus / 'gone.txt'}: no such file or folder",
     ]
 
