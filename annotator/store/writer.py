@@ -1,9 +1,10 @@
 """A background writer: appends to an `AnnotationLog` on one thread, so fsync stays off the UI's loop.
 
 The UI thread calls `submit`; the writer thread appends requests one at a time, in submission order,
-and reports each outcome with `on_done(request, record, error)` from the writer thread. `on_done`
-must not wait for the UI thread (post a message; do not call back into the UI and wait for it):
-`close`, called from the UI thread, waits for the writer to finish.
+and reports each outcome with `on_done(request, record, error)` from the writer thread. What the log
+found changed in its file by others (`AnnotationLog.take_news`) goes to `on_news(messages)` first,
+before that append's `on_done`. Neither callback may wait for the UI thread (post a message; do not
+call back into the UI and wait for it): `close`, called from the UI thread, waits for the writer.
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ class AppendRequest:
 
 
 OnDone = Callable[[AppendRequest, Record | None, Exception | None], None]
+OnNews = Callable[[list[str]], None]
 
 
 class BackgroundWriter:
     """Owns `log` and appends to it on a writer thread. Each request ends in exactly one `on_done`
     call: the saved record and None, or None and the error (a StoreError for a failed write)."""
 
-    def __init__(self, log: AnnotationLog, on_done: OnDone) -> None:
+    def __init__(self, log: AnnotationLog, on_done: OnDone, on_news: OnNews | None = None) -> None:
         self.log = log
         self._on_done = on_done
+        self._on_news = on_news
         self._queue: queue.Queue[AppendRequest | None] = queue.Queue()
         self._closed = False
         self._closing = threading.Lock()
@@ -94,7 +97,10 @@ class BackgroundWriter:
             self._report(request, record, failure)
 
     def _report(self, request: AppendRequest, record: Record | None, failure: Exception | None) -> None:
+        news = self.log.take_news()
         try:
+            if news and self._on_news is not None:
+                self._on_news(news)
             self._on_done(request, record, failure)
         except Exception as error:  # kept for close(): the next requests must still be written
             self._callback_error = self._callback_error or error

@@ -281,7 +281,7 @@ def test_a_malformed_line_is_reported_with_file_and_line_and_the_writer_refuses(
     assert caught.value.problems == contents.problems
     assert f"{path}:2: " in str(caught.value)
     assert path.read_bytes() == data
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.jsonl", "alice.jsonl.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.jsonl"]
 
 
 def test_after_a_malformed_line_is_fixed_the_file_opens(tmp_path: Path) -> None:
@@ -384,7 +384,7 @@ def failing(monkeypatch: pytest.MonkeyPatch, name: str, log: AnnotationLog, *, p
     plan = ["partial"] * bool(partial) + ["fail"]
 
     def fake(fd: int, *args: object) -> object:
-        if fd != log._fd or not plan:
+        if fd != log._file.fd or not plan:
             return real(fd, *args)
         if plan.pop(0) == "partial":
             return real(fd, bytes(args[0][:partial]))  # type: ignore[index]
@@ -441,9 +441,7 @@ def test_load_store_reads_annotator_files_only(tmp_path: Path) -> None:
     view = load_store(tmp_path)
     assert sorted(view.kinds) == ["alice", "bob"]
     assert sorted(key[0] for key in view.latest) == ["alice", "bob"]
-    assert [str(p) for p in view.problems] == [
-        f"{tmp_path / 'bad name.jsonl'}: not an annotator file: a name is {NAME_RULE}"
-    ]
+    assert [str(p) for p in view.problems] == [f"{tmp_path / 'bad name.jsonl'}: not an annotator file: a name is {NAME_RULE}"]
 
 
 def test_load_store_keeps_the_valid_records_of_a_damaged_file_and_reports_the_rest(tmp_path: Path) -> None:
@@ -550,7 +548,7 @@ def test_the_background_writer_reports_errors_and_goes_on(tmp_path: Path, monkey
 
     def flaky_fsync(fd: int) -> None:
         calls.append(fd)
-        if fd == log._fd and len(calls) == 2:
+        if fd == log._file.fd and len(calls) == 2:
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real_fsync(fd)
 
