@@ -1,8 +1,9 @@
 """`annotator stats`: agreement between annotators on each schema field.
 
 The report is computed over every readable line of the store: damaged lines are listed on stderr
-as file:line: reason and left out, like labels that do not fit the schema; the report is written
-all the same, and the exit status is then 1. No store folder, an unknown field or a broken schema
+as file:line: reason and left out, like labels that do not fit the schema, and broken revision
+histories are listed with the number of labels they affect; the report is written all the same,
+and the exit status is then 1. No store folder, an unknown field or a broken schema
 exit 2 before anything is computed.
 """
 
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     if len(report.left_out) > SHOWN_LEFT_OUT:
         say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
     sys.stdout.write(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report))
-    skipped = f"; {len(store.problems)} damaged lines skipped (listed above)" if store.problems else ""
+    problems = store.problem_summary()
+    skipped = f"; {problems} (listed above)" if problems else ""
     say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
     return EXIT_DATA_PROBLEMS if store.problems or report.left_out else EXIT_OK
 

@@ -99,9 +99,10 @@ def build_dataset(
     options: ExportOptions,
 ) -> Dataset:
     """Gold labels of every labelled unit, as rows in splits; ExportError if there is nothing to export."""
-    if store.problems:
+    problems = store.problem_summary()
+    if problems:
         listed = "\n".join(str(problem) for problem in store.problems)
-        raise DataProblems(f"the store has damaged lines; fix them before exporting (see annotator validate):\n{listed}")
+        raise DataProblems(f"{problems}; fix them before exporting (annotator validate lists them too):\n{listed}")
     anchoring = anchor(store.latest, corpus)
     gold = gold_units(schema, anchoring.current, options.min_agreement)
     left_out = [_left_out(store_dir, stale.record, stale.reason) for stale in anchoring.stale]

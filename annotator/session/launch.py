@@ -25,6 +25,7 @@ from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
+from annotator.text import plural
 
 OnSegmenting = Callable[[int], None]
 
@@ -138,7 +139,13 @@ def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Re
 
 
 def log_notices(log: AnnotationLog) -> list[str]:
-    return [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    notices = [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    if log.broken:
+        more = " and more" if len(log.broken) > 1 else ""
+        notices.append(
+            f"a revision history is broken at {plural(len(log.broken), 'line')} of {log.path}: {log.broken[0]}{more} (annotator validate lists them)"
+        )
+    return notices
 
 
 def _name(annotator: str) -> str:
@@ -167,8 +174,9 @@ def _check_something_to_review(review: Review, everything: bool, store_dir: Path
 
 def _review_notices(corpus: Corpus, store: StoreView, review: Review) -> list[str]:
     notices = [f"skipped {problem}" for problem in corpus.problems]
-    if store.problems:
-        notices.append(f"{len(store.problems)} damaged lines in the store are left out (annotator validate lists them)")
+    problems = store.problem_summary()
+    if problems:
+        notices.append(f"{problems} (annotator validate lists them)")
     if review.left_out:
         notices.append(f"{len(review.left_out)} labels count for nothing: stale or not fitting the schema (annotator validate lists them)")
     if review.moved:

@@ -148,3 +148,15 @@ def test_stale_labels_are_reported_on_stderr(project: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "annotations/alice.jsonl: label " in err and "left out: sentence text no longer in the document" in err
     assert "2 labels left out (listed above)" in err
+
+
+def test_a_broken_revision_history_stops_the_export(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = project / "annotations" / "bob.jsonl"
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    moved = {**records[1], "id": "f" * 32, "rev": 2, "prev": records[0]["id"]}  # hides the label of unit 1
+    log.write_text("".join(json.dumps(record) + "\n" for record in [*records, moved]))
+    assert run("--out", "out") == 1
+    err = capsys.readouterr().err
+    assert "the store has 1 problem, 1 label with a broken revision history; fix them before exporting" in err
+    assert "bob.jsonl:7: prev" in err
+    assert not Path("out").exists()
