@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,20 @@ def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
         "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store,
         "keymap": keymap_path(args.keymap), "on_segmenting": say_segmenting,
     }  # fmt: skip
+
+
+def write_out(chunks: Iterable[bytes]) -> None:
+    """The command's output on stdout. A reader that stops early (`annotator validate | head`) is no
+    error: the rest goes nowhere and the command keeps its exit status (the data's, not the pipe's)."""
+    out = sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())  # what is still buffered goes there too, at exit
+        os.close(devnull)
 
 
 def say(message: str) -> None:

@@ -10,11 +10,10 @@ exit 2 before anything is computed.
 from __future__ import annotations
 
 import argparse
-import sys
 
 from annotator.agreement.render import render_markdown, render_text, to_json
 from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
-from annotator.cli.options import add_schema_option, add_store_option, say
+from annotator.cli.options import add_schema_option, add_store_option, say, write_out
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK, UserError
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"left out: {line}")
     if len(report.left_out) > SHOWN_LEFT_OUT:
         say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
-    sys.stdout.write(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report))
+    write_out([(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report)).encode()])
     problems = store.problem_summary()
     skipped = f"; {problems} (listed above)" if problems else ""
     say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
