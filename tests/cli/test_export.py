@@ -160,3 +160,14 @@ def test_a_broken_revision_history_stops_the_export(project: Path, capsys: pytes
     assert "the store has 1 problem, 1 label with a broken revision history; fix them before exporting" in err
     assert "bob.jsonl:7: prev" in err
     assert not Path("out").exists()
+
+
+def test_a_hidden_folder_left_by_an_interrupted_export_is_named(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    leftover = Path(f".out.export-{'0' * 32}")
+    leftover.mkdir()
+    assert run("--out", "out") == 0
+    assert (
+        f"annotator: {leftover}: a hidden folder left by an export that was interrupted; nothing uses it (delete it)"
+        in capsys.readouterr().err
+    )
+    assert leftover.is_dir()
