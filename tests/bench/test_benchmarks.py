@@ -34,3 +34,9 @@ def test_bench_corpus_prints_the_cached_and_cold_ratios() -> None:
 def test_bench_store_prints_each_measure_against_the_orjson_loop(measure: str) -> None:
     output = run_benchmark("bench_store.py", "--records", "2000", "--repeat", "1")
     assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
+
+
+def test_bench_segment_prints_the_worst_ratio_against_news() -> None:
+    output = run_benchmark("bench_segment.py", "--size", "5000")
+    assert re.search(rf"^'a\. ' on one line +{RATIO} +{RATIO}$", output, re.MULTILINE), output
+    assert re.search(rf"^worst ratio: {RATIO} \((within|OVER) the budget of 10x news\)$", output, re.MULTILINE), output
