@@ -15,7 +15,7 @@ from typing import NotRequired, TypedDict, Unpack
 from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.errors import NothingToDo, UserError
-from annotator.labels.anchors import anchor
+from annotator.labels.anchors import StaleLabel, anchor
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
 from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
@@ -128,14 +128,27 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
 def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> tuple[Session, list[str]]:
     """The session over the corpus with this annotator's current records (by unit key) placed on it,
     and notices about labels that could not be placed (stale)."""
-    latest = {(annotator, *key): record for key, record in records.items()}
-    anchoring = anchor(latest, corpus)
+    placed = place_heads(corpus, records, annotator)
+    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in placed.stale]
+    if placed.moved:
+        notices.append(f"{len(placed.moved)} labels moved with their sentence to new offsets (marked ~)")
+    return Session(schema, corpus.units(), heads=placed.heads, moved=placed.moved), notices
+
+
+@dataclass(frozen=True)
+class PlacedHeads:
+    """One annotator's current records placed on the corpus, as a session holds them."""
+
+    heads: dict[UnitKey, Record]  # unit key -> the record
+    moved: set[UnitKey]  # units whose record was re-anchored to new offsets
+    stale: list[StaleLabel]  # records that could not be placed
+
+
+def place_heads(corpus: Corpus, records: dict[UnitKey, Record], annotator: str) -> PlacedHeads:
+    """`records` (the heads of the annotator's log, by their own unit keys) placed on the corpus."""
+    anchoring = anchor({(annotator, *key): record for key, record in records.items()}, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
-    moved = {label.unit.key for label in anchoring.moved}
-    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in anchoring.stale]
-    if moved:
-        notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
-    return Session(schema, corpus.units(), heads=heads, moved=moved), notices
+    return PlacedHeads(heads, {label.unit.key for label in anchoring.moved}, anchoring.stale)
 
 
 def log_notices(log: AnnotationLog) -> list[str]:

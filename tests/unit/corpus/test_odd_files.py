@@ -37,20 +37,19 @@ def test_a_named_pipe_is_refused_by_its_type_and_never_opened(tmp_path: Path) ->
     fifo = corpus_with(tmp_path / "corpus", "pipe.txt")
     os.mkfifo(fifo)
     (tmp_path / "corpus" / "link.txt").symlink_to(fifo)
-    written = threading.Event()
 
     def writer() -> None:
         with open(fifo, "wb") as pipe:  # blocks until a reader opens the pipe
             pipe.write(b"Read from a pipe.\n")
-        written.set()
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     try:
         corpus = load_corpus([tmp_path / "corpus"])
     finally:
-        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # lets the writer go
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer open, write and go
         thread.join()
+        os.close(reader)
     assert [doc.id for doc in corpus.documents] == ["good"]
     assert reasons(corpus) == [
         f"{fifo.with_name('link.txt')}: cannot read: a named pipe (FIFO), not a regular file: not read",
