@@ -18,6 +18,7 @@ caught when this one tries to lock it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -107,11 +108,14 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _read_from(fd: int, offset: int) -> bytes:
     """The bytes of the file open on `fd` from `offset` to its end."""
+    wanted = max(os.fstat(fd).st_size - offset, 0) + 1  # one more than the size: a short read is the end
     chunks = []
-    while chunk := os.pread(fd, 1 << 20, offset):
-        chunks.append(chunk)
-        offset += len(chunk)
-    return b"".join(chunks)
+    while True:
+        chunks.append(os.pread(fd, wanted, offset))
+        offset += len(chunks[-1])
+        if len(chunks[-1]) < wanted:
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        wanted = 1 << 20  # it grew meanwhile
 
 
 def _make_folder(folder: Path) -> None:
@@ -246,6 +250,7 @@ class AnnotationLog:
         self._mutex = threading.Lock()
         self._broken: str | None = None  # why appends are refused after a write that could not be undone
         self._news: list[str] = []  # what changed in the file that this log did not write, not yet taken
+        self._mine: set[str] = set()  # ids of the records this log wrote
 
     @classmethod
     def open(cls, store_dir: Path, annotator: str) -> AnnotationLog:
@@ -352,9 +357,20 @@ class AnnotationLog:
                     return saved
         raise StoreError(f"could not save to {self.path}: it was replaced during each of {_ATTEMPTS} writes; this record was not saved")
 
+    def follow(self) -> None:
+        """Check now, as before each append, that the path names the file the log holds at the size
+        it left it, and follow the file if not (see `take_news`); StoreError if it cannot be."""
+        with self._mutex:
+            if self._file.fd >= 0 and not self._broken:
+                self._follow_the_path()
+
     def close(self) -> None:
+        """Follow the file a last time (a record a pull dropped is written again), then release it."""
         with self._mutex:
             if self._file.fd >= 0:
+                if not self._broken:
+                    with contextlib.suppress(StoreError, OSError):  # closing all the same: the next open reads what is there
+                        self._follow_the_path()
                 self._file.close()
                 self._file.fd = -1
 
@@ -392,8 +408,9 @@ class AnnotationLog:
             saved: Record = orjson.loads(line)
             self._remember(saved, superseded, written)
             return saved
-        # Someone changed the file during the write: read it again, with the record if it is there.
-        self._follow_the_path(own=record_id)
+        # Someone changed the file during the write: read it again; the record is written again
+        # if the file the path names now does not hold it.
+        self._follow_the_path(pending=orjson.loads(line))
         return next((r for r in reversed(self._records) if r["id"] == record_id), None)
 
     def _superseded(self, key: LabelKey, prev: Record | None) -> Record | None:
@@ -444,6 +461,7 @@ class AnnotationLog:
         self._heads[key] = record
         self._history.setdefault(key, []).append(record)
         self._records.append(record)
+        self._mine.add(record["id"])
         file = self._file
         file.size += len(written)
         file.lines += 1 + bool(file.partial)
@@ -451,25 +469,28 @@ class AnnotationLog:
 
     # Following the path: what others did to the file
 
-    def _follow_the_path(self, own: str | None = None) -> None:
+    def _follow_the_path(self, pending: Record | None = None) -> None:
         """Make the log hold the file the path names, at its current size: read what arrived in it,
-        take over a file that replaced it, write a deleted one again. `own` is the id of a record
-        this log has just written, which is not news when it is read back."""
+        take over a file that replaced it, write a deleted one again. Records this log wrote that
+        the file the path names does not hold (a pull raced with a write) are written to it again,
+        as they were: `pending` too, a record just written, which is not news when read back."""
         for _attempt in range(_ATTEMPTS + 1):
             status = _path_status(self.path)
             if status is None:
                 self._write_again()  # then read back what the copy holds beyond what the log had
                 continue
             if _identity(status) != self._file.identity:
-                self._take_over(own)
+                self._take_over(pending)
             elif status.st_size < self._file.size:
-                self._read_again(own, f"{self.path} was cut short while open and is read again")
+                self._read_again(pending, f"{self.path} was cut short while open and is read again")
             elif status.st_size > self._file.size:
-                self._read_what_arrived(own)
+                self._read_what_arrived(pending)
+            if pending is not None and not any(record["id"] == pending["id"] for record in reversed(self._records)):
+                self._restore([pending])
             return
         raise StoreError(f"cannot follow {self.path}: it is replaced again and again")
 
-    def _read_what_arrived(self, own: str | None) -> None:
+    def _read_what_arrived(self, pending: Record | None) -> None:
         """The file grew: read the new bytes (with an incomplete last line seen before, which may
         be complete now)."""
         file = self._file
@@ -482,7 +503,7 @@ class AnnotationLog:
         file.lines += data.count(b"\n")
         file.partial = contents.torn or b""
         self._add_records(contents.records)
-        arrived = sum(1 for record in contents.records if record["id"] != own)
+        arrived = sum(1 for record in contents.records if pending is None or record["id"] != pending["id"])
         if arrived:
             were = "was" if arrived == 1 else "were"
             self._news.append(
@@ -490,7 +511,7 @@ class AnnotationLog:
             )
         self._report_lines(contents)
 
-    def _take_over(self, own: str | None) -> None:
+    def _take_over(self, pending: Record | None) -> None:
         """The path names another file (git pull, checkout or merge replaced it): lock it, read it."""
         try:
             fd = _open_locked(self.path, 0)
@@ -503,27 +524,46 @@ class AnnotationLog:
             raise StoreError(f"cannot open {self.path} for writing: {error.strerror or error}") from None
         self._file.close()
         self._file.fd = fd
-        self._read_again(own, f"{self.path} was replaced (by git pull, checkout or merge?) and is read again")
+        self._read_again(pending, f"{self.path} was replaced (by git pull, checkout or merge?) and is read again")
 
-    def _read_again(self, own: str | None, what: str) -> None:
-        """Read the whole file open on the log's fd in place of what the log held."""
+    def _read_again(self, pending: Record | None, what: str) -> None:
+        """Read the whole file open on the log's fd in place of what the log held; write again the
+        records this log wrote that it does not hold."""
         fd = self._file.fd
         try:
             data = _read_from(fd, 0)
         except OSError as error:
             raise StoreError(f"cannot read {self.path}: {error.strerror or error}") from None
         contents = parse_log(self.path, data)
+        held = {record["id"] for record in contents.records}
         had = {record["id"] for record in self._records}
-        now = {record["id"] for record in contents.records} - {own}
+        lost = [record for record in self._records if record["id"] in self._mine and record["id"] not in held]
         self._file = _the_file(fd, contents, len(data))
         self._records = []
         self._add_records(contents.records)
-        changes = [f"{plural(len(now - had), 'record')} arrived"]
-        if had - now:
-            gone = len(had - now)
-            changes.append(f"{plural(gone, 'record')} this session had {'is' if gone == 1 else 'are'} no longer in it")
+        changes = [f"{plural(len(held - had - {pending['id'] if pending else None}), 'record')} arrived"]
+        gone = len(had - held) - len(lost)
+        if gone:
+            changes.append(f"{plural(gone, 'record')} read when it was opened {'is' if gone == 1 else 'are'} no longer in it")
+        if lost:
+            changes.append(
+                f"{plural(len(lost), 'record')} written in this session, not in it, {'is' if len(lost) == 1 else 'are'} written again"
+            )
         self._news.append(f"{what}: {', '.join(changes)}")
         self._report_lines(contents)
+        if lost:
+            self._restore(lost)
+
+    def _restore(self, records: list[Record]) -> None:
+        """Append `records` (this log's own, missing from the file) as they were written."""
+        data = b"".join(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE) for record in records)
+        written = self._write_line(data)
+        file = self._file
+        file.size += len(written)
+        file.lines += len(records) + bool(file.partial)
+        file.partial = b""
+        self._add_records(records)
+        self._mine.update(record["id"] for record in records)
 
     def _write_again(self) -> None:
         """The file was deleted while open: write all it held to a new file at the path (unless

@@ -115,14 +115,39 @@ def test_an_edit_after_a_pull_supersedes_the_pulled_head(log: AnnotationLog) -> 
     assert load_store(log.path.parent).problems == []
 
 
-def test_a_pull_that_takes_records_away_says_how_many(log: AnnotationLog) -> None:
+def test_records_of_this_session_a_pull_dropped_are_written_again(log: AnnotationLog) -> None:
+    """The pull read the file before the second record was saved, and renamed its copy over it
+    after: the record the screen called saved is written again, as it was."""
     first = save(log, unit(0))
-    save(log, unit(10))
-    replace_file(log.path, line_of(first))  # git checkout of an older version
+    second = save(log, unit(10))
+    replace_file(log.path, line_of(first))
     third = save(log, unit(20))
-    assert read_log(log.path).records == [first, third]
+    assert read_log(log.path).records == [first, second, third]
     (news,) = log.take_news()
-    assert "1 record this session had is no longer in it" in news
+    assert "0 records arrived, 1 record written in this session, not in it, is written again" in news
+
+
+def test_records_read_on_open_that_a_checkout_takes_away_are_said(tmp_path: Path) -> None:
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        first, second = save(log, unit(0)), save(log, unit(10))
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        replace_file(log.path, line_of(first))  # git checkout of an older version
+        third = save(log, unit(20))
+        assert read_log(log.path).records == [first, third]
+        assert "1 record read when it was opened is no longer in it" in log.take_news()[0]
+        assert log.head(unit(10).key) is None and second not in log.records()
+
+
+def test_a_pull_is_seen_while_idle_and_a_record_it_dropped_written_again_on_close(tmp_path: Path) -> None:
+    log = AnnotationLog.open(tmp_path, "alice")
+    first, second = save(log, unit(0)), save(log, unit(10))
+    replace_file(log.path, line_of(first) + line_of(other_machine_record()))
+    log.follow()
+    assert "1 record arrived, 1 record written in this session, not in it, is written again" in log.take_news()[0]
+    assert read_log(log.path).records == [first, other_machine_record(), second]
+    replace_file(log.path, line_of(first))
+    log.close()
+    assert read_log(log.path).records == [first, second]
 
 
 def test_a_deleted_file_is_written_again_from_the_open_log(log: AnnotationLog) -> None:
