@@ -40,3 +40,8 @@ def test_bench_segment_prints_the_worst_ratio_against_news() -> None:
     output = run_benchmark("bench_segment.py", "--size", "5000")
     assert re.search(rf"^'a\. ' on one line +{RATIO} +{RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^worst ratio: {RATIO} \((within|OVER) the budget of 10x news\)$", output, re.MULTILINE), output
+
+
+def test_the_kill_campaign_runs_one_trial_of_each() -> None:
+    output = run_benchmark("kill_campaign.py", "--store", "1", "--pull", "1", "--ui", "1", "--export", "1")
+    assert [line.split(":")[0] for line in output.splitlines()] == ["store", "pull", "ui", "export"], output
