@@ -87,6 +87,16 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
         os.close(fd)
 
 
+def fsync_dir(directory: Path) -> None:
+    """Make what was created, renamed or removed in `directory` survive a power cut (its entries
+    are data too)."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}

@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,81 +28,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from annotator.dataset.folder import check_out_dir, write_folder  # noqa: E402
 from tests.tui import test_kill_ui  # noqa: E402
 from tests.unit.dataset import test_export  # noqa: E402
 from tests.unit.store import test_store_crash  # noqa: E402
 
-KILLS_PER_STORE = 5  # then a new store, so that the files (with their long notes) stay small to read
-
-
-def store(trials: int, rng: random.Random, tmp: Path) -> str:
-    acknowledged = torn = on_disk = 0
-    for trial in range(trials):
-        folder = tmp / f"store{trial // KILLS_PER_STORE}"
-        if trial % KILLS_PER_STORE == 0:
-            records: list[dict] = []
-            printed: set[str] = set()
-        new = set(test_store_crash.run_and_kill(folder, rng))
-        printed |= new
-        records, was_torn = test_store_crash.check_after_kill(folder, records, printed)
-        acknowledged += len(new)
-        torn += was_torn
-        if trial % KILLS_PER_STORE == KILLS_PER_STORE - 1 or trial == trials - 1:
-            on_disk += len(records)
-            shutil.rmtree(folder)
-    return f"store: {trials} kills, {acknowledged} appends returned, all on disk ({on_disk} records); {torn} torn lines set aside"
-
-
-def pull(trials: int, rng: random.Random, tmp: Path) -> str:
-    acknowledged = brought = on_disk = 0
-    for trial in range(trials):
-        folder = tmp / f"pull{trial}"
-        printed, pulled = test_store_crash.pull_during_appends(folder, rng, pulls=3)
-        on_disk += test_store_crash.check_after_pulls(folder, printed, pulled)
-        acknowledged, brought = acknowledged + len(printed), brought + len(pulled)
-        shutil.rmtree(folder)
-    return (
-        f"pull: {trials} trials of 3 pulls during appends then a kill: {acknowledged} appends returned and {brought} pulled"
-        f" records, all in the file ({on_disk} records)"
-    )
-
-
-def ui(trials: int, rng: random.Random, tmp: Path) -> str:
-    corpus = test_kill_ui.corpus(tmp / "corpus")
-    acknowledged: set[str] = set()
-    on_disk = 0
-    for trial in range(trials):
-        folder = tmp / f"ui{trial // KILLS_PER_STORE}"
-        if trial % KILLS_PER_STORE == 0:
-            acknowledged = set()
-        acknowledged |= set(test_kill_ui.kill_the_app(corpus, folder, rng, latest=2.0))
-        records = test_kill_ui.check_after_kill(folder, acknowledged)
-        if trial % KILLS_PER_STORE == KILLS_PER_STORE - 1 or trial == trials - 1:
-            on_disk += records
-    return f"ui: {trials} kills of the app, every record the screen called saved on disk ({on_disk} records)"
-
-
-def export(trials: int, rng: random.Random, tmp: Path) -> str:
-    out = tmp / "out"
-    write_folder(out, test_export.export_files(1))
-    outcomes = {0: 0, 1: 0}
-    for _trial in range(trials):
-        child = subprocess.Popen([sys.executable, "-c", test_export.KILLED_EXPORT, str(out)], cwd=REPO, stdout=subprocess.PIPE)
-        assert child.stdout is not None
-        for _round in range(rng.choice((1, 2))):
-            child.stdout.readline()
-        time.sleep(rng.uniform(0, 0.05))
-        child.send_signal(signal.SIGKILL)
-        child.communicate()
-        check_out_dir(out)
-        found = test_export.folder_files(out)
-        version = next(version for version in (0, 1) if found == test_export.export_files(version))
-        outcomes[version] += 1
-        for leftover in tmp.iterdir():
-            if leftover.name.startswith(".out."):
-                shutil.rmtree(leftover)
-    return f"export: {trials} kills, --out whole every time ({outcomes[0]} times one version, {outcomes[1]} the other)"
+CAMPAIGNS = {
+    "store": test_store_crash.kills,
+    "pull": test_store_crash.pulls,
+    "ui": lambda tmp, rng, count: test_kill_ui.kills(tmp, rng, count, latest=2.0),
+    "export": test_export.export_kills,
+}
 
 
 def main() -> None:
@@ -117,12 +49,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261203)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    for name, run in (("store", store), ("pull", pull), ("ui", ui), ("export", export)):
-        trials = getattr(args, name)
-        if trials:
+    for name, run in CAMPAIGNS.items():
+        count = getattr(args, name)
+        if count:
             started = time.monotonic()
             with tempfile.TemporaryDirectory(prefix=f"kill-{name}-") as tmp:
-                print(f"{run(trials, rng, Path(tmp))} [{time.monotonic() - started:.0f} s]", flush=True)
+                print(f"{name}: {run(Path(tmp), rng, count)} [{time.monotonic() - started:.0f} s]", flush=True)
 
 
 if __name__ == "__main__":

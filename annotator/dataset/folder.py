@@ -30,7 +30,7 @@ from annotator import __version__
 from annotator.dataset.build import CARD, DATA, MANIFEST, Dataset, ExportError, Row
 from annotator.dataset.card import render_card
 from annotator.dataset.formats import FORMATS, encode_csv, encode_jsonl, encode_parquet
-from annotator.files import exchange
+from annotator.files import exchange, fsync_dir
 from annotator.text import bytes_sha256
 
 _STAGING = re.compile(r"\.(?P<out>.+)\.(?:export|previous)-[0-9a-f]{32}")
@@ -219,8 +219,8 @@ def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
         for name, data in files.items():
             _write_synced(staging / name, data)
         for folder in {name.split("/")[0] for name in files if "/" in name}:
-            _fsync(staging / folder)
-        _fsync(staging)
+            fsync_dir(staging / folder)
+        fsync_dir(staging)
         _put_in_place(out, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,14 +239,6 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _put_in_place(out: Path, staging: Path) -> None:
     """`staging` becomes `out`; the previous export at `out`, if any, is removed once it is not."""
     if not out.exists():
@@ -262,4 +254,4 @@ def _put_in_place(out: Path, staging: Path) -> None:
             os.rename(previous, out)
             raise
         shutil.rmtree(previous, ignore_errors=True)
-    _fsync(out.parent)
+    fsync_dir(out.parent)

@@ -32,6 +32,7 @@ from types import TracebackType
 import orjson
 
 from annotator.errors import Problem, UserError
+from annotator.files import fsync_dir
 from annotator.store.chains import broken_links, chain_heads, read_heads
 from annotator.store.folder import annotator_file, sidecar_name
 from annotator.store.read import LogContents, parse_log, torn_problem
@@ -88,15 +89,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make a file created in `directory` survive a power cut (its directory entry is data too)."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -121,7 +113,7 @@ def _read_from(fd: int, offset: int) -> bytes:
 def _make_folder(folder: Path) -> None:
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-        _fsync_dir(folder.parent)
+        fsync_dir(folder.parent)
 
 
 Identity = tuple[int, int]  # (device, inode): which file a path names
@@ -158,7 +150,7 @@ def _open_locked(path: Path, flags: int = os.O_CREAT) -> int:
         try:
             _lock(fd, path)
             if created:
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
             status = _path_status(path)
             if status is not None and _identity(status) == _identity(os.fstat(fd)):
                 return fd
@@ -180,7 +172,7 @@ def _write_sidecar(path: Path, data: bytes) -> Path:
             os.fsync(fd)
         finally:
             os.close(fd)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         _remove_quietly(sidecar)
         raise
@@ -190,7 +182,7 @@ def _write_sidecar(path: Path, data: bytes) -> Path:
 def _remove_quietly(path: Path) -> None:
     try:
         path.unlink()
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError:
         pass  # the error being reported matters more than this one
 

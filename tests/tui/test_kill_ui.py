@@ -78,11 +78,24 @@ def check_after_kill(store_dir: Path, acknowledged: set[str]) -> int:
     return len(contents.records)
 
 
-def test_no_record_the_screen_called_saved_is_lost_when_the_app_is_killed(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
+def kills(tmp_path: Path, rng: random.Random, count: int, latest: float = 1.0) -> str:
+    """`count` kills of the app, each checked; a new store every 5. What was found."""
     corpus_dir = corpus(tmp_path / "corpus")
     acknowledged: set[str] = set()
-    for _trial in range(TRIALS):
-        acknowledged |= set(kill_the_app(corpus_dir, tmp_path / "store", rng, latest=1.0))
-        on_disk = check_after_kill(tmp_path / "store", acknowledged)
-    assert on_disk >= len(acknowledged) >= TRIALS
+    total = on_disk = 0
+    for kill in range(count):
+        store = tmp_path / f"store{kill // 5}"
+        if kill % 5 == 0:
+            acknowledged = set()
+        new = kill_the_app(corpus_dir, store, rng, latest)
+        acknowledged |= set(new)
+        total += len(new)
+        records = check_after_kill(store, acknowledged)
+        if kill % 5 == 4 or kill == count - 1:
+            on_disk += records
+    assert total >= count
+    return f"{count} kills of the app: {total} records the screen was told were saved, all on disk ({on_disk} records)"
+
+
+def test_no_record_the_screen_called_saved_is_lost_when_the_app_is_killed(tmp_path: Path) -> None:
+    print("\n" + kills(tmp_path, random.Random(SEED), TRIALS))

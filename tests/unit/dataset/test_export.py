@@ -8,9 +8,13 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -41,7 +45,7 @@ from annotator.errors import DataProblems, UserError
 from annotator.schema.load import load_schema, read_schema_file
 from annotator.store.log import AnnotationLog
 from annotator.text import printable
-from tests.conftest import SCHEMA
+from tests.conftest import REPO, SCHEMA
 
 
 def test_parse_splits_keeps_the_order_given() -> None:
@@ -364,18 +368,13 @@ def export_files(version: int) -> dict[str, bytes]:
     return {**files, "manifest.json": orjson.dumps(manifest)}
 
 
-def test_a_kill_at_any_moment_leaves_the_whole_previous_or_the_whole_new_export(tmp_path: Path) -> None:
-    import random
-    import signal
-    import subprocess
-    import time
-
-    from tests.conftest import REPO
-
-    rng = random.Random(11)
+def export_kills(tmp_path: Path, rng: random.Random, count: int) -> str:
+    """`count` kills of a child exporting in a loop, each checked: --out holds a whole export. What
+    was found."""
     out = tmp_path / "out"
     write_folder(out, export_files(1))
-    for _kill in range(6):
+    found_versions = [0, 0]
+    for _kill in range(count):
         child = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT, str(out)], cwd=REPO, stdout=subprocess.PIPE)
         assert child.stdout is not None
         for _round in range(rng.choice((1, 2))):  # the export in place is then version 0 or 1
@@ -386,9 +385,15 @@ def test_a_kill_at_any_moment_leaves_the_whole_previous_or_the_whole_new_export(
         check_out_dir(out)  # a whole export, as its manifest lists it
         found = folder_files(out)
         assert found in (export_files(0), export_files(1))
+        found_versions[found == export_files(1)] += 1
         for leftover in tmp_path.iterdir():
             if leftover != out:
                 shutil.rmtree(leftover)  # what a kill in the middle leaves, hidden; the command names it
+    return f"{count} kills of an export: --out whole every time (version 0 {found_versions[0]} times, version 1 {found_versions[1]})"
+
+
+def test_a_kill_at_any_moment_leaves_the_whole_previous_or_the_whole_new_export(tmp_path: Path) -> None:
+    print("\n" + export_kills(tmp_path, random.Random(11), 6))
 
 
 def test_a_killed_export_leaves_a_hidden_folder_the_next_one_names(tmp_path: Path) -> None:

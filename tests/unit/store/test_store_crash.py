@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,10 +88,11 @@ def check_after_kill(store: Path, before: list[dict], printed: set[str]) -> tupl
     return contents.records, contents.torn is not None
 
 
-def test_no_returned_append_is_lost_when_the_writer_is_killed(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
+def kills(tmp_path: Path, rng: random.Random, count: int) -> str:
+    """`count` kills of the appending child, each checked; a new store every KILLS_PER_FILE (the
+    one before removed). What was found."""
     on_disk = acknowledged = torn = 0
-    for kill in range(KILLS):
+    for kill in range(count):
         store = tmp_path / f"store{kill // KILLS_PER_FILE}"
         if kill % KILLS_PER_FILE == 0:
             records: list[dict] = []
@@ -100,9 +102,15 @@ def test_no_returned_append_is_lost_when_the_writer_is_killed(tmp_path: Path) ->
         records, was_torn = check_after_kill(store, records, printed)
         torn += was_torn
         acknowledged += len(new)
-        on_disk += len(records) if kill % KILLS_PER_FILE == KILLS_PER_FILE - 1 else 0
-    assert acknowledged >= KILLS
-    print(f"\n{KILLS} kills, {on_disk} records on disk, {acknowledged} acknowledged, all present; {torn} torn lines set aside")
+        if kill % KILLS_PER_FILE == KILLS_PER_FILE - 1 or kill == count - 1:
+            on_disk += len(records)
+            shutil.rmtree(store)
+    assert acknowledged >= count
+    return f"{count} kills: {acknowledged} appends returned, all on disk ({on_disk} records); {torn} torn lines set aside"
+
+
+def test_no_returned_append_is_lost_when_the_writer_is_killed(tmp_path: Path) -> None:
+    print("\n" + kills(tmp_path, random.Random(SEED), KILLS))
 
 
 def pull_during_appends(store: Path, rng: random.Random, pulls: int) -> tuple[list[str], list[str]]:
@@ -171,12 +179,17 @@ def check_after_pulls(store: Path, printed: list[str], brought: list[str]) -> in
     return len(ids)
 
 
+def pulls(tmp_path: Path, rng: random.Random, trials: int) -> str:
+    """`trials` runs of the appending child with three pulls then a kill, each checked. What was found."""
+    acknowledged = brought = on_disk = 0
+    for trial in range(trials):
+        store = tmp_path / f"pulled{trial}"
+        printed, pulled = pull_during_appends(store, rng, pulls=3)
+        on_disk += check_after_pulls(store, printed, pulled)
+        acknowledged, brought = acknowledged + len(printed), brought + len(pulled)
+        shutil.rmtree(store)
+    return f"{trials} runs of 3 pulls then a kill: {acknowledged} appends returned and {brought} pulled records, all in the file ({on_disk} records)"
+
+
 def test_no_returned_append_is_lost_when_git_pull_replaces_the_file_while_the_writer_appends(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
-    acknowledged = on_disk = 0
-    for trial in range(PULL_TRIALS):
-        store = tmp_path / f"store{trial}"
-        printed, brought = pull_during_appends(store, rng, pulls=3)
-        on_disk += check_after_pulls(store, printed, brought)
-        acknowledged += len(printed)
-    print(f"\n{PULL_TRIALS} trials of 3 pulls then a kill: {acknowledged} acknowledged, {on_disk} records on disk, none lost")
+    print("\n" + pulls(tmp_path, random.Random(SEED), PULL_TRIALS))
