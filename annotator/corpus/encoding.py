@@ -13,6 +13,7 @@ _MARKS = (
     (codecs.BOM_UTF16_BE, "UTF-16 (big-endian byte order mark)"),
 )
 _SAMPLE = 4096  # bytes looked at for NULs in every other byte
+_FEWEST_PAIRS = 8  # fewer byte pairs say too little: "A\x00B." is binary data, not UTF-16
 
 
 def wide_encoding(data: bytes) -> str | None:
@@ -25,7 +26,7 @@ def wide_encoding(data: bytes) -> str | None:
     sample = data[:_SAMPLE]
     pairs = len(sample) // 2
     first, second = sample[0::2].count(0), sample[1::2].count(0)
-    if pairs >= 2 and max(first, second) >= 0.4 * pairs and min(first, second) < 0.1 * pairs:
+    if pairs >= _FEWEST_PAIRS and max(first, second) >= 0.6 * pairs and min(first, second) < 0.1 * pairs:
         order = "little" if second > first else "big"
         return f"UTF-16 ({order}-endian, without a byte order mark) text: save it as UTF-8"
     return None

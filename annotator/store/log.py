@@ -510,7 +510,7 @@ class AnnotationLog:
         except StoreLocked:
             raise StoreLocked(
                 f"{self.path} was replaced, and another annotator process has the new one open:"
-                " this one writes nothing to it while that one is open; this record was not saved"
+                " this one saves nothing until that one is closed"
             ) from None
         except OSError as error:
             raise StoreError(f"cannot open {self.path} for writing: {error.strerror or error}") from None

@@ -120,6 +120,8 @@ def test_utf16_and_utf32_are_said_as_what_they_are(tmp_path: Path, codec: str, m
 
 
 def test_nul_bytes_are_binary_data_not_text(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "short.txt").write_bytes(b"A\x00B.\n")  # too short to be taken for UTF-16
     text = corpus_with(tmp_path / "corpus", "binary.txt", b"First line.\nSecond\x00line.\n")
     lines = orjson.dumps({"id": "ok", "text": "Fine."}) + b"\n" + b'{"id": "nul", "text": "a\x00b"}\n'
     jsonl = corpus_with(tmp_path / "corpus", "docs.jsonl", lines)
@@ -129,6 +131,7 @@ def test_nul_bytes_are_binary_data_not_text(tmp_path: Path) -> None:
     assert reasons(corpus) == [
         f"{text}:2: a NUL byte at byte 18: binary data, not text",
         f"{jsonl}:2: a NUL byte at byte {nul_at}: binary data, not text",
+        f"{tmp_path / 'corpus' / 'short.txt'}:1: a NUL byte at byte 1: binary data, not text",
     ]
 
 
