@@ -185,7 +185,10 @@ def test_a_second_writer_on_the_new_file_is_caught_and_nothing_is_written_twice(
         replace_file(first.path, first.path.read_bytes())  # the lock stays with the old file
         with AnnotationLog.open(tmp_path, "alice") as second:
             theirs = save(second, unit(10))
-            with pytest.raises(StoreLocked, match=r"was replaced, and another annotator process has the new one open: this one saves nothing until that one is closed"):
+            with pytest.raises(
+                StoreLocked,
+                match=r"was replaced, and another annotator process has the new one open: this one saves nothing until that one is closed",
+            ):
                 save(first, unit(20))
             assert [r["start"] for r in read_log(first.path).records] == [0, 10]
         mine = save(first, unit(20))  # the other one closed: this one takes the file over
