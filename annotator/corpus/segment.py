@@ -120,11 +120,11 @@ def _cuts(line: str) -> list[int]:
 
 
 def _one_sentence(line: str) -> bool:
-    """No sentence end and no list item marker (pySBD splits `1) a 2) b`) before the end of the
-    line: one unit, without asking pySBD, which costs as much for a line of one word as for a
-    sentence (and a text can be a million short lines)."""
+    """No sentence end before the end of the line, and not two list item markers (pySBD splits
+    `1) a 2) b`): one unit, without asking pySBD, which costs as much for a line of one word as for
+    a sentence (and a text can be a million short lines)."""
     body = line.rstrip(_TAIL)
-    return ")" not in body and not _END_MARK.search(body)
+    return body.count(")") < 2 and not _END_MARK.search(body)
 
 
 def _bounded(line: str, cuts: list[int]) -> list[int]:

@@ -226,5 +226,5 @@ def test_pysbd_gets_bounded_pieces_whatever_the_line(line: str, monkeypatch: pyt
 
 def test_a_line_without_a_sentence_end_is_one_unit_without_pysbd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(segment_module, "_sentence_starts", lambda text: pytest.fail(f"pySBD asked about {text!r}"))
-    lines = ["Missile talks stall", "By Lee Minji", "Seoul says (again)", "It ends here...", 'He said "no!"', "a"]
+    lines = ["Missile talks stall", "By Lee Minji", "Seoul says (again)", "It ends here...", 'He said "no!"', "a", "a) the first item"]
     assert sentences("\n".join(lines)) == lines
