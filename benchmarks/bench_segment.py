@@ -30,9 +30,12 @@ BUDGET = 10.0
 def news(size: int, rng: random.Random) -> str:
     """Wire-style articles: a headline, a byline, a dateline lead and paragraphs of 1-3 sentences."""
     lines: list[str] = []
-    while sum(map(len, lines)) < size:
-        lines += [rng.choice(HEADLINES), rng.choice(BYLINES), f"{rng.choice(DATELINES)} {rng.choice(SENTENCES)}"]
-        lines += [" ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(4, 8))]
+    written = 0
+    while written < size:
+        article = [rng.choice(HEADLINES), rng.choice(BYLINES), f"{rng.choice(DATELINES)} {rng.choice(SENTENCES)}"]
+        article += [" ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(4, 8))]
+        lines += article
+        written += sum(len(line) + 2 for line in article)
     return "\n\n".join(lines)[:size]
 
 
@@ -47,9 +50,11 @@ def random_text(alphabet: str) -> Callable[[int, random.Random], str]:
 def random_words(size: int, rng: random.Random) -> str:
     """Words of 1-8 letters, each followed by a space or punctuation, now and then a line break."""
     words = []
-    while sum(map(len, words)) < size:
+    written = 0
+    while written < size:
         word = "".join(rng.choices(string.ascii_letters, k=rng.randint(1, 8)))
         words.append(word + rng.choice([" ", " ", " ", ". ", "? ", "! ", ", ", "... ", '." ', ".\n", " (", ") "]))
+        written += len(words[-1])
     return "".join(words)[:size]
 
 
