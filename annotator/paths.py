@@ -13,6 +13,7 @@ from pathlib import Path
 
 APP_FOLDER = "annotator"
 KEYMAP_FILE = "keymap.json"
+SETTINGS_FILE = "settings.toml"
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -30,6 +31,12 @@ def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
 def default_keymap_path(environ: Mapping[str, str] = os.environ) -> Path:
     """`$XDG_CONFIG_HOME/annotator/keymap.json`, else `~/.config/annotator/keymap.json`."""
     return config_dir(environ) / KEYMAP_FILE
+
+
+def settings_path(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The user's settings file for the UI, if it exists."""
+    path = config_dir(environ) / SETTINGS_FILE
+    return path if path.is_file() else None
 
 
 def keymap_path(given: Path | None, environ: Mapping[str, str] = os.environ) -> Path | None:

@@ -40,6 +40,16 @@ def printable(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# A line break with the spaces around it (a list item's indentation; a block quote's `>` stays).
+_WRAP = re.compile(r"[ \t]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])[ \t]*")
+
+
+def flowed(text: str) -> str:
+    """A sentence or a paragraph of a document as a reader of the prose sees it: inside one, a line
+    break is the wrapping of hard-wrapped prose (`annotator.corpus.paragraphs`), shown as a space."""
+    return _WRAP.sub(" ", text)
+
+
 # As _TABLE, with one character for each bidi or zero-width one.
 _ONE_FOR_ONE = {**_TABLE, **dict.fromkeys(_INVISIBLE, "�")}
 

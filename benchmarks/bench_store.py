@@ -46,7 +46,7 @@ from annotator.store.read import load_store
 if TYPE_CHECKING:
     from annotator.schema.model import Schema
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "factcheck.v1.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "annotator" / "schema" / "factcheck.v1.json"
 ANNOTATORS = 10
 UNITS_PER_DOC = 30
 REVISIT = 0.1  # share of visits that return to a recent unit

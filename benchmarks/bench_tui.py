@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from annotator.tui.app import AnnotatorApp
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+SCHEMA = REPO / "annotator" / "schema" / "factcheck.v1.json"
 PER_DOCUMENT = 100
 NO_OP_KEY = "x"
 SIZE = (120, 40)  # the terminal both apps run in

@@ -13,8 +13,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+SCHEMA = REPO / "annotator" / "schema" / "factcheck.v1.json"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def write_project(folder: Path) -> None:
+    """`annotator.toml` in `folder` for a working directory laid out like the repository: seeds/,
+    schemas/factcheck.v1.json and annotations/."""
+    config = 'corpus = ["seeds"]\nschema = "schemas/factcheck.v1.json"\nstore = "annotations"\n'
+    (folder / "annotator.toml").write_text(config, encoding="utf-8")
 
 
 _HOME_FOLDERS = {"ANNOTATOR_CACHE_DIR": "cache", "XDG_CACHE_HOME": "xdg-cache", "XDG_CONFIG_HOME": "config"}
@@ -53,3 +60,9 @@ def collector_as_found() -> Iterator[None]:
     gc.enable()
     if gc.get_freeze_count() > frozen:
         gc.unfreeze()
+
+
+@pytest.fixture
+def in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands that open the UI as if run in a terminal (pytest's input is not one)."""
+    monkeypatch.setattr("annotator.cli.options.is_terminal", lambda: True)

@@ -80,6 +80,13 @@ class Units:
         """The same ratings with value c replaced by `new_code[c]` (e.g. one value against the rest)."""
         return Units(self.unit, new_code[self.code], self.weight, n_codes)
 
+    def patterns(self) -> Units:
+        """Each unit's values renumbered 0, 1, ... within the unit: which of its ratings are equal, not
+        what they are. Enough for exact-match agreement, and far more units share a pattern than values."""
+        unit, _, count = _entries(self)
+        local = np.arange(len(unit)) - np.searchsorted(unit, unit)
+        return Units(np.repeat(unit, count), np.repeat(local, count), self.weight, int(local.max(initial=0)) + 1)
+
     def grouped(self) -> Units:
         """Identical units (same multiset of values) merged into one, weighted by their number.
 
@@ -114,9 +121,13 @@ class Pairs:
     n_codes: int
 
     @classmethod
-    def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int) -> Pairs:
-        cells, weight = count_distinct(first * n_codes + second, n_codes**2)
-        return cls(cells // n_codes, cells % n_codes, weight.astype(float), n_codes)
+    def from_codes(cls, first: np.ndarray, second: np.ndarray, n_codes: int, weight: np.ndarray | None = None) -> Pairs:
+        """The pairs (`first[i]`, `second[i]`), each standing for `weight[i]` units (default 1)."""
+        if weight is None:
+            cells, counts = count_distinct(first * n_codes + second, n_codes**2)
+            return cls(cells // n_codes, cells % n_codes, counts.astype(float), n_codes)
+        cells, cell = np.unique(first * n_codes + second, return_inverse=True)
+        return cls(cells // n_codes, cells % n_codes, np.bincount(cell.reshape(-1), weights=weight, minlength=len(cells)), n_codes)
 
     def confusion(self) -> np.ndarray:
         """(V, V) counts: rows the first coder's value, columns the second's."""
@@ -128,6 +139,13 @@ class Pairs:
 def row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For an (n, k) integer array: each row's group of equal rows (groups numbered in the rows'
     lexicographic order) and the index of the first row of each group."""
+    if rows.size:
+        low = rows.min(axis=0)
+        span = rows.max(axis=0) - low + 1
+        if np.prod(span.astype(float)) < 2**62:  # each row fits one integer, in the same order: one sort of n numbers
+            place = np.cumprod(np.append(1, span[:0:-1]))[::-1]
+            _, first, group = np.unique((rows - low) @ place, return_index=True, return_inverse=True)
+            return group.reshape(-1), first
     order = np.lexsort(rows.T[::-1])
     ordered = rows[order]
     first = np.ones(len(rows), dtype=bool)
@@ -159,16 +177,11 @@ def scott_pi(ratings: Ratings) -> float:
 
 
 def fleiss_kappa(ratings: Ratings) -> float:
-    """Fleiss' (1971) kappa; every item must have the same number of ratings."""
-    units = encode(ratings)[0]
-    sizes = units.sizes()
-    if len(sizes) and sizes.min() != sizes.max():
-        raise ValueError(f"Fleiss' kappa needs the same number of ratings for every item; found between {sizes.min()} and {sizes.max()}")
-    if not len(sizes) or sizes[0] < 2:
-        return math.nan
-    observed = agreement_batch(units, units.weight[None])[0]
-    shares = np.bincount(units.code, minlength=units.n_codes) / len(units.code)
-    return _chance_corrected(observed, float(shares @ shares))
+    """Fleiss' (1971) kappa, for any number of ratings per item as Gwet (2014) generalises it: items
+    with fewer than two ratings are left out, and the chance agreement comes from the mean over
+    items of each value's share of the item's ratings (with equal numbers, Fleiss' own pooled shares)."""
+    units = encode(ratings)[0].pairable()
+    return float(fleiss_batch(units, units.weight[None])[0])
 
 
 def gwet_ac1(ratings: Ratings, categories: Sequence[Hashable] | None = None) -> float:
@@ -184,16 +197,8 @@ def gwet_ac1(ratings: Ratings, categories: Sequence[Hashable] | None = None) -> 
         unknown = [value for value in domain if value not in allowed]
         if unknown:
             raise ValueError(f"value {unknown[0]!r} is not one of the categories")
-    n_categories = len(categories) if categories is not None else len(domain)
     rated = units.subset(units.sizes() >= 1)
-    pairable = rated.pairable()
-    if not pairable.n_units or n_categories < 2:
-        return math.nan
-    observed = agreement_batch(pairable, pairable.weight[None])[0]
-    share_in_unit = 1 / rated.sizes()[rated.unit]
-    shares = np.bincount(rated.code, weights=share_in_unit, minlength=rated.n_codes) / rated.n_units
-    expected = float(shares @ (1 - shares)) / (n_categories - 1)
-    return _chance_corrected(observed, expected)
+    return float(gwet_batch(rated, rated.weight[None], len(categories) if categories is not None else len(domain))[0])
 
 
 def krippendorff_alpha(ratings: Ratings, level: str = "nominal", order: Sequence[Hashable] | None = None) -> float:
@@ -311,6 +316,39 @@ def alpha_batch(units: Units, counts: np.ndarray, level: str, domain: Sequence) 
     return 1 - _divide((totals.sum(axis=1) - 1) * observed, expected)
 
 
+def fleiss_batch(units: Units, counts: np.ndarray) -> np.ndarray:
+    """Fleiss' kappa per row of `counts` over pairable `units` (Gwet's generalisation, see `fleiss_kappa`)."""
+    shares = _value_shares(units, counts)
+    return _chance_corrected_batch(agreement_batch(units, counts), (shares**2).sum(axis=1))
+
+
+def gwet_batch(units: Units, counts: np.ndarray, n_categories: int, delta: np.ndarray | None = None) -> np.ndarray:
+    """Gwet's AC1 per row of `counts` (AC2 with distances `delta`, weights 1 - delta, Gwet 2014 ch. 3):
+    agreement over the units with two ratings or more, value shares over all `units`, chance
+    agreement sum(weights) / (q (q - 1)) * sum_k pi_k (1 - pi_k) with q = `n_categories`."""
+    if n_categories < 2:
+        return np.full(len(counts), math.nan)
+    pairable = units.sizes() >= 2
+    observed = _divide(counts @ (pairable * (1 - mean_pair_distance(units, delta))), counts @ pairable)
+    shares = _value_shares(units, counts)
+    weights = n_categories if delta is None else float((1 - delta).sum())
+    expected = weights * (shares * (1 - shares)).sum(axis=1) / (n_categories * (n_categories - 1))
+    return _chance_corrected_batch(observed, expected)
+
+
+def _value_shares(units: Units, counts: np.ndarray) -> np.ndarray:
+    """(B, V): per row of `counts`, the mean over units of each value's share of the unit's ratings."""
+    unit, code, count = _entries(units)
+    totals = _binned(counts, unit, code, units.n_codes, count / units.sizes()[unit])
+    return _divide(totals, counts.sum(axis=1)[:, None])
+
+
+def gwet_ordinal_distances(n_categories: int) -> np.ndarray:
+    """1 - Gwet's ordinal weights between ranks k and l: (|k - l| + 1) |k - l| / (q (q - 1))."""
+    steps = np.abs(np.subtract.outer(np.arange(n_categories), np.arange(n_categories)))
+    return steps * (steps + 1) / max(n_categories * (n_categories - 1), 1)
+
+
 def kappa_batch(pairs: Pairs, counts: np.ndarray) -> np.ndarray:
     """Cohen's kappa per row of `counts` (how many units each row of `pairs` stands for)."""
     shared = np.intersect1d(pairs.first, pairs.second)  # only values both coders used add chance agreement
@@ -336,6 +374,20 @@ def _coder_shares(counts: np.ndarray, codes: np.ndarray, values: np.ndarray) -> 
     rows = np.flatnonzero(np.isin(codes, values))
     totals = _binned(counts, rows, np.searchsorted(values, codes[rows]), len(values))
     return _divide(totals, counts.sum(axis=1)[:, None])
+
+
+def coincidence_matrix(units: Units) -> np.ndarray:
+    """(V, V): Krippendorff's coincidences o_ck over pairable `units`, every ordered pair of two
+    ratings of a unit weighted 1 / (m_u - 1); its margins are the number of pairable values n_c."""
+    unit, code, count = _entries(units)
+    scale = units.weight[unit] / (units.sizes()[unit] - 1)
+    table = np.zeros((units.n_codes, units.n_codes))
+    np.add.at(table, (code, code), scale * count * (count - 1))
+    pair_unit, first, second, together = _entry_pairs(unit, code, count)
+    pair_scale = units.weight[pair_unit] / (units.sizes()[pair_unit] - 1) * together
+    np.add.at(table, (first, second), pair_scale)
+    np.add.at(table, (second, first), pair_scale)
+    return table
 
 
 def mean_pair_distance(units: Units, delta: np.ndarray | None = None) -> np.ndarray:

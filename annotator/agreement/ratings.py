@@ -3,14 +3,22 @@
 Which labels count is decided by `annotator.labels.counting`: here the same rule runs column by
 column over the distinct label sets (annotators repeat the same labels a lot), and the few labels
 that may break it go through `counting.unusable_reason`, which decides and words why they are left
-out. A unit is a (doc, start, end) with the same sentence text (`text_sha256`); when a corpus is
-given, labels are placed on its current units first (`annotator.labels.anchors.anchor`).
+out. What a counted label says about a field is `counting.rating`'s answer, asked once per distinct
+(value, asked) pair of the field's column. A unit is a (doc, start, end) with the same sentence text
+(`text_sha256`); when a corpus is given, labels are placed on its current units first
+(`annotator.labels.anchors.anchor`).
+
+Beside the votes, the reviewers' counted decisions are kept per unit (agreement with adjudicated
+gold), and the annotators' current labels that are not `done` are counted per status (the report
+says how many each annotator left out).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress, repeat
 from operator import eq, itemgetter, methodcaller
 
@@ -18,12 +26,12 @@ import numpy as np
 import orjson
 
 from annotator.agreement.coefficients import Units, numbered, row_groups
-from annotator.corpus.document import Corpus
+from annotator.corpus.document import Corpus, Unit
 from annotator.labels.anchors import anchor
-from annotator.labels.counting import is_vote, unusable_reason
+from annotator.labels.counting import NO_VALUE, NotAsked, Rating, is_done, rating, unusable_reason
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
-from annotator.store.records import Labels, Record, describe_left_out
+from annotator.store.records import ADJUDICATION, Labels, Record, Status, describe_left_out, is_adjudication
 
 UnitId = tuple[str, int, int, str]  # doc, start, end, text_sha256
 
@@ -43,9 +51,13 @@ class Column:
     domain: list  # values as compared: value ids, frozensets of them, or normalised text
 
 
+NOT_DONE = (Status.DRAFT, Status.SKIPPED, Status.FLAGGED)  # current labels that say nothing yet, counted per annotator
+_DONE = Status.DONE
+
+
 @dataclass
 class CountedLabels:
-    """The counted labels: label r is annotator `coder[r]`'s on unit `unit[r]`."""
+    """The counted labels: label r is annotator `coder[r]`'s on unit `unit[r]`, from `records[r]`."""
 
     annotators: list[str]
     units: list[UnitId]
@@ -55,6 +67,9 @@ class CountedLabels:
     columns: dict[str, Column]
     asked: dict[str, np.ndarray]  # field id -> whether the field is asked, per label
     left_out: list[str]
+    records: list[Record]
+    adjudications: dict[int, dict[str, Labels]] = field(default_factory=dict)  # unit -> reviewer -> counted decision
+    not_done: dict[str, Counter[str]] = field(default_factory=dict)  # annotator -> status -> current labels not done
 
 
 @dataclass
@@ -73,26 +88,64 @@ class _Placed:
     schema: list[str]
     version: list[int]
     stale: list[str]
+    decisions: list[tuple[UnitId, Record]]  # the reviewers' `done` heads, on their unit
+    not_done: dict[str, Counter[str]]
 
-    def key(self, row: int) -> UnitId:
-        return self.doc[row], int(self.start[row]), int(self.end[row]), self.sha[row]
+    def keys(self, rows: np.ndarray) -> list[UnitId]:
+        pick = rows.tolist()
+        doc, sha = ([column[row] for row in pick] for column in (self.doc, self.sha))
+        return list(zip(doc, self.start[rows].tolist(), self.end[rows].tolist(), sha))
 
 
 @dataclass(frozen=True)
 class FieldRatings:
-    """One field's ratings over all units of the report, ordered by unit."""
+    """One field's ratings over all units of the report, ordered by unit: the `counting.rating` of
+    every counted label that was asked the field, as a code into `domain` (values as compared: value
+    ids, frozensets of them or normalised text; the rating (none) first, as None, the empty set or
+    the empty text)."""
 
     units: Units
     coder: np.ndarray
     domain: list
     level: str
+    kind: str  # the field's
+    categories: int  # the values a rating can take: the schema's (and (none) if optional), or those seen (multi, text)
+    annotators: int  # the report's; `coder` indexes them
+
+    @cached_property
+    def pairable(self) -> Units:
+        """The units with two ratings or more: those every coefficient stands on."""
+        return self.units.pairable()
+
+    @cached_property
+    def grouped(self) -> Units:
+        """`pairable` with identical units merged (`Units.grouped`): the same statistics, far fewer rows."""
+        return self.pairable.grouped()
+
+    @cached_property
+    def patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The units grouped by who gave which value: one row per distinct (unit x annotator) row of
+        codes (-1: no rating), and how many units have it. Far fewer rows than units for choice fields."""
+        table = np.full((self.units.n_units, self.annotators), -1, dtype=np.intp)
+        table[self.units.unit, self.coder] = self.units.code
+        if not table.size:
+            return table, np.zeros(len(table))
+        group, first = row_groups(table)
+        return table[first], np.bincount(group, minlength=len(first)).astype(float)
+
+    def code_of(self, value: Rating) -> int | None:
+        """The code of a rating as `counting.rating` gives it; None for a value no counted label has."""
+        try:
+            return self.domain.index(_compared(self.kind, value))
+        except ValueError:
+            return None
 
 
 def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> CountedLabels:
     """The labels that count, each field's value in them and where each field is asked.
 
     The checks run column by column over the distinct label sets (annotators repeat the same labels
-    a lot); the few labels that fail one go through `gold.unusable_reason`, which decides (and
+    a lot); the few labels that fail one go through `counting.unusable_reason`, which decides (and
     words) whether they are left out.
     """
     placed = _placed_labels(store, corpus)
@@ -108,13 +161,27 @@ def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> C
             keep[row] = False
             left_out.append(describe_left_out(placed.record[row], reason))
     rows = same[keep]
-    return _kept(
+    counted = _kept(
         placed,
         keep,
         columns={f: Column(column.code[rows], column.domain) for f, column in columns.items()},
         asked={f: mask[rows] for f, mask in asked.items()},
         left_out=left_out,
     )
+    counted.adjudications = _decisions(schema, placed.decisions, counted.units)
+    return counted
+
+
+def _decisions(schema: Schema, decisions: list[tuple[UnitId, Record]], units: list[UnitId]) -> dict[int, dict[str, Labels]]:
+    """unit number -> reviewer -> labels, for the decisions that count on a unit some annotator rated."""
+    if not decisions:
+        return {}
+    number = {unit: index for index, unit in enumerate(units)}
+    found: dict[int, dict[str, Labels]] = {}
+    for unit, record in decisions:
+        if unit in number and unusable_reason(schema, record) is None:
+            found.setdefault(number[unit], {})[record["annotator"]] = record["labels"]
+    return found
 
 
 def _distinct_labels(labels: list[Labels]) -> tuple[np.ndarray, list[Labels]]:
@@ -132,10 +199,12 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
     if corpus is None:
         return _heads(store)
     anchoring = anchor(store.latest, corpus)
-    placed = [label for label in anchoring.current.values() if is_vote(label.record)]
-    stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if is_vote(label.record)]
+    current = list(anchoring.current.values())
+    placed = [label for label in current if label.record["status"] == _DONE and not is_adjudication(label.record)]
+    stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if _is_vote(label.record)]
     records = [label.record for label in placed]
     units = [label.unit for label in placed]
+    decisions = [(_unit_id(label.unit), label.record) for label in current if _is_decision(label.record)]
     return _Placed(
         record=records,
         annotator=[record["annotator"] for record in records],
@@ -148,7 +217,13 @@ def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
         schema=[record["schema"] for record in records],
         version=[record["schema_version"] for record in records],
         stale=stale,
+        decisions=decisions,
+        not_done=_not_done(label.record for label in current),
     )
+
+
+def _unit_id(unit: Unit) -> UnitId:
+    return unit.doc, unit.start, unit.end, unit.text_sha256
 
 
 def _heads(store: StoreView) -> _Placed:
@@ -158,9 +233,15 @@ def _heads(store: StoreView) -> _Placed:
     `store.latest` give annotator, doc, start and end cheaper than the records do.
     """
     records = list(store.latest.values())
-    wanted = np.fromiter(map(is_vote, records), dtype=bool, count=len(records))
-    records = list(compress(records, wanted))
+    done = np.fromiter(map(eq, map(itemgetter("status"), records), repeat(_DONE)), dtype=bool, count=len(records))
+    decision = np.zeros(len(records), dtype=bool)
+    kinds = map(methodcaller("get", "kind"), compress(records, done))  # `is_adjudication`, without a call per record
+    decision[done] = np.fromiter(map(eq, kinds, repeat(ADJUDICATION)), dtype=bool, count=int(done.sum()))
+    wanted = done & ~decision
     keys = list(compress(store.latest, wanted))
+    decisions = [((r["doc"], r["start"], r["end"], r["text_sha256"]), r) for r in compress(records, decision)]
+    not_done = _not_done(compress(records, ~done))
+    records = list(compress(records, wanted))
 
     def column(rows: list, key: object) -> list:
         return list(map(itemgetter(key), rows))
@@ -177,7 +258,26 @@ def _heads(store: StoreView) -> _Placed:
         schema=column(records, "schema"),
         version=column(records, "schema_version"),
         stale=[],
+        decisions=decisions,
+        not_done=not_done,
     )
+
+
+def _is_vote(record: Record) -> bool:
+    return record["status"] == _DONE and not is_adjudication(record)
+
+
+def _is_decision(record: Record) -> bool:
+    return is_done(record) and is_adjudication(record)
+
+
+def _not_done(records: Iterable[Record]) -> dict[str, Counter[str]]:
+    """annotator -> status -> how many of their current labels are a draft, skipped or flagged."""
+    found: dict[str, Counter[str]] = {}
+    for record in records:
+        if record["status"] in NOT_DONE and not is_adjudication(record):
+            found.setdefault(record["annotator"], Counter())[record["status"]] += 1
+    return found
 
 
 def _kept(
@@ -191,13 +291,15 @@ def _kept(
     rank = {name: index for index, name in enumerate(annotators)}
     return CountedLabels(
         annotators=annotators,
-        units=[placed.key(row) for row in first_rows],
+        units=placed.keys(first_rows),
         texts=[placed.text[row] for row in first_rows],
         unit=unit,
         coder=np.array([rank.get(name, -1) for name in names], dtype=np.intp)[kept_coders],
         columns=columns,
         asked=asked,
         left_out=left_out,
+        records=list(compress(placed.record, keep)),
+        not_done=placed.not_done,
     )
 
 
@@ -306,12 +408,55 @@ def _condition_chain(schema: Schema, schema_field: Field) -> list[str]:
 
 
 def field_ratings(schema_field: Field, counted: CountedLabels) -> FieldRatings:
-    """The field's valid value in every counted label for which it is asked and set, ordered by unit."""
-    column = counted.columns[schema_field.id]
-    rated = counted.asked[schema_field.id] & (column.code >= 0)
+    """The field's rating (`counting.rating`) in every counted label asked it, ordered by unit."""
+    column, asked = counted.columns[schema_field.id], counted.asked[schema_field.id]
+    cases, case = np.unique((column.code - INVALID) * 2 + asked, return_inverse=True)  # distinct (value, asked) pairs
+    domain = _rating_domain(schema_field, column.domain)
+    said = [_rating_code(schema_field, column, int(key // 2) + INVALID, bool(key % 2)) for key in cases.tolist()]
+    code = np.array(said, dtype=np.intp)[case.reshape(-1)] if len(cases) else np.empty(0, dtype=np.intp)
+    rated = code >= 0
+    if schema_field.kind != "single":  # the values seen, not every set or text that could be written
+        used = np.unique(code[rated])
+        domain = [domain[value] for value in used]
+        code[rated] = np.searchsorted(used, code[rated])
     order = np.argsort(counted.unit[rated], kind="stable")
-    units = Units(counted.unit[rated][order], column.code[rated][order], np.ones(len(counted.units)), max(len(column.domain), 1))
-    return FieldRatings(units, counted.coder[rated][order], column.domain, _level(schema_field))
+    units = Units(counted.unit[rated][order], code[rated][order], np.ones(len(counted.units)), max(len(domain), 1))
+    categories = len(domain)
+    return FieldRatings(
+        units, counted.coder[rated][order], domain, _level(schema_field), schema_field.kind, categories, len(counted.annotators)
+    )
+
+
+_NONE: dict[str, Hashable] = {"single": None, "multi": frozenset(), "text": ""}  # the rating (none) as compared, first in a field's domain
+
+
+def _rating_domain(schema_field: Field, values: list) -> list:
+    return values if schema_field.required else [_NONE[schema_field.kind], *values]
+
+
+def _rating_code(schema_field: Field, column: Column, value: int, is_asked: bool) -> int:
+    """The code of what `counting.rating` says of a label whose column holds `value` (-1: no rating)."""
+    if value == INVALID:
+        return -1  # a label with a value the field cannot have does not count (counting.unusable_reason)
+    said = rating(schema_field, None if value == ABSENT else _as_label(column.domain[value]), is_asked)
+    if isinstance(said, NotAsked):
+        return -1
+    none = 0 if not schema_field.required else -1  # the code of (none), first in the domain of an optional field
+    return none if said is NO_VALUE else value + none + 1  # the value itself, after (none)
+
+
+def _as_label(value: Hashable) -> object:
+    """A compared value back in the form labels have (a list for a set)."""
+    return sorted(value) if isinstance(value, frozenset) else value
+
+
+def _compared(kind: str, value: Rating) -> Hashable:
+    """A rating as the statistics compare it: a set for a multiple choice, normalised text; (none) as `_NONE`."""
+    if value is NO_VALUE:
+        return _NONE[kind]
+    if isinstance(value, tuple):
+        return frozenset(value)
+    return " ".join(value.split()).casefold() if kind == "text" else value
 
 
 def _level(schema_field: Field) -> str:

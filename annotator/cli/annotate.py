@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.cli.options import add_ui_options, annotator_name, ui_inputs
+from annotator.cli.options import add_ui_options, annotator_name, require_terminal, ui_inputs
 from annotator.memory import launching
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_terminal("annotate")
     app = open_app(args)
     app.run()
     return app.return_code or 0

@@ -10,6 +10,7 @@ from annotator.cli.options import (
     add_min_agreement_option,
     add_schema_option,
     add_store_option,
+    columns,
     corpus_paths,
     say,
     say_segmenting,
@@ -20,10 +21,12 @@ from annotator.dataset.folder import check_out_dir, export, interrupted_exports
 from annotator.dataset.formats import FORMATS, import_pyarrow
 from annotator.dataset.splits import DEFAULT_SPLITS, parse_splits
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
-from annotator.labels.gold import check_min_agreement
+from annotator.labels.gold import DAWID_SKENE, VOTES, check_min_agreement
 from annotator.schema.load import read_schema_file
 from annotator.store.read import require_store
 from annotator.text import plural
+
+GOLD_METHODS = {"votes": VOTES, "dawid-skene": DAWID_SKENE}  # option value -> gold.gold_units method
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-annotators", action="store_true", help="add each annotator's labels per field")
     parser.add_argument("--resolved-only", action="store_true", help="leave out units with an unresolved required field")
     add_min_agreement_option(parser, "for a gold label")
+    parser.add_argument(
+        "--gold", choices=GOLD_METHODS, default="votes",
+        help="how annotators' votes decide a gold label: votes (unanimous or majority), or dawid-skene (choice fields:"
+        " the Dawid-Skene model's most probable value, with a <field>_confidence column) (default: votes)",
+    )  # fmt: skip
     add_store_option(parser)
     add_schema_option(parser)
 
@@ -57,13 +65,14 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, int]:
         include_annotators=args.include_annotators,
         resolved_only=args.resolved_only,
         min_agreement=check_min_agreement(args.min_agreement),
+        gold=GOLD_METHODS[args.gold],
     )
     if options.format == "parquet":
         import_pyarrow()
     check_out_dir(args.out)  # before the slow part: say at once that --out is unusable
     schema_file = read_schema_file(args.schema)
     require_store(args.store)
-    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     for problem in corpus.problems:
         say(str(problem))
     return build_dataset(schema_file, corpus, args.store, options), len(corpus.problems)

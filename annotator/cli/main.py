@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli.options import say
+from annotator.cli.options import say, with_project_defaults
 from annotator.errors import UserError
 
 COMMANDS: dict[str, str] = {
+    "init": "make a project: annotator.toml, a documents folder, a schema to edit, the annotations folder",
     "annotate": "label the sentences of a corpus in the terminal (the default command)",
-    "units": "segment documents (.txt, .md, .jsonl files or folders) into sentence units and print them",
+    "units": "segment documents (.txt, .md, .jsonl, .csv, .tsv files or folders) into sentence units and print them",
     "validate": "check every annotation file against the record format, the schema and the corpus (reads only)",
     "export": "export the gold labels as a dataset folder: data files per split, dataset card, manifest",
     "stats": "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals",
@@ -29,7 +30,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     or of all commands when `command` is None."""
     parser = argparse.ArgumentParser(
         prog="annotator",
-        description="Fact-check annotation in the terminal. With no command, opens the annotation UI on seeds/.",
+        description="Fact-check annotation in the terminal. With no command, opens the annotation UI on the project's corpus.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        with_project_defaults(args)
         return args.run(args)
     except UserError as error:
         for line in error.lines:

@@ -10,23 +10,65 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from annotator.corpus.table import DEFAULT_COLUMNS, Columns
+from annotator.errors import UserError
 from annotator.labels.gold import (
     DEFAULT_MIN_AGREEMENT,
 )
-from annotator.paths import default_keymap_path, keymap_path
-from annotator.schema.load import DEFAULT_SCHEMA_PATH
+from annotator.paths import default_keymap_path, keymap_path, settings_path
+from annotator.project.config import CONFIG_FILE
+from annotator.project.find import open_project
 from annotator.text import plural, printable
 
-DEFAULT_CORPUS = Path("seeds")
-DEFAULT_STORE = Path("annotations")
+# What the project gives a command when its command line leaves them out: argparse dest -> as asked for.
+PROJECT_OPTIONS = {"paths": "the documents (PATH...)", "schema": "--schema FILE", "store": "--store DIR"}
 
 
 def add_corpus_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"documents or folders (default: {DEFAULT_CORPUS}/)")
+    """PATH... (the project's corpus when none is given), and the columns of .csv and .tsv files."""
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="documents or folders (default: the project's corpus)")
+    parser.add_argument(
+        "--text-column", metavar="NAME", help=f"the column of a .csv or .tsv file holding the text (default: {DEFAULT_COLUMNS.text})"
+    )
+    parser.add_argument(
+        "--id-column", metavar="NAME", help=f"the column of a .csv or .tsv file holding the id (default: {DEFAULT_COLUMNS.id})"
+    )
 
 
 def corpus_paths(args: argparse.Namespace) -> list[Path]:
-    return args.paths or [DEFAULT_CORPUS]
+    return args.paths
+
+
+def columns(args: argparse.Namespace) -> Columns:
+    return Columns(args.text_column, args.id_column)
+
+
+def with_project_defaults(args: argparse.Namespace) -> None:
+    """Fill in what the command line left out (corpus, schema, store, table columns) from the project
+    around the current folder (`annotator.project`). Outside a project the corpus, schema and store
+    have no default: UserError says what was looked for."""
+    missing = [name for name in PROJECT_OPTIONS if hasattr(args, name) and not getattr(args, name)]
+    missing_columns = [name for name in ("text_column", "id_column") if getattr(args, name, "") is None]
+    if not (missing or missing_columns):
+        return
+    project = open_project()
+    if project is None and missing:
+        raise UserError(
+            [
+                f"not in an annotator project: no {CONFIG_FILE} in {Path.cwd()} or any folder above it",
+                f"make one with `annotator init`, or give {_listed([PROJECT_OPTIONS[name] for name in missing])}",
+            ]
+        )
+    given = project.columns if project else DEFAULT_COLUMNS
+    defaults: dict[str, object] = {"text_column": given.text, "id_column": given.id}
+    if project:
+        defaults |= {"paths": list(project.corpus), "schema": project.schema, "store": project.store}
+    for name in [*missing, *missing_columns]:
+        setattr(args, name, defaults[name])
+
+
+def _listed(things: list[str]) -> str:
+    return things[0] if len(things) == 1 else f"{', '.join(things[:-1])} and {things[-1]}"
 
 
 def add_annotator_option(parser: argparse.ArgumentParser, help: str) -> None:
@@ -35,17 +77,16 @@ def add_annotator_option(parser: argparse.ArgumentParser, help: str) -> None:
 
 
 def annotator_name(args: argparse.Namespace) -> str:
-    return args.annotator or getpass.getuser()
+    """--as NAME as given (an empty name is refused where names are checked), else the login name."""
+    return getpass.getuser() if args.annotator is None else args.annotator
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, metavar="DIR", help=f"annotation folder (default: {DEFAULT_STORE}/)")
+    parser.add_argument("--store", type=Path, metavar="DIR", help="annotation folder (default: the project's)")
 
 
 def add_schema_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--schema", type=Path, default=DEFAULT_SCHEMA_PATH, metavar="FILE", help=f"schema file (default: {DEFAULT_SCHEMA_PATH})"
-    )
+    parser.add_argument("--schema", type=Path, metavar="FILE", help="schema file (default: the project's)")
 
 
 def add_min_agreement_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -70,10 +111,12 @@ def add_ui_options(parser: argparse.ArgumentParser, as_help: str) -> None:
 
 
 def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
-    """What `annotate` and `review` both hand to their app's prepare function, from `add_ui_options`."""
+    """What `annotate` and `review` both hand to their app's prepare function, from `add_ui_options`
+    (what the command line leaves out, from the project)."""
+    with_project_defaults(args)
     return {
-        "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store,
-        "keymap": keymap_path(args.keymap), "on_segmenting": say_segmenting,
+        "paths": corpus_paths(args), "schema_path": args.schema, "store_dir": args.store, "columns": columns(args),
+        "keymap": keymap_path(args.keymap), "settings": settings_path(), "on_segmenting": say_segmenting,
     }  # fmt: skip
 
 
@@ -89,6 +132,21 @@ def write_out(chunks: Iterable[bytes]) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())  # what is still buffered goes there too, at exit
         os.close(devnull)
+
+
+def is_terminal() -> bool:
+    """Whether the command reads keys from a terminal and draws on one."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(command: str) -> None:
+    """UserError unless the input and output are a terminal: the UI cannot run on anything else
+    (run from a script, or with its input redirected, it would wait for keys that never come)."""
+    if not is_terminal():
+        raise UserError(
+            f"annotator {command} needs a terminal, and its input or output is not one;"
+            " the commands that print (units, validate, stats, export) run anywhere"
+        )
 
 
 def say(message: str) -> None:

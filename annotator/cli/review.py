@@ -9,6 +9,7 @@ from annotator.cli.options import (
     add_min_agreement_option,
     add_ui_options,
     annotator_name,
+    require_terminal,
     ui_inputs,
 )
 from annotator.memory import launching
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_terminal("review")
     app = open_app(args)
     app.run()
     return app.return_code or 0

@@ -1,19 +1,25 @@
-"""`annotator stats`: agreement between annotators on each schema field.
+"""`annotator stats [PATH...]`: agreement between annotators on each schema field.
 
-The report is computed over every readable line of the store: damaged lines are listed on stderr
-as file:line: reason and left out, like labels that do not fit the schema, and broken revision
-histories are listed with the number of labels they affect; the report is written all the same,
-and the exit status is then 1. No store folder, an unknown field or a broken schema
-exit 2 before anything is computed.
+Labels are placed on the corpus (the documents or folders given, as `validate` and `export` take
+them) so that the most disputed units show their sentence; labels whose sentence the corpus no
+longer has are left out as stale. The report is computed over every readable line of the store:
+damaged lines are listed on stderr as file:line: reason and left out, like labels that do not fit
+the schema, and broken revision histories are listed with the number of labels they affect; the
+report is written all the same, and the exit status is then 1. No store folder, an unknown field, a
+broken schema or no readable document exit 2 before anything is computed.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 
-from annotator.agreement.render import render_markdown, render_text, to_json
+from annotator.agreement.drift import WINDOWS
+from annotator.agreement.render import TEXT_WIDTH, Show, render_markdown, render_text, to_json
 from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
-from annotator.cli.options import add_schema_option, add_store_option, say, write_out
+from annotator.cli.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting, write_out
+from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK, UserError
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
@@ -24,17 +30,27 @@ SHOWN_LEFT_OUT = 10  # labels left out that are listed one by one; `annotator va
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_corpus_paths(parser)
     add_store_option(parser)
     add_schema_option(parser)
     parser.add_argument("--field", action="append", metavar="F", help="only this field; repeat for more (default: all)")
     output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="machine-readable JSON (keys sorted, NaN as null)")
+    output.add_argument(
+        "--json", action="store_true", help="machine-readable JSON with every table, full precision (keys sorted, NaN as null)"
+    )
     output.add_argument("--markdown", action="store_true", help="Markdown for a paper or a dataset card")
     parser.add_argument(
         "--bootstrap", type=_resamples, default=DEFAULT_BOOTSTRAP, metavar="N",
         help=f"bootstrap resamples for the 95%% intervals, 0 for none (default: {DEFAULT_BOOTSTRAP})",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the bootstrap (default: 0)")
+    parser.add_argument("--pairs", action="store_true", help="every pair of annotators' kappa with its interval and confusion table")
+    parser.add_argument(
+        "--annotators", action="store_true",
+        help="each annotator's confusion against adjudicated gold, and the Dawid-Skene model: each annotator's estimated"
+        " confusion matrix and accuracy, each unit's most probable value and its probability",
+    )  # fmt: skip
+    parser.add_argument("--by", choices=WINDOWS, help="agreement per week or day of each unit's last label (drift)")
 
 
 def _resamples(text: str) -> int:
@@ -47,19 +63,36 @@ def _resamples(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     schema = load_schema(args.schema)
     _check(args, schema)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    for problem in corpus.problems:
+        say(str(problem))
     store = load_store(args.store)
     for problem in store.problems:
         say(str(problem))
-    report = build_report(store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed)
+    report = build_report(
+        store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed, corpus=corpus, by=args.by, model=args.annotators
+    )
     for line in report.left_out[:SHOWN_LEFT_OUT]:
         say(f"left out: {line}")
     if len(report.left_out) > SHOWN_LEFT_OUT:
         say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
-    write_out([(to_json(report) if args.json else render_markdown(report) if args.markdown else render_text(report)).encode()])
+    show = Show(pairs=args.pairs, annotators=args.annotators)
+    if args.json:
+        output = to_json(report)
+    elif args.markdown:
+        output = render_markdown(report, show)
+    else:
+        output = render_text(report, show, width=_text_width())
+    write_out([output.encode()])
     problems = store.problem_summary()
     skipped = f"; {problems} (listed above)" if problems else ""
     say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
-    return EXIT_DATA_PROBLEMS if store.problems or report.left_out else EXIT_OK
+    return EXIT_DATA_PROBLEMS if store.problems or report.left_out or corpus.problems else EXIT_OK
+
+
+def _text_width() -> int:
+    """The terminal's width for prose, at most TEXT_WIDTH; TEXT_WIDTH when the output is not a terminal."""
+    return min(shutil.get_terminal_size().columns, TEXT_WIDTH) if sys.stdout.isatty() else TEXT_WIDTH
 
 
 def _check(args: argparse.Namespace, schema: Schema) -> None:

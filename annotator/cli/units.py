@@ -1,4 +1,5 @@
-"""`annotator units PATH... [--jsonl]`: print the sentence units of documents."""
+"""`annotator units [PATH...] [--jsonl]`: print the sentence units of documents (the project's corpus
+when no PATH is given)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from collections.abc import Iterator
 
 import orjson
 
-from annotator.cli.options import say, say_segmenting, write_out
+from annotator.cli.options import add_corpus_paths, columns, corpus_paths, say, say_segmenting, write_out
 from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
-from annotator.text import json_safe, plural, printable
+from annotator.text import flowed, json_safe, plural, printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="a document file or a folder of them")
+    add_corpus_paths(parser)
     parser.add_argument("--jsonl", action="store_true", help="one JSON object per unit instead of a table")
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_documents(args.paths, on_segmenting=say_segmenting)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     lines = _jsonl_lines(corpus) if args.jsonl else _table_lines(corpus)
     write_out(lines)
     for problem in corpus.problems:
@@ -53,5 +54,5 @@ def _table_lines(corpus: Corpus) -> Iterator[bytes]:
     for doc, doc_id in zip(corpus.documents, ids):
         shown = f"{doc_id:<{width}}"
         for index, unit in enumerate(doc.units):
-            row = f"{shown}  {index:>4}  {unit.start:>6}  {unit.end:>6}  {printable(unit.text)}\n"
+            row = f"{shown}  {index:>4}  {unit.start:>6}  {unit.end:>6}  {printable(flowed(unit.text))}\n"
             yield row.encode("utf-8")

@@ -14,6 +14,7 @@ from annotator.cli.options import (
     add_corpus_paths,
     add_schema_option,
     add_store_option,
+    columns,
     corpus_paths,
     say_segmenting,
     write_out,
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     require_store(args.store)
     schema = load_schema(args.schema)
-    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     report = validate_store(args.store, schema, corpus)
     blocks = [
         [str(problem) for problem in report.problems],

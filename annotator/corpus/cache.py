@@ -1,7 +1,8 @@
 """The segmentation cache: sentence boundaries of every text segmented before, by the text's sha256.
 
-A segmentation depends only on the text, so it is cached per sha256 of the text, under `CACHE_KEY`,
-which changes whenever the algorithm or pySBD changes.
+A segmentation depends only on the text and whether it is Markdown, so it is cached per sha256 of
+the text (`cache_key`), under `CACHE_KEY`, which changes whenever the algorithm, pySBD or
+markdown-it-py changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from annotator.files import read_bytes
 from annotator.memory import gc_paused
 from annotator.text import bytes_sha256
 
-CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{version('pysbd')}"
+CACHE_KEY = f"v{SEGMENTER_VERSION}-pysbd{version('pysbd')}-markdown-it{version('markdown-it-py')}"
+
+
+def cache_key(text_sha256: str, markdown: bool) -> str:
+    """The key of a text's segmentation: its sha256, marked for a Markdown file (the same text is
+    split otherwise as Markdown than as plain text)."""
+    return f"{text_sha256}.md" if markdown else text_sha256
 
 
 class SegmentCache:

@@ -97,11 +97,12 @@ class CorpusUnits(Sequence[Unit]):
             yield from doc.units
 
 
-def document_starts(units: Sequence[Unit]) -> list[int]:
-    """The index of the first unit of each run of one document's units."""
+def document_runs(units: Sequence[Unit]) -> list[tuple[int, str]]:
+    """(index of the first unit, document id) of each run of one document's units; for a corpus's
+    units, read from its documents without building a unit."""
     if isinstance(units, CorpusUnits):
-        return [start for start, doc in zip(units.document_starts, units.documents) if doc.unit_count]
-    return [i for i, unit in enumerate(units) if i == 0 or unit.doc != units[i - 1].doc]
+        return [(start, doc.id) for start, doc in zip(units.document_starts, units.documents) if doc.unit_count]
+    return [(i, unit.doc) for i, unit in enumerate(units) if i == 0 or unit.doc != units[i - 1].doc]
 
 
 @dataclass

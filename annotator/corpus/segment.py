@@ -1,6 +1,7 @@
-"""Sentence segmentation: lines first, then pySBD sentences with news post-rules, and the check
-that a segmentation covers its text. pySBD and the process pool are imported only when a text is
-segmented: opening a corpus from the cache needs neither."""
+"""Sentence segmentation: paragraphs first (`paragraphs`: a line break ends one unless it wraps prose;
+`markdown` for a Markdown file), then pySBD sentences with news post-rules, and the check that a
+segmentation covers its text. pySBD, markdown-it-py and the process pool are imported only when a
+text is segmented: opening a corpus from the cache needs none of them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from annotator.corpus.markdown import markdown_prose
+from annotator.corpus.paragraphs import LINE_BREAKS, Prose, paragraphs, plain_prose
+
 if TYPE_CHECKING:
     import pysbd
 
@@ -22,12 +26,12 @@ Span = tuple[int, int]
 # Bump when any change could move a unit boundary, changes what is cached, or makes
 # check_segmentation stricter (the cache trusts what the check passed before): it invalidates every
 # cached segmentation.
-SEGMENTER_VERSION = 4
+SEGMENTER_VERSION = 5
 
 # Below this many characters to segment, a process pool costs more than it saves.
 PARALLEL_MIN_CHARS = 400_000
 
-_LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+_BREAKS_AS_SPACES = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
 _PIECE = 2_000
 _SURE_END = re.compile(r"(?<=[a-z]{3}[.!?])\s+(?=[A-Z])")
 # pySBD's run time grows with the length of its input times the sentence ends in it: whatever the
@@ -55,7 +59,7 @@ def _segmenter() -> pysbd.Segmenter:
 
 @dataclass(frozen=True, slots=True)
 class Segmentation:
-    paragraphs: tuple[Span, ...]  # [start, end) of each non-blank line, trimmed
+    paragraphs: tuple[Span, ...]  # [start, end) of each paragraph (`annotator.corpus.paragraphs`), trimmed
     flat_units: tuple[int, ...]  # (start, end, paragraph index) of each unit, trimmed, one after another
 
     @property
@@ -70,19 +74,23 @@ class Segmentation:
         return len(self.flat_units) // 3
 
 
-def segment(text: str) -> Segmentation:
-    """Split text into lines (each a paragraph), then each line into sentence units."""
-    paragraphs: list[Span] = []
+def segment(text: str, markdown: bool = False) -> Segmentation:
+    """Split text into paragraphs, then each paragraph into sentence units; Markdown as its parser
+    reads it (`reading`)."""
+    prose = reading(text, markdown)
+    spans: list[Span] = []
     units: list[int] = []
-    for line in _LINE.finditer(text):
-        span = _trim(text, line.start(), line.end())
-        if span is None:
-            continue
-        start, end = span
-        for s, e in _line_sentences(text[start:end]):
-            units += (start + s, start + e, len(paragraphs))
-        paragraphs.append(span)
-    return Segmentation(tuple(paragraphs), tuple(units))
+    for start, end, whole in paragraphs(prose):
+        piece = prose.view[start:end].translate(_BREAKS_AS_SPACES)  # wrapped prose: a line break is a space
+        for s, e in [(0, end - start)] if whole else _line_sentences(piece):
+            units += (start + s, start + e, len(spans))
+        spans.append((start, end))
+    return Segmentation(tuple(spans), tuple(units))
+
+
+def reading(text: str, markdown: bool = False) -> Prose:
+    """The text as the splitter reads it: its blocks, and its view (Markdown's markup as spaces)."""
+    return markdown_prose(text) if markdown else plain_prose(text)
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
@@ -95,7 +103,8 @@ def _trim(text: str, start: int, end: int) -> Span | None:
 
 
 def _line_sentences(line: str) -> list[Span]:
-    """Sentence spans of one trimmed, non-empty line; together they cover all of it."""
+    """Sentence spans of one trimmed, non-empty paragraph (its line breaks made spaces); together
+    they cover all of it."""
     if _HEADING.match(line) or _one_sentence(line):
         return [(0, len(line))]
     cuts = _bounded(line, _cuts(line))
@@ -120,7 +129,7 @@ def _cuts(line: str) -> list[int]:
 
 
 def _one_sentence(line: str) -> bool:
-    """No sentence end before the end of the line, and not two list item markers (pySBD splits
+    """No sentence end before the end of the paragraph, and not two list item markers (pySBD splits
     `1) a 2) b`): one unit, without asking pySBD, which costs as much for a line of one word as for
     a sentence (and a text can be a million short lines)."""
     body = line.rstrip(_TAIL)
@@ -129,7 +138,7 @@ def _one_sentence(line: str) -> bool:
 
 def _bounded(line: str, cuts: list[int]) -> list[int]:
     """`cuts` and more, so that no piece between two is over `_MAX_PIECE` characters or holds
-    over `_MAX_ENDS` end marks, whatever the text: pySBD is then linear in the length of a line."""
+    over `_MAX_ENDS` end marks, whatever the text: pySBD is then linear in the length of a paragraph."""
     ends = [found.start() for found in _END_MARK.finditer(line)]
     bounded = []
     for start, end in zip(cuts, [*cuts[1:], len(line)]):
@@ -220,7 +229,8 @@ def _continues(previous: str, fragment: str) -> bool:
 
 
 def check_segmentation(text: str, seg: Segmentation) -> str | None:
-    """What is wrong with `seg` as a segmentation of `text`, or None if it is sound.
+    """What is wrong with `seg` as a segmentation of `text`, or None if it is sound. For a Markdown
+    document, `text` is the view it was split in (`reading(text, True).view`).
 
     Sound: spans in bounds, ordered, not overlapping, no surrounding white space, each unit inside
     its paragraph, and every non-space character of the text in exactly one unit.
@@ -256,16 +266,18 @@ def _check_spans(text: str, spans: Iterable[tuple[int, ...]]) -> str | None:
     return None
 
 
-def segment_many(texts: list[str]) -> list[Segmentation]:
-    """Segment texts in order, in a process pool when there is enough work to pay for it."""
+def segment_many(texts: list[str], markdown: list[bool] | None = None) -> list[Segmentation]:
+    """Segment texts in order (those marked in `markdown` as Markdown), in a process pool when there
+    is enough work to pay for it."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    flags = markdown or [False] * len(texts)
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS or not _can_fork():
-        return [segment(text) for text in texts]
+        return list(map(segment, texts, flags))
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(segment, texts, chunksize=max(1, len(texts) // (workers * 8))))
+        return list(pool.map(segment, texts, flags, chunksize=max(1, len(texts) // (workers * 8))))
 
 
 def _can_fork() -> bool:

@@ -1,5 +1,6 @@
-"""Reading documents: .txt and .md files one document each, .jsonl files one document per line;
-folders walked for them. Whatever cannot be read becomes a `Problem`, never an exception."""
+"""Reading documents: .txt and .md files one document each, .jsonl files one document per line,
+.csv and .tsv files one per row (`table`); folders walked for them. Whatever cannot be read becomes
+a `Problem`, never an exception."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from pathlib import Path
 import orjson
 
 from annotator.corpus.encoding import wide_encoding
+from annotator.corpus.table import DEFAULT_COLUMNS, DELIMITERS, Columns, table_rows
 from annotator.errors import Problem
 from annotator.files import max_document_bytes, read_bytes, too_large
 
-SUFFIXES = (".txt", ".md", ".jsonl")
-_NAMES = ".txt, .md or .jsonl"
+SUFFIXES = (".txt", ".md", ".jsonl", *DELIMITERS)
+_NAMES = ".txt, .md, .jsonl, .csv or .tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +26,16 @@ class Source:
 
     id: str
     path: str
-    line: int | None  # JSONL line number
+    line: int | None  # where in the file: the line of a .jsonl document, the first line of a table row
     text: str
     meta: dict
+    markdown: bool = False  # a .md file: split into sentences as Markdown
 
 
-def read_sources(paths: Sequence[str | Path], problems: list[Problem]) -> list[Source]:
+def read_sources(paths: Sequence[str | Path], problems: list[Problem], columns: Columns = DEFAULT_COLUMNS) -> list[Source]:
     """The documents of files and folders, first of each id kept; what cannot be read is added to
-    `problems`."""
-    return _unique(_read_all(paths, problems), problems)
+    `problems`. `columns` names the text and id columns of .csv and .tsv files."""
+    return _unique(_read_all(paths, problems, columns), problems)
 
 
 def _unique(sources: Iterator[Source], problems: list[Problem]) -> list[Source]:
@@ -49,14 +52,14 @@ def _unique(sources: Iterator[Source], problems: list[Problem]) -> list[Source]:
     return list(first.values())
 
 
-def _read_all(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[Source]:
+def _read_all(paths: Sequence[str | Path], problems: list[Problem], columns: Columns) -> Iterator[Source]:
     seen: set[str] = set()
     for given in paths:
         for path, doc_id in _files(Path(given), problems):
             real = os.path.abspath(path)
             if real not in seen:
                 seen.add(real)
-                yield from _read_file(path, doc_id, problems)
+                yield from _read_file(path, doc_id, problems, columns)
 
 
 def _files(given: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:
@@ -92,10 +95,11 @@ def _walk(folder: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:
                 yield os.path.join(root, name), stem if prefix == "." else f"{prefix}/{stem}"
 
 
-def _read_file(path: str, doc_id: str, problems: list[Problem]) -> Iterator[Source]:
-    jsonl = path.lower().endswith(".jsonl")
+def _read_file(path: str, doc_id: str, problems: list[Problem], columns: Columns) -> Iterator[Source]:
+    suffix = os.path.splitext(path)[1].lower()
+    documents = suffix == ".jsonl" or suffix in DELIMITERS  # a file of documents: each one is limited, not the file
     try:
-        data = read_bytes(path, max_bytes=None if jsonl else max_document_bytes())  # a JSONL line is a document
+        data = read_bytes(path, max_bytes=None if documents else max_document_bytes())
     except OSError as error:
         problems.append(Problem(path, None, f"cannot read: {error.strerror}"))
         return
@@ -103,16 +107,23 @@ def _read_file(path: str, doc_id: str, problems: list[Problem]) -> Iterator[Sour
     if encoding is not None:
         problems.append(Problem(path, None, encoding))
         return
-    if jsonl:
+    if suffix == ".jsonl":
         yield from _jsonl_sources(path, data, problems)
         return
     text = _decode(path, data, problems)
     if text is None:
         return
     if not text.strip():
-        problems.append(Problem(path, None, "empty file (no text)"))
-        return
-    yield Source(doc_id, path, None, text, {})
+        problems.append(Problem(path, None, "empty file (no documents)" if suffix in DELIMITERS else "empty file (no text)"))
+    elif suffix in DELIMITERS:
+        limit = max_document_bytes()
+        for row in table_rows(path, text, DELIMITERS[suffix], columns, problems):
+            if len(row.text) > limit // 4 and (size := len(row.text.encode("utf-8"))) > limit:  # 4 bytes a character at most
+                problems.append(Problem(path, row.line, too_large(size, limit)))
+            else:
+                yield Source(row.id, path, row.line, row.text, row.meta)
+    else:
+        yield Source(doc_id, path, None, text, {}, markdown=suffix == ".md")
 
 
 def _decode(path: str, data: bytes, problems: list[Problem], *, offset: int = 0, line: int | None = None) -> str | None:

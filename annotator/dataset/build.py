@@ -19,7 +19,7 @@ from annotator.corpus.document import Corpus
 from annotator.dataset.splits import DEFAULT_SHARES, Shares, assign_splits, split_spec
 from annotator.errors import DataProblems, Problem, UserError
 from annotator.labels.anchors import anchor
-from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, UnitGold, gold_units
+from annotator.labels.gold import DAWID_SKENE, DEFAULT_MIN_AGREEMENT, VOTES, UnitGold, gold_units
 from annotator.schema.load import SchemaFile
 from annotator.schema.model import Schema
 from annotator.store.folder import annotator_file
@@ -49,6 +49,11 @@ class ExportOptions:
     include_annotators: bool = False
     resolved_only: bool = False
     min_agreement: float = DEFAULT_MIN_AGREEMENT
+    gold: str = VOTES  # or DAWID_SKENE: choice fields get the model's value and a `<field>_confidence` column
+
+    @property
+    def confidence(self) -> bool:
+        return self.gold == DAWID_SKENE
 
     @property
     def split_spec(self) -> str:
@@ -114,13 +119,13 @@ def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, opti
         listed = "\n".join(str(problem) for problem in store.problems)
         raise DataProblems(f"{problems}; fix them before exporting (annotator validate lists them too):\n{listed}")
     anchoring = anchor(store.latest, corpus)
-    gold = gold_units(schema, anchoring.current, options.min_agreement)
+    gold = gold_units(schema, anchoring.current, options.min_agreement, options.gold)
     left_out = [_left_out(store_dir, stale.record, stale.reason) for stale in anchoring.stale]
     left_out += [_left_out(store_dir, record, reason) for record, reason in gold.unusable]
     annotators = sorted({name for unit in gold.units for name in unit.annotations})
-    names = columns(schema, annotators, options.include_annotators)
+    names = columns(schema, annotators, options.include_annotators, options.confidence)
     kept = [unit for unit in gold.units if unit.resolved or not options.resolved_only]
-    rows = [_row(schema, corpus, unit, annotators, options.include_annotators) for unit in kept]
+    rows = [_row(schema, corpus, unit, annotators, options) for unit in kept]
     if not rows:
         raise DataProblems(_nothing_to_export(len(gold.units), store_dir))
     per_doc = Counter(str(row["doc"]) for row in rows)
@@ -156,7 +161,7 @@ def _left_out(store_dir: Path, record: Mapping, reason: str) -> Problem:
     return Problem(str(annotator_file(store_dir, record["annotator"])), None, f"{describe_label(record)} left out: {reason}")
 
 
-def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], include_annotators: bool) -> Row:
+def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], options: ExportOptions) -> Row:
     doc, start, end = unit.key
     row: Row = {
         "doc": doc,
@@ -170,7 +175,9 @@ def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[st
         gold = unit.fields[field.id]
         row[field.id] = gold.value
         row[f"{field.id}_resolution"] = gold.resolution
-        if include_annotators:
+        if options.confidence and field.kind != "text":
+            row[f"{field.id}_confidence"] = gold.confidence
+        if options.include_annotators:
             for annotator in annotators:
                 row[f"{field.id}@{annotator}"] = unit.annotations.get(annotator, {}).get(field.id)
     return row
@@ -179,11 +186,14 @@ def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[st
 # -- rows ----------------------------------------------------------------------------------------
 
 
-def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool) -> list[str]:
-    """Column names in order: the unit, then per field its gold label, resolution (and annotators)."""
+def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool, confidence: bool = False) -> list[str]:
+    """Column names in order: the unit, then per field its gold label, resolution (the model's
+    confidence, for a choice field with `confidence`) and annotators."""
     names = list(BASE_COLUMNS)
     for field in schema.fields:
         names += [field.id, f"{field.id}_resolution"]
+        if confidence and field.kind != "text":
+            names.append(f"{field.id}_confidence")
         if include_annotators:
             names += [f"{field.id}@{annotator}" for annotator in annotators]
     clashes = sorted({name for name in names if names.count(name) > 1})
@@ -193,10 +203,12 @@ def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool)
 
 
 def column_kinds(schema: Schema, names: Sequence[str]) -> dict[str, str]:
-    """column -> "int64", "bool", "list" (of strings: a multi field's gold and annotator columns) or
-    "string"; what the Parquet schema and the card's `datasets` features are made from."""
+    """column -> "int64", "float64" (the model's confidence), "bool", "list" (of strings: a multi
+    field's gold and annotator columns) or "string"; what the Parquet schema and the card's
+    `datasets` features are made from."""
     kinds = {"start": "int64", "end": "int64", "annotators": "int64", "resolved": "bool"}
     for field in schema.fields:
+        kinds[f"{field.id}_confidence"] = "float64"
         if field.kind == "multi":
             kinds.update({name: "list" for name in names if name == field.id or name.startswith(f"{field.id}@")})
     return {name: kinds.get(name, "string") for name in names}

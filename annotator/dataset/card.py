@@ -19,6 +19,7 @@ import orjson
 from annotator import __version__
 from annotator.labels.gold import (
     ADJUDICATED,
+    DAWID_SKENE,
     MAJORITY,
     NOT_APPLICABLE,
     RESOLUTIONS,
@@ -37,6 +38,7 @@ RESOLUTION_MEANINGS = {
     UNANIMOUS: "two or more annotators, all agreeing",
     SINGLE: "only one annotator labelled it",
     MAJORITY: "a strict majority of the annotators agreed, at least the minimum agreement",
+    DAWID_SKENE: "the value the Dawid-Skene model finds most probable (its probability in `<field>_confidence`)",
     NOT_APPLICABLE: "not asked, given the gold labels of the fields it depends on",
     UNRESOLVED: "no gold label: annotators disagree (or a reviewer must decide)",
 }
@@ -54,7 +56,7 @@ def render_card(dataset: Dataset) -> str:
         _gold_rule(dataset),
         _distributions(dataset),
         _schema(dataset),
-        "## Agreement\n\nReviewers' adjudications are not counted here.\n\n" + dataset.agreement.strip(),
+        _agreement(dataset),
         _provenance(dataset),
     ]
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
@@ -89,7 +91,12 @@ def column_types(dataset: Dataset) -> dict[str, str]:
     otherwise be typed `null` there and clash with the other splits.
     """
     lists = dataset.options.format != "csv"  # CSV joins lists into one string
-    features = {"int64": "dtype: int64", "bool": "dtype: bool", "list": "sequence: string" if lists else "dtype: string"}
+    features = {
+        "int64": "dtype: int64",
+        "float64": "dtype: float64",
+        "bool": "dtype: bool",
+        "list": "sequence: string" if lists else "dtype: string",
+    }
     return {name: features.get(kind, "dtype: string") for name, kind in dataset.column_kinds().items()}
 
 
@@ -163,6 +170,14 @@ def _columns(dataset: Dataset) -> str:
         ("`<field>`", "string, list of strings (multi) or null", "the gold label; null when there is none"),
         ("`<field>_resolution`", "string", "how the gold label was decided (see Gold labels)"),
     ]
+    if dataset.options.confidence:
+        rows.append(
+            (
+                "`<field>_confidence`",
+                "float or null",
+                "choice fields: the Dawid-Skene posterior probability of the gold label; null when another rule decided it",
+            )
+        )
     if dataset.options.include_annotators:
         rows.append(("`<field>@<annotator>`", "as `<field>`", "that annotator's current label; null if not given"))
     text = "## Columns\n\n" + _table(("column", "type", "meaning"), rows)
@@ -177,9 +192,22 @@ def _columns(dataset: Dataset) -> str:
     return text
 
 
+def _resolutions(dataset: Dataset) -> list[str]:
+    """The resolutions the export's gold method can give."""
+    return [name for name in RESOLUTIONS if name != DAWID_SKENE or dataset.options.confidence]
+
+
 def _gold_rule(dataset: Dataset) -> str:
     minimum = f"{dataset.options.min_agreement:g}"
-    meanings = _table(("resolution", "meaning"), [(f"`{name}`", RESOLUTION_MEANINGS[name]) for name in RESOLUTIONS])
+    meanings = _table(("resolution", "meaning"), [(f"`{name}`", RESOLUTION_MEANINGS[name]) for name in _resolutions(dataset)])
+    model = (
+        " With `--gold dawid-skene`, the votes on a choice field decide through the Dawid-Skene (1979) model instead:"
+        " it estimates each annotator's confusion matrix from all the votes and gives every unit with a vote the most"
+        " probable value, `dawid_skene`, with its posterior probability in `<field>_confidence`; free text is decided by"
+        " the votes."
+        if dataset.options.confidence
+        else ""
+    )
     return (
         "## Gold labels\n\n"
         "Only each annotator's current label counts, and only if its status is `done` (skipped, flagged and"
@@ -188,7 +216,7 @@ def _gold_rule(dataset: Dataset) -> str:
         " the annotators who were asked the field vote (leaving it empty is a vote for no value; multi"
         " values are compared as whole sets): one vote gives `single`, equal votes `unanimous`, a value"
         f" with more than half of the votes and a share of at least {minimum} `majority`; anything else is"
-        " `unresolved`. A unit is resolved when none of its required fields is unresolved.\n\n" + meanings
+        f" `unresolved`.{model} A unit is resolved when none of its required fields is unresolved.\n\n" + meanings
     )
 
 
@@ -198,10 +226,10 @@ def _distributions(dataset: Dataset) -> str:
     resolution_rows = []
     for field in dataset.schema.fields:
         counts = Counter(str(row[f"{field.id}_resolution"]) for row in rows)
-        resolution_rows.append((f"`{field.id}`", *(counts[name] for name in RESOLUTIONS)))
+        resolution_rows.append((f"`{field.id}`", *(counts[name] for name in _resolutions(dataset))))
         if field.kind != "text":
             sections.append(_value_counts(field, [row[field.id] for row in rows]))
-    sections.append("### Resolutions\n\n" + _table(("field", *RESOLUTIONS), resolution_rows))
+    sections.append("### Resolutions\n\n" + _table(("field", *_resolutions(dataset)), resolution_rows))
     return "\n\n".join(sections)
 
 
@@ -237,7 +265,7 @@ def _provenance(dataset: Dataset) -> str:
     facts = [
         f"- tool: annotator {__version__}",
         f"- schema: {markdown_code(dataset.schema_file)} (`{dataset.schema.name}` version {dataset.schema.version})",
-        f"- format: {options.format}; seed: {options.seed}; minimum agreement: {options.min_agreement:g}",
+        f"- format: {options.format}; seed: {options.seed}; minimum agreement: {options.min_agreement:g}; gold: {options.gold}",
         f"- unresolved units: {'left out' if options.resolved_only else 'exported'}",
         f"- annotators' own labels: {'included' if options.include_annotators else 'not included'}",
         f"- annotators: {_names(dataset.annotators)}",
@@ -250,6 +278,14 @@ def _provenance(dataset: Dataset) -> str:
         listed = "\n".join(f"- `{Path(problem.path).name}`: {markdown_text(problem.reason)}" for problem in dataset.left_out)
         text += f"\n\n### Labels left out\n\nThese current labels are not in the data:\n\n{listed}"
     return text
+
+
+def _agreement(dataset: Dataset) -> str:
+    return (
+        "## Agreement\n\nReviewers' adjudications are not counted here. Where one value dominates a field (as `no_claim`"
+        " does in news text), kappa-type coefficients and Krippendorff's alpha fall even when annotators nearly always"
+        " agree (the kappa paradox); Gwet's AC1 does not, so read it beside them.\n\n" + dataset.agreement.strip()
+    )
 
 
 def _names(names: list[str]) -> str:

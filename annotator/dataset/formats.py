@@ -71,7 +71,7 @@ def _text_cell(text: str) -> str:
 
 def encode_parquet(rows: Sequence[Row], schema: Schema, names: Sequence[str]) -> bytes:
     pa, pq = import_pyarrow()
-    types = {"int64": pa.int64(), "bool": pa.bool_(), "list": pa.list_(pa.string()), "string": pa.string()}
+    types = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "list": pa.list_(pa.string()), "string": pa.string()}
     arrow_schema = pa.schema([(name, types[kind]) for name, kind in column_kinds(schema, names).items()])
     table = pa.Table.from_pylist(list(rows), schema=arrow_schema)
     buffer = io.BytesIO()

@@ -1,17 +1,51 @@
-"""Which labels count: the one rule that gold labels, the agreement report, review and validation share.
+"""Which labels count, and what they say: the one rule that gold labels, the agreement report, review,
+export and validation share.
 
 Only a unit's current head counts, and only with status `done`: an annotator's such head is a vote, a
 reviewer's (`kind: "adjudication"`) a decision. It counts only if it was labelled with the schema in
 use (name and version) and its labels fit that schema; a `done` vote must also have every asked
 required field. Anything else (draft, skipped, flagged, retracted) says nothing about the gold label.
+
+What a counted label says about one field (`rating`):
+- the field is not asked (its `when` does not hold for the label's own values): nothing, not
+  applicable. It is neither a vote nor a rating, and never a disagreement;
+- the field is asked and left empty: the rating "no value" (`NO_VALUE`), like any other value. An
+  empty multiple choice is the empty set, an empty text the empty answer: two annotators who both
+  leave it empty agree, one who ticks a flag and one who does not disagree;
+- otherwise its value, in a hashable form: a value id, or a multiple choice's ids in schema order.
 """
 
 from __future__ import annotations
 
-from annotator.schema.model import Schema
+from collections.abc import Mapping
+from typing import Final
+
+from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Record, Status, is_adjudication
 
 _DONE = Status.DONE  # bound once: looking a member up on its enum class costs more than comparing
+
+Rating = str | tuple[str, ...] | None
+"""A field's value as counted: a value id or text, the value ids of a multiple choice in schema
+order, or `NO_VALUE` (None) for an asked field left empty."""
+
+NO_VALUE: Final = None
+
+
+class NotAsked:
+    def __repr__(self) -> str:
+        return "NOT_ASKED"
+
+
+NOT_ASKED: Final = NotAsked()
+"""What a label says about a field it was not asked: nothing."""
+
+EMPTY_AND_NOT_ASKED = (
+    "A field not asked of an annotator (its condition does not hold for their labels) is not applicable: no rating,"
+    " never a disagreement. An asked field left empty is the rating (none): an empty multiple choice or text agrees"
+    " with another empty one and disagrees with any value."
+)
+"""The rule above in one sentence, for reports and dataset cards."""
 
 
 def is_done(record: Record) -> bool:
@@ -38,3 +72,26 @@ def label_problems(schema: Schema, record: Record) -> list[str]:
 def unusable_reason(schema: Schema, record: Record) -> str | None:
     """Why a `done` record cannot count under `schema`, or None when it counts."""
     return "; ".join(label_problems(schema, record)) or None
+
+
+def rating(field: Field, value: object, asked: bool) -> Rating | NotAsked:
+    """What a counted label whose `field` holds `value` (None when absent) says about it: NOT_ASKED,
+    NO_VALUE or the value (see the module docstring)."""
+    if not asked:
+        return NOT_ASKED
+    if is_unset(value):
+        return NO_VALUE
+    if isinstance(value, list):
+        order = field.positions
+        return tuple(sorted(set(value), key=lambda value_id: (order.get(value_id, len(order)), value_id)))
+    return str(value)
+
+
+def field_ratings(schema: Schema, field: Field, labels_by_coder: Mapping[str, Mapping[str, object]]) -> dict[str, Rating]:
+    """coder -> rating of `field`, for the coders who are asked it (its `when` holds for their labels)."""
+    found = {}
+    for coder, labels in labels_by_coder.items():
+        said = rating(field, labels.get(field.id), schema.applies(field, labels))
+        if not isinstance(said, NotAsked):
+            found[coder] = said
+    return found

@@ -14,8 +14,11 @@ The rule, per field in schema order (conditions refer to earlier fields):
    it has no value. If the field the condition tests is itself unresolved, this field is
    `unresolved` too: whether it is asked at all is undecided.
 3. Votes: every annotator for whom the field is asked (its `when` holds for their own labels) votes
-   for their value, or for "no value" if they left it empty. Annotators for whom it is not asked do
-   not vote. Multi values are compared as whole sets. Then
+   for their value, or for "no value" if they left it empty (`counting.rating`, the rule the
+   agreement report counts by). Annotators for whom it is not asked do not vote. Multi values are
+   compared as whole sets. With `method=DAWID_SKENE`, a choice field with votes is `dawid_skene`:
+   the value the Dawid-Skene model (`annotator.labels.dawid_skene`, fitted on every unit's votes of
+   the field) finds most probable, with that probability as its `confidence`. Otherwise
    - `single`: exactly one vote;
    - `unanimous`: two or more votes, all equal;
    - `majority`: the most frequent value has a strict majority of the votes (share > 1/2) and its
@@ -30,14 +33,18 @@ as a note) keep their own resolution but do not hold a unit back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
-from annotator.labels.counting import is_done, unusable_reason
-from annotator.schema.model import Field, Schema, is_unset
+from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
+from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
+
+if TYPE_CHECKING:
+    from annotator.labels.dawid_skene import FieldEstimate
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -45,11 +52,15 @@ SINGLE = "single"
 MAJORITY = "majority"
 NOT_APPLICABLE = "not_applicable"
 UNRESOLVED = "unresolved"
-RESOLUTIONS = (ADJUDICATED, UNANIMOUS, SINGLE, MAJORITY, NOT_APPLICABLE, UNRESOLVED)
+DAWID_SKENE = "dawid_skene"
+RESOLUTIONS = (ADJUDICATED, UNANIMOUS, SINGLE, MAJORITY, DAWID_SKENE, NOT_APPLICABLE, UNRESOLVED)
 DEFAULT_MIN_AGREEMENT = 0.5
+VOTES = "votes"  # the methods of step 3: votes, or the Dawid-Skene model (DAWID_SKENE) for choice fields
+METHODS = (VOTES, DAWID_SKENE)
 
 LabelValue = str | list[str] | None
-Vote = str | tuple[str, ...] | None  # hashable form of a field's value; None is "no value"
+Vote = Rating  # a vote is an annotator's rating of the field (`counting.rating`)
+Estimates = Mapping[str, "FieldEstimate"]  # field id -> the model's estimate on one unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,7 @@ class GoldLabel:
     resolution: str  # one of RESOLUTIONS
     votes: int  # annotators who voted on the field
     agreeing: int  # of them, how many gave `value` (0 when unresolved)
+    confidence: float | None = None  # the model's posterior probability of `value` (dawid_skene only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +109,13 @@ def gold_units(
     schema: Schema,
     current: Mapping[tuple[str, UnitKey], AnchoredLabel],
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
+    method: str = VOTES,
 ) -> Gold:
     """The gold labels of every labelled unit, from the current labels placed on the corpus
     (`anchors.anchor(...).current`). Labels that do not fit `schema` are returned as unusable."""
     check_min_agreement(min_agreement)
+    if method not in METHODS:
+        raise ValueError(f"unknown gold method {method!r}: use one of {', '.join(METHODS)}")
     annotations: dict[UnitKey, dict[str, Labels]] = {}
     adjudications: dict[UnitKey, dict[str, Labels]] = {}
     unusable: list[tuple[Record, str]] = []
@@ -114,11 +129,24 @@ def gold_units(
             continue
         into = adjudications if is_adjudication(record) else annotations
         into.setdefault(key, {})[annotator] = record["labels"]
+    estimates = _model_estimates(schema, annotations) if method == DAWID_SKENE else {}
     units = [
-        resolve_unit(schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement)
+        resolve_unit(schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement, estimates.get(key, {}))
         for key in sorted(annotations.keys() | adjudications.keys())
     ]
     return Gold(units, unusable)
+
+
+def _model_estimates(schema: Schema, annotations: Mapping[UnitKey, Mapping[str, Labels]]) -> dict[UnitKey, dict[str, FieldEstimate]]:
+    """unit -> field id -> the Dawid-Skene estimate, for every choice field (free text has no values to model)."""
+    from annotator.labels.dawid_skene import field_estimates  # numpy: the annotation UI, which imports this module, starts without it
+
+    found: dict[UnitKey, dict[str, FieldEstimate]] = {}
+    for field in schema.fields:
+        if field.kind != "text":
+            for key, estimate in field_estimates(schema, field, annotations).items():
+                found.setdefault(key, {})[field.id] = estimate
+    return found
 
 
 def resolve_unit(
@@ -127,15 +155,17 @@ def resolve_unit(
     annotations: Mapping[str, Labels],
     adjudications: Mapping[str, Labels],
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
+    estimates: Estimates | None = None,
 ) -> UnitGold:
-    """The gold label of every field of one unit; see the module docstring for the rule."""
+    """The gold label of every field of one unit; see the module docstring for the rule. `estimates`:
+    the Dawid-Skene model's, for `method=DAWID_SKENE`."""
     check_min_agreement(min_agreement)
     golds: dict[str, GoldLabel] = {}
     disagreeing: list[str] = []
     pairs = 0
     for field in schema.fields:
-        votes = field_votes(schema, field, annotations)
-        golds[field.id] = _field_gold(schema, field, votes, adjudications, golds, min_agreement)
+        votes = field_ratings(schema, field, annotations)
+        golds[field.id] = _field_gold(schema, field, votes, adjudications, golds, min_agreement, (estimates or {}).get(field.id))
         if len(set(votes.values())) > 1:
             disagreeing.append(field.id)
             pairs += _differing_pairs(votes.values())
@@ -150,11 +180,6 @@ def resolve_unit(
     )
 
 
-def field_votes(schema: Schema, field: Field, labels_by_coder: Mapping[str, Mapping[str, object]]) -> dict[str, Vote]:
-    """coder -> vote, for the coders who are asked `field` (its `when` holds for their labels)."""
-    return {coder: _vote(field, labels.get(field.id)) for coder, labels in labels_by_coder.items() if schema.applies(field, labels)}
-
-
 def _field_gold(
     schema: Schema,
     field: Field,
@@ -162,8 +187,9 @@ def _field_gold(
     adjudications: Mapping[str, Labels],
     earlier: Mapping[str, GoldLabel],
     min_agreement: float,
+    estimate: FieldEstimate | None,
 ) -> GoldLabel:
-    decided = set(field_votes(schema, field, adjudications).values())
+    decided = set(field_ratings(schema, field, adjudications).values())
     if field.required:
         decided.discard(None)  # an empty required field decides nothing
     if decided:
@@ -173,6 +199,9 @@ def _field_gold(
     gold_so_far = {field_id: gold.value for field_id, gold in earlier.items() if gold.value is not None}
     if not schema.applies(field, gold_so_far):
         return GoldLabel(None, NOT_APPLICABLE, len(votes), 0)
+    if estimate is not None and votes:
+        gold = _gold(field, estimate.value, DAWID_SKENE, votes)
+        return GoldLabel(gold.value, gold.resolution, gold.votes, gold.agreeing, estimate.probability)
     return _by_votes(field, votes, min_agreement)
 
 
@@ -198,21 +227,8 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
     return GoldLabel(None, UNRESOLVED, len(votes), 0)
 
 
-def _vote(field: Field, value: object) -> Vote:
-    if is_unset(value):
-        return None
-    if isinstance(value, list):
-        return tuple(sorted(set(value), key=_schema_order(field)))
-    return str(value)
-
-
 def _value(field: Field, vote: Vote) -> LabelValue:
     return list(vote) if isinstance(vote, tuple) else vote
-
-
-def _schema_order(field: Field) -> Callable[[str], tuple[int, str]]:
-    order = field.positions
-    return lambda value_id: (order.get(value_id, len(order)), value_id)
 
 
 def _differing_pairs(votes: Iterable[Vote]) -> int:

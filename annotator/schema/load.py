@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     import pydantic
 
 
-DEFAULT_SCHEMA_PATH = Path("schemas/factcheck.v1.json")
+DEFAULT_SCHEMA_NAME = "factcheck.v1.json"
+"""The default schema, shipped inside this package; `annotator init` copies it into a new project."""
 
 
 class SchemaError(ProblemsError):
@@ -42,6 +44,12 @@ class SchemaFile:
     path: Path
     data: bytes
     schema: Schema
+
+
+def default_schema_bytes() -> bytes:
+    """The default schema file as the package ships it (read as package data, so it works from a
+    wheel installed anywhere)."""
+    return resources.files(__package__).joinpath(DEFAULT_SCHEMA_NAME).read_bytes()
 
 
 def load_schema(path: str | Path) -> Schema:

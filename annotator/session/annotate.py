@@ -10,6 +10,10 @@ Saving rule: every change (a pick, a toggle, a cleared value, a saved text) is a
 once. Its status: a `done` unit stays `done` while its required fields are all set, else it becomes
 `draft`; a `flagged` unit stays `flagged`; any other unit (no label yet, `skipped`, `draft`) becomes
 `draft`. Only `enter` (`mark_done`) makes a unit `done`; `s` and `f` make it `skipped` or `flagged`.
+
+A record keeps only the fields asked (their `when` holds). When a change stops asking a field that
+has a value, the session keeps the value and brings it back if a later change asks the field again,
+within the session.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.corpus.document import Unit, document_starts
+from annotator.corpus.document import Unit, document_runs
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, Status, UnitKey
 
@@ -51,13 +55,24 @@ class SaveRequest:
 
 @dataclass(frozen=True, slots=True)
 class Missing:
-    """A unit cannot be marked done: these required fields (labels, in schema order) have no value.
+    """A unit cannot be marked done: these required fields (ids, in schema order) have no value.
 
     `retry` saves the unit's last change again when saving it failed (enter retries a failed save).
     """
 
-    labels: list[str]
+    fields: list[str]
     retry: SaveRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A unit whose text holds what was searched: the `number`-th of `of` such units; `wrapped`
+    when the search went round the end to find it."""
+
+    index: int
+    number: int
+    of: int
+    wrapped: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +95,16 @@ class Session:
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
     _undo: list[Before] = field(default_factory=list, init=False, repr=False)
+    _documents: list[tuple[int, str]] = field(default_factory=list, init=False, repr=False)
     _doc_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _doc_done: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    _last_search: tuple[str, list[int]] = field(default_factory=lambda: ("", []), init=False, repr=False)
+    _set_aside: dict[int, Labels] = field(default_factory=dict, init=False, repr=False)
+    """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
 
     def __post_init__(self) -> None:
-        self._doc_starts = document_starts(self.units)
+        self._documents = document_runs(self.units)
+        self._doc_starts = [start for start, _doc in self._documents]
         self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
         self.cursor = self.next_unlabelled(-1, wrap=False)
 
@@ -136,13 +156,13 @@ class Session:
         return sum(self._in_flight.values())
 
     def mark(self, index: int) -> str | None:
-        """The sentence list's mark: unsaved, the saved status, moved (re-anchored), or None."""
+        """The sentence list's mark: unsaved, moved (re-anchored, until saved again at its new place),
+        the saved status, or None."""
         if self.is_unsaved(index):
             return "unsaved"
-        status = self.status(index)
-        if status is None and self.units[index].key in self.moved:
+        if self.units[index].key in self.moved:
             return "moved"
-        return status
+        return self.status(index)
 
     def applicable_fields(self, index: int) -> list[Field]:
         return self.schema.applicable_fields(self.labels(index))
@@ -151,6 +171,14 @@ class Session:
         doc = self.units[index].doc
         first, last = self._doc_range(index)
         return Progress(self._doc_done[doc], last - first, sum(self._doc_done.values()), len(self.units))
+
+    def documents(self) -> list[tuple[int, str]]:
+        """(index of the first unit, document id) of each document, for headings in the list."""
+        return self._documents
+
+    def all_labelled(self) -> bool:
+        """Every unit is done, skipped or flagged (the progress counts saved labels)."""
+        return sum(self._doc_done.values()) == len(self.units)
 
     def _doc_range(self, index: int) -> tuple[int, int]:
         position = bisect_right(self._doc_starts, index) - 1
@@ -171,37 +199,57 @@ class Session:
                 return index
         return max(after, 0) if wrap else 0
 
-    def search(self, query: str, after: int) -> int | None:
-        """The next unit after `after` whose text contains `query` (case-insensitive), wrapping round."""
-        needle = query.casefold()
-        if not needle:
-            return None
+    def next_with_status(self, after: int, status: str) -> int | None:
+        """The first unit after `after` whose status is `status` (as shown), wrapping round; None if
+        no other unit has it."""
         count = len(self.units)
-        for step in range(1, count + 1):
+        for step in range(1, count):
             index = (after + step) % count
-            if needle in self.units[index].text.casefold():
+            if self.shown_status(index) == status:
                 return index
         return None
+
+    def search(self, query: str, after: int) -> Found | None:
+        """The next unit after `after` whose text contains `query` (case-insensitive), wrapping
+        round, with its place among all the units that do; None when none does."""
+        matches = self._matches(query.casefold())
+        if not matches:
+            return None
+        position = bisect_right(matches, after)
+        wrapped = position == len(matches)
+        position = 0 if wrapped else position
+        return Found(matches[position], position + 1, len(matches), wrapped)
+
+    def _matches(self, needle: str) -> list[int]:
+        """The units whose text contains `needle` (casefolded), in order; the last answer is kept:
+        `n` asks again for the same text."""
+        if not needle:
+            return []
+        if self._last_search[0] != needle:
+            self._last_search = (needle, [index for index, unit in enumerate(self.units) if needle in unit.text.casefold()])
+        return self._last_search[1]
 
     # Changing labels: each change is a request to save at once
 
     def pick(self, index: int, field_id: str, number: int) -> SaveRequest | None:
         """Pick the `number`-th value (1-based) of a choice field: set a single, toggle a multi.
 
-        Picking the chosen value of a single field clears it. None if the field has no such value.
+        Picking a single field's chosen value again changes nothing (`clear` empties a field). None
+        if the field has no such value, or nothing changes.
         """
         target = self.schema.field(field_id)
         if not 1 <= number <= len(target.values):
             return None
         value = target.values[number - 1].id
         labels = self.labels(index)
-        chosen: str | list[str] | None
         if target.kind == "single":
-            chosen = None if labels.get(field_id) == value else value
-        else:
-            picked = set(labels.get(field_id, [])) ^ {value}
-            chosen = [v for v in target.value_ids if v in picked] or None
-        return self._set(index, field_id, chosen)
+            return None if labels.get(field_id) == value else self._set(index, field_id, value)
+        picked = set(labels.get(field_id, [])) ^ {value}
+        return self._set(index, field_id, [v for v in target.value_ids if v in picked] or None)
+
+    def clear(self, index: int, field_id: str) -> SaveRequest | None:
+        """Empty a field; None if it has no value."""
+        return self._set(index, field_id, None) if field_id in self.labels(index) else None
 
     def set_text(self, index: int, field_id: str, text: str) -> SaveRequest | None:
         """Set a text field to `text` without surrounding white space (empty clears it); None if
@@ -217,7 +265,20 @@ class Session:
             labels.pop(field_id, None)
         else:
             labels[field_id] = value
+        labels = self._with_set_aside(index, labels)
         return self.replace(index, labels, self._status_after_change(index, labels))
+
+    def _with_set_aside(self, index: int, labels: Labels) -> Labels:
+        """`labels` with the values this session set aside from fields that stopped being asked,
+        for the fields asked again now (in schema order: a value brought back can make its
+        dependents asked too)."""
+        aside = self._set_aside.get(index)
+        if not aside:
+            return labels
+        for schema_field in self.schema.fields:
+            if schema_field.id in aside and schema_field.id not in labels and self.schema.applies(schema_field, labels):
+                labels[schema_field.id] = aside.pop(schema_field.id)
+        return labels
 
     def _status_after_change(self, index: int, labels: Labels) -> str:
         """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
@@ -232,7 +293,7 @@ class Session:
         missing = self.schema.missing_required(labels)
         if missing:
             retry = self._request(index, labels, self._pending[index].status) if self.is_unsaved(index) else None
-            return Missing([self.schema.field(field_id).label for field_id in missing], retry)
+            return Missing(missing, retry)
         return self.replace(index, labels, Status.DONE)
 
     def status_request(self, index: int, status: str) -> SaveRequest:
@@ -254,7 +315,11 @@ class Session:
         return self._request(index, labels, status)
 
     def _request(self, index: int, labels: Labels, status: str) -> SaveRequest:
-        request = SaveRequest(index, self.units[index], self.schema.prune(labels), status, self.head(index))
+        asked = self.schema.prune(labels)
+        dropped = {field_id: value for field_id, value in labels.items() if field_id not in asked}
+        if dropped:
+            self._set_aside.setdefault(index, {}).update(dropped)
+        request = SaveRequest(index, self.units[index], asked, status, self.head(index))
         self._pending[index] = request
         self._in_flight[index] += 1
         return request
@@ -266,6 +331,7 @@ class Session:
         index, key = request.index, request.unit.key
         self._count(key[0], self.heads.get(key), -1)
         self.heads[key] = record
+        self.moved.discard(key)
         self._count(key[0], record, +1)
         self._in_flight[index] -= 1
         if self._pending.get(index) is request:

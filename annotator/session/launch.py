@@ -14,6 +14,7 @@ from typing import NotRequired, TypedDict, Unpack
 
 from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
+from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import NothingToDo, UserError
 from annotator.labels.anchors import StaleLabel, anchor
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
@@ -21,6 +22,7 @@ from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
 from annotator.session.annotate import Session
 from annotator.session.review import Review, ReviewSession, load_review
+from annotator.store.folder import annotator_file, check_name_case
 from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
@@ -31,14 +33,15 @@ OnSegmenting = Callable[[int], None]
 
 
 class AnnotationOptions(TypedDict):
-    """What `open_annotation` opens: whose session, over which documents, schema and store.
-    `on_segmenting` is told how many documents are split into sentences before they are
-    (`annotator.corpus.load.load_corpus`)."""
+    """What `open_annotation` opens: whose session, over which documents (`columns` of tables),
+    schema and store. `on_segmenting` is told how many documents are split into sentences before
+    they are (`annotator.corpus.load.load_corpus`)."""
 
     paths: Sequence[str | Path]
     annotator: str
     schema_path: Path
     store_dir: Path
+    columns: NotRequired[Columns]
     on_segmenting: NotRequired[OnSegmenting | None]
 
 
@@ -50,6 +53,7 @@ class ReviewOptions(TypedDict):
     reviewer: str
     schema_path: Path
     store_dir: Path
+    columns: NotRequired[Columns]
     everything: NotRequired[bool]
     min_agreement: NotRequired[float]
     on_segmenting: NotRequired[OnSegmenting | None]
@@ -76,14 +80,19 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     annotator = _name(options["annotator"])
     schema = read_schema(options["schema_path"])
     paths, store_dir = options["paths"], options["store_dir"]
-    corpus = load_documents(paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"))
+    corpus = load_documents(
+        paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"), columns=options.get("columns", DEFAULT_COLUMNS)
+    )
+    file = annotator_file(store_dir, annotator)
+    new_file = not file.exists()
     log = open_log(store_dir, annotator)
     try:
         check_annotator(annotator, log.records())
     except BaseException:
         log.close()
         raise
-    notices = [f"skipped {problem}" for problem in corpus.problems]
+    notices = [f"new annotation file {file}: nothing labelled yet"] if new_file else []
+    notices += [f"skipped {problem}" for problem in corpus.problems]
     session, stale = annotation_session(corpus, schema, log.latest(), annotator)
     notices += stale + log_notices(log)
     return Opened(corpus, session, log, store_dir, tuple(notices))
@@ -99,7 +108,7 @@ def open_review(**options: Unpack[ReviewOptions]) -> Opened:
     require_store(store_dir)
     store = load_store(store_dir)
     reviewer = _reviewer(options["reviewer"], store)
-    corpus = load_documents(paths, on_segmenting=options.get("on_segmenting"))
+    corpus = load_documents(paths, on_segmenting=options.get("on_segmenting"), columns=options.get("columns", DEFAULT_COLUMNS))
     log = open_log(store_dir, reviewer)
     try:
         review = load_review(schema, corpus, _latest(store, log), reviewer, min_agreement)
@@ -119,6 +128,7 @@ def read_schema(path: Path) -> Schema:
 
 
 def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
+    check_name_case(store_dir, annotator)
     try:
         return AnnotationLog.open(store_dir, annotator)
     except StoreDamaged as error:

@@ -128,6 +128,15 @@ class Review:
         """The labels a decision accepting `annotator`'s labels on unit `key` writes."""
         return self.schema.prune(self.golds[key].annotations[annotator])
 
+    def gold_labels(self, key: UnitKey) -> Labels | str:
+        """The labels a decision accepting unit `key`'s gold labels writes; or, when a required field
+        has no gold label, which ones (a decision must give them)."""
+        unit = self.golds[key]
+        unresolved = [field.label for field in self.schema.fields if field.required and unit.fields[field.id].resolution == UNRESOLVED]
+        if unresolved:
+            return f"no gold label for {', '.join(unresolved)}: accept one annotator's labels or pick the values"
+        return self.schema.prune(unit.labels)
+
     def decided(self, key: UnitKey, head: Record | None) -> None:
         """The gold label of unit `key` again, now that the reviewer's current record is `head`."""
         unit = self.golds[key]
@@ -179,6 +188,10 @@ class ReviewSession(Session):
         units = review.units_shown(everything)
         super().__init__(review.schema, units, heads=dict(review.heads if heads is None else heads), moved=set(review.moved))
 
+    def documents(self) -> list[tuple[int, str]]:
+        """None: the units under review are in review order, not document order."""
+        return []
+
     def gold(self, index: int) -> UnitGold:
         return self.review.golds[self.units[index].key]
 
@@ -193,6 +206,12 @@ class ReviewSession(Session):
     def accept(self, index: int, annotator: str) -> SaveRequest:
         """Decide unit `index` with `annotator`'s labels: a `done` record of them (undo takes it back)."""
         return self.replace(index, self.review.accepted(self.units[index].key, annotator), Status.DONE)
+
+    def accept_gold(self, index: int) -> SaveRequest | str:
+        """Decide unit `index` with its gold labels (a majority's, a single vote's...): a `done`
+        record of them; or why there is none to accept."""
+        labels = self.review.gold_labels(self.units[index].key)
+        return labels if isinstance(labels, str) else self.replace(index, labels, Status.DONE)
 
     def confirm(self, request: SaveRequest, record: Record) -> None:
         super().confirm(request, record)

@@ -11,12 +11,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from annotator.errors import UserError
 from annotator.store.records import is_annotator_name
 
 
 def annotator_file(store_dir: Path, annotator: str) -> Path:
     """The file of `annotator`'s records in `store_dir`."""
     return Path(store_dir) / f"{annotator}.jsonl"
+
+
+class NameCaseClash(UserError):
+    """The name differs from an annotator file's only by case: one file on macOS and Windows."""
+
+
+def check_name_case(store_dir: Path, annotator: str) -> None:
+    """NameCaseClash if `store_dir` holds the file of a name that differs from `annotator` only by
+    case: on a file system that ignores case (macOS, Windows) the two names are one file."""
+    ours = annotator_file(store_dir, annotator).name
+    folder = Path(store_dir)
+    others = (
+        sorted(path.name for path in folder.glob("*.jsonl") if path.name != ours and path.name.casefold() == ours.casefold())
+        if folder.is_dir()
+        else []
+    )
+    if others:
+        other = others[0].removesuffix(".jsonl")
+        raise NameCaseClash(
+            f"{folder / others[0]} holds the labels of {other}; {annotator} differs from it only by case,"
+            f" and where case is ignored (macOS, Windows) the two are one file: use --as {other}, or another name"
+        )
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -19,12 +20,14 @@ from annotator.session.launch import Opened, PlacedHeads, place_heads
 from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
 from annotator.text import plural
+from annotator.tui.key_order import KeysInOrder
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.palette import PALETTE_BINDING_IDS, palette_commands
 from annotator.tui.safe_text import notify_safe
 from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
+from annotator.tui.settings import Settings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,7 +57,10 @@ class Written(Message):
     error: Exception | None
 
 
-class AnnotatorApp(App):
+CLOSING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+
+class AnnotatorApp(KeysInOrder):
     CSS_PATH = "annotator.tcss"
     TITLE = "annotator"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # below 70 columns the form goes under the list
@@ -69,7 +75,7 @@ class AnnotatorApp(App):
     PALETTE_BINDING_IDS: Sequence[str] = PALETTE_BINDING_IDS
     """The bindings of the annotation screen and the app offered in the command palette."""
 
-    def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(self, opened: Opened, *, keymap: Mapping[str, str] | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.corpus = opened.corpus
         self.session = opened.session
@@ -82,7 +88,8 @@ class AnnotatorApp(App):
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
         self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.tui.keymap)
         self.key_names = KeyNames(self, self.keymap)
-        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.submit)
+        self.settings = settings or Settings()
+        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.settings, self.submit)
         self.annotate_screen = self.labelling_screen()
 
     def labelling_screen(self) -> AnnotateScreen:
@@ -94,6 +101,9 @@ class AnnotatorApp(App):
 
     def on_mount(self) -> None:
         self.writer = BackgroundWriter(self.annotation_log, self._written, self._file_changed)
+        loop = asyncio.get_running_loop()
+        for signum in CLOSING_SIGNALS:
+            loop.add_signal_handler(signum, self.close_now)
         self.set_keymap(self.keymap)
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
@@ -156,8 +166,17 @@ class AnnotatorApp(App):
             self._quit_once_written()
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in CLOSING_SIGNALS:
+            loop.remove_signal_handler(signum)
         if self.writer is not None:
             self.writer.close()
+
+    def close_now(self) -> None:
+        """The terminal closed (SIGHUP) or the process is asked to end (SIGTERM): nobody is left to
+        answer a question, so save typed text, then exit; unmounting waits for the writer."""
+        self.annotate_screen.commit_text()
+        self.exit()
 
     # Actions shared by keys and the command palette
 

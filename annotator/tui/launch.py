@@ -15,20 +15,28 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.keymap import KeymapError, load_keymap
 from annotator.tui.keys import binding_ids, binding_scopes, key_clashes
 from annotator.tui.review_app import ReviewApp
+from annotator.tui.settings import Settings, SettingsError, load_settings
 
 
-def prepare(*, keymap: Path | None = None, **options: Unpack[AnnotationOptions]) -> AnnotatorApp:
+def prepare(*, keymap: Path | None = None, settings: Path | None = None, **options: Unpack[AnnotationOptions]) -> AnnotatorApp:
     """The annotation app, ready to run on the session `open_annotation` opens with `options`;
-    UserError for anything the user must fix. `keymap` is the user's keymap file, if any."""
-    keys = read_keymap(keymap)
-    return AnnotatorApp(open_annotation(**options), keymap=keys)
+    UserError for anything the user must fix. `keymap` and `settings` are the user's files, if any."""
+    keys, chosen = read_keymap(keymap), read_settings(settings)
+    return AnnotatorApp(open_annotation(**options), keymap=keys, settings=chosen)
 
 
-def prepare_review(*, keymap: Path | None = None, **options: Unpack[ReviewOptions]) -> ReviewApp:
+def prepare_review(*, keymap: Path | None = None, settings: Path | None = None, **options: Unpack[ReviewOptions]) -> ReviewApp:
     """The review app, ready to run on the session `open_review` opens with `options`; UserError for
     anything to fix first, NothingToReview when there is nothing to decide."""
-    keys = read_keymap(keymap)
-    return ReviewApp(open_review(**options), keymap=keys)
+    keys, chosen = read_keymap(keymap), read_settings(settings)
+    return ReviewApp(open_review(**options), keymap=keys, settings=chosen)
+
+
+def read_settings(path: Path | None) -> Settings:
+    try:
+        return load_settings(path)
+    except SettingsError as error:
+        raise UserError([f"cannot use settings {path}:", *error.lines]) from None
 
 
 def read_keymap(path: Path | None) -> dict[str, str]:

@@ -19,10 +19,11 @@ def run_benchmark(name: str, *arguments: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=300).stdout
 
 
-def test_bench_agreement_prints_both_ratios() -> None:
+def test_bench_agreement_prints_its_ratios() -> None:
     output = run_benchmark("bench_agreement.py", "--small", "--repeat", "1")
     assert re.search(rf"^ratio ours / baseline: +{RATIO}", output, re.MULTILINE), output
     assert re.search(rf"^ratio report / one alpha: +{RATIO}", output, re.MULTILINE), output
+    assert re.search(rf"^ratio text report / one alpha: +{RATIO}", output, re.MULTILINE), output
 
 
 def test_bench_corpus_prints_the_cached_and_cold_ratios() -> None:
@@ -45,3 +46,10 @@ def test_bench_segment_prints_the_worst_ratio_against_news() -> None:
 def test_the_kill_campaign_runs_one_trial_of_each() -> None:
     output = run_benchmark("kill_campaign.py", "--store", "1", "--pull", "1", "--ui", "1", "--export", "1")
     assert [line.split(":")[0] for line in output.splitlines()] == ["store", "pull", "ui", "export"], output
+
+
+def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None:
+    output = run_benchmark("bench_keys.py", "--sentences", "3")
+    assert "3 sentences replayed twice, each saved with the reference's labels" in output
+    keys = rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}"
+    assert re.search(keys, output, re.MULTILINE), output

@@ -13,7 +13,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
-from tests.conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS, write_project
 
 CHECK = {
     "checkworthiness": "check",
@@ -30,6 +30,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory laid out like the repository, with two annotators' labels on the seeds."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
+    write_project(tmp_path)
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     corpus = load_corpus([tmp_path / "seeds"])
     for annotator, labels in (("alice", CHECK), ("bob", {"checkworthiness": "no_claim"})):
@@ -171,3 +172,22 @@ def test_a_hidden_folder_left_by_an_interrupted_export_is_named(project: Path, c
         in capsys.readouterr().err
     )
     assert leftover.is_dir()
+
+
+def test_gold_from_the_dawid_skene_model_has_a_confidence_column(project: Path) -> None:
+    """A third annotator who sides with alice makes her value the model's gold on the six units."""
+    corpus = load_corpus([project / "seeds"])
+    with AnnotationLog.open(project / "annotations", "cy") as log:
+        for unit in corpus.units()[:6]:
+            doc = corpus.document(unit.doc)
+            log.append(unit, doc_sha256=doc.sha256, schema="factcheck", schema_version=1, labels=CHECK, status="done")
+    assert run("--out", "dataset", "--gold", "dawid-skene", "--split", "train=1", "--format", "parquet") == 0
+    rows = pq.read_table(project / "dataset" / "data" / "train.parquet").to_pylist()
+    assert [row["checkworthiness"] for row in rows] == ["check"] * 6
+    assert {row["checkworthiness_resolution"] for row in rows} == {"dawid_skene"}
+    assert all(0.5 < row["checkworthiness_confidence"] <= 1 for row in rows)
+    assert "source_confidence" not in rows[0]  # free text is decided by the votes
+    assert rows[0]["source_resolution"] == "unanimous"  # alice and cy; bob was not asked
+    card = (project / "dataset" / "README.md").read_text()
+    assert 'name: "checkworthiness_confidence"\n    dtype: float64' in card
+    assert "`dawid_skene`" in card and "gold: dawid_skene" in card

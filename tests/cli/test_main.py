@@ -59,7 +59,7 @@ def test_every_command_starts_without_the_terminal_ui() -> None:
     ("argv", "code"),
     [
         (["units", "seeds"], 0),  # success
-        (["validate", "--store", "damaged"], 1),  # it ran: the data has problems
+        (["validate", "--store", "damaged", "seeds"], 1),  # it ran: the data has problems
         (["stats", "--store", "nowhere"], 2),  # it could not run
         (["units", "nowhere"], 2),
     ],
@@ -83,7 +83,7 @@ def test_output_piped_into_a_reader_that_stops_keeps_the_exit_status(tmp_path: P
     (tmp_path / "seeds" / "news.txt").write_text("A sentence. " * 5000, encoding="utf-8")
     (tmp_path / "annotations").mkdir()
     (tmp_path / "annotations" / "alice.jsonl").write_bytes(b"{not json\n" * 3000 if damaged else b"")
-    argv = ["units", "seeds"] if command == "units" else ["validate", "--schema", str(SCHEMA), "seeds"]
+    argv = ["units", "seeds"] if command == "units" else ["validate", "--schema", str(SCHEMA), "--store", "annotations", "seeds"]
     child = subprocess.Popen([sys.executable, "-m", "annotator", *argv], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdout is not None and child.stderr is not None
     child.stdout.readline()

@@ -12,7 +12,9 @@ from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
-from tests.conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS, write_project
+
+pytestmark = pytest.mark.usefixtures("in_a_terminal")
 
 NO_CLAIM = {"checkworthiness": "no_claim"}
 MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["state"], "verifiability": "public", "hedging": "possible"}
@@ -20,10 +22,11 @@ MINOR = {"checkworthiness": "minor", "source_type": "expert", "claim_type": ["st
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory laid out as the defaults expect: seeds/, schemas/, annotations/; no user keymap."""
+    """A project laid out like the repository: seeds/, schemas/, annotations/; no user keymap."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
+    write_project(tmp_path)
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
-from tests.conftest import SCHEMA, SEEDS
+from tests.conftest import SCHEMA, SEEDS, write_project
 
 CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
 LABELS = {
@@ -23,9 +24,11 @@ LABELS = {
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory laid out like the repository, with two annotators' labels on the seeds."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "schemas").mkdir()
+    write_project(tmp_path)
     shutil.copy(SCHEMA, tmp_path / "schemas" / SCHEMA.name)
-    corpus = load_corpus([SEEDS])
+    corpus = load_corpus([tmp_path / "seeds"])
     for annotator, labels in LABELS.items():
         with AnnotationLog.open(tmp_path / "annotations", annotator) as log:
             for unit, unit_labels in zip(corpus.units(), labels):
@@ -42,6 +45,7 @@ def test_stats_with_the_defaults_prints_a_table(project: Path, capsys: pytest.Ca
     assert "Check-worthiness  ordinal" in out
     assert "1000 resamples, seed 0" in out
     assert err == "annotator: agreement of 2 annotators on 6 units\n"
+    assert "Cohen's kappa of each pair of annotators" in out and "Confusion table" not in out  # that takes --pairs
 
 
 def test_json_is_reproducible_and_follows_field_bootstrap_and_seed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,9 +66,9 @@ def test_json_is_reproducible_and_follows_field_bootstrap_and_seed(project: Path
 def test_markdown_is_ready_for_a_dataset_card(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--markdown", "--bootstrap", "0"]) == 0
     out = capsys.readouterr().out
-    assert "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Agreement [95% CI] |" in out
+    assert "| Field | Level | Units | Pairable ratings | Krippendorff's alpha | Fleiss' kappa | Gwet's AC1/AC2 | Agreement |" in out
     assert "### Check-worthiness (`checkworthiness`)" in out
-    assert "No bootstrap intervals" in out
+    assert "No bootstrap intervals" in out and "CI]" not in out
 
 
 def test_json_and_markdown_exclude_each_other(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,3 +134,28 @@ def test_a_broken_revision_history_is_said_with_the_labels_it_affects(project: P
     err = capsys.readouterr().err
     assert f"{Path('annotations') / 'alice.jsonl'}:7: rev 1 starts a second history of this unit (line 1 holds its current label)" in err
     assert "the store has 1 problem, 1 label with a broken revision history (listed above)" in err
+
+
+def test_the_most_disputed_units_show_their_sentence(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    disputed = out[out.index("Units with the most disagreement") :]
+    second = load_corpus([project / "seeds"]).units()[1]
+    assert second.text[:60] in disputed  # alice: check, bob: no_claim
+    assert main(["stats", "--json", "--bootstrap", "0"]) == 0
+    assert all(unit["text"] for unit in json.loads(capsys.readouterr().out)["disagreements"])
+
+
+def test_pairs_by_week_and_annotators_add_their_tables(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--bootstrap", "0", "--pairs", "--by", "week", "--annotators", "--field", "checkworthiness"]) == 0
+    out = capsys.readouterr().out
+    assert "Confusion table: rows alice, columns bob" in out
+    week = datetime.now(UTC).date().isocalendar()  # the labels were written just now
+    assert f"By week of each unit's last label\nWeek      Units  Alpha\n{week.year}-W{week.week:02d}      6" in out
+    assert "Dawid-Skene model" in out and "Dawid-Skene, alice: rows the true value" in out
+
+
+def test_json_keeps_full_precision(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--json", "--bootstrap", "0", "--field", "checkworthiness"]) == 0
+    worth = json.loads(capsys.readouterr().out)["fields"][0]
+    assert worth["agreement"]["value"] == 4 / 6  # 0.6666666666666666, not 0.666667

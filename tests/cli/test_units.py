@@ -79,8 +79,12 @@ def test_problems_go_to_stderr_and_the_exit_code_is_one(tmp_path: Path, capsys: 
     ]
 
 
-def test_no_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        run_units()
-    assert exit_info.value.code == 2
-    assert "PATH" in capsys.readouterr().err
+def test_no_path_outside_a_project_says_what_to_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_units() == 2
+    assert capsys.readouterr().err == (
+        f"annotator: not in an annotator project: no annotator.toml in {tmp_path} or any folder above it\n"
+        "annotator: make one with `annotator init`, or give the documents (PATH...)\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from annotator.tui.screens.help import KEY_WIDTH, HelpScreen
 
 TUI_DIR = Path(__file__).resolve().parent
 REPO = TUI_DIR.parent.parent
-SCHEMA = REPO / "schemas" / "factcheck.v1.json"
+SCHEMA = REPO / "annotator" / "schema" / "factcheck.v1.json"
 HOSTILE = REPO / "tests" / "data" / "hostile.txt"
 
 SMALL_TEXT = (
@@ -51,9 +52,16 @@ def store_dir(tmp_path: Path) -> Path:
 def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
     """Build the app as `annotator annotate` does (call it again to reopen)."""
 
-    def make(paths: list[Path] | None = None, annotator: str = "tester", keymap: Path | None = None) -> AnnotatorApp:
+    def make(
+        paths: list[Path] | None = None, annotator: str = "tester", keymap: Path | None = None, settings: Path | None = None
+    ) -> AnnotatorApp:
         return prepare(
-            paths=[str(p) for p in paths or [corpus_dir]], annotator=annotator, schema_path=SCHEMA, store_dir=store_dir, keymap=keymap
+            paths=[str(p) for p in paths or [corpus_dir]],
+            annotator=annotator,
+            schema_path=SCHEMA,
+            store_dir=store_dir,
+            keymap=keymap,
+            settings=settings,
         )
 
     return make
@@ -86,6 +94,17 @@ def keymap_file(folder: Path, keymap: dict[str, str]) -> Path:
     path = folder / "keymap.json"
     path.write_text(orjson.dumps(keymap).decode(), encoding="utf-8")
     return path
+
+
+def settings_file(settings: dict[str, object]) -> Path:
+    """A settings file holding `settings` (TOML), in a folder of its own."""
+    path = Path(tempfile.mkdtemp()) / "settings.toml"
+    path.write_text("".join(f"{key} = {str(value).lower()}\n" for key, value in settings.items()), encoding="utf-8")
+    return path
+
+
+def focused_id(app: AnnotatorApp) -> str | None:
+    return app.focused.id if app.focused is not None else None
 
 
 def records(store_dir: Path, annotator: str = "tester") -> list[dict]:

@@ -13,7 +13,7 @@ from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.schema_form import TextField
 from tests.tui.conftest import MakeApp, help_meanings, records, screen_text, status_text
-from tests.tui.waiting import saved, wait_for
+from tests.tui.waiting import run_from_palette, saved, wait_for
 
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}
@@ -40,7 +40,7 @@ async def test_screen_says_saved_only_once_the_record_is_on_disk(make_app: MakeA
 async def test_multi_toggle_text_entry_and_escape(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3", "tab", "1", "tab")  # check-worthiness: Check; source type: State media
+        await pilot.press("3", "1", "shift+tab")  # Check; State media (each pick moves on); back to the source words
         assert isinstance(app.focused, TextField)
         await pilot.press(*"KCNA sq", "backspace", "backspace", "backspace")  # letters type, no skip
         assert app.session.shown_status(0) == "draft"
@@ -133,7 +133,7 @@ async def test_help_lists_keys_and_schema_definitions(make_app: MakeApp) -> None
 async def test_command_palette_runs_the_same_actions(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"skipped", "enter")
+        await run_from_palette(pilot, app, "skipped", "Save the sentence as skipped")
         await saved(pilot, app, 0, "skipped")
 
 
@@ -173,21 +173,22 @@ async def test_a_opens_the_agreement_statistics_and_escape_returns(make_app: Mak
 async def test_the_palette_opens_the_agreement_statistics(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"Agreement statistics", "enter")
+        await run_from_palette(pilot, app, "Agreement statistics", "Agreement statistics")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), description="the statistics screen")
 
 
 async def test_a_typed_into_a_text_field_is_text(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3", "tab", "1", "tab", *"a a")
+        await pilot.press("3", "1", "shift+tab", *"a a")
         assert app.screen is app.annotate_screen and app.focused.value == "a a"
 
 
 async def test_palette_commands_run_from_a_text_field_and_keep_the_text(make_app: MakeApp, store_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "tab", *"odd", "ctrl+p", *"skipped", "enter")  # typed into the note field
+        await pilot.press("tab", "tab", *"odd")  # typed into the note field (tab, tab from check-worthiness)
+        await run_from_palette(pilot, app, "skipped", "Save the sentence as skipped")
         await saved(pilot, app, 0, "skipped")
         assert records(store_dir)[-1]["labels"] == {"note": "odd"}
 

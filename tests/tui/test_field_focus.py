@@ -22,10 +22,11 @@ CHOICE_KEYS = {
     "u": "Undo",
     "/": "Search",
     "1-9": "Pick",
+    "tab": "Next field",
     "?": "Help",
     "^p": "palette",
 }
-TEXT_KEYS = {"esc": "Leave field", "f1": "Help", "^p": "palette"}
+TEXT_KEYS = {"esc": "Leave field", "tab": "Next field", "f1": "Help", "^p": "palette"}
 
 
 def definition(app: AnnotatorApp) -> str:
@@ -39,9 +40,10 @@ def focused_id(app: AnnotatorApp) -> str | None:
 async def test_the_footer_shows_the_keys_of_the_focused_field(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3")  # Check: the source fields appear after check-worthiness
+        await pilot.press("3")  # Check: the source fields appear, and the focus moves on to source type
         await wait_for(pilot, lambda: footer_keys(app) == CHOICE_KEYS, description="the keys of a choice field")
-        await pilot.press("tab", "tab")  # source type, then the source words
+        assert focused_id(app) == "field-source_type"
+        await pilot.press("tab")  # the source words
         assert isinstance(app.focused, TextField)
         await wait_for(pilot, lambda: footer_keys(app) == TEXT_KEYS, description="the keys of the text field")
         await pilot.press("tab")  # claim type
@@ -71,6 +73,7 @@ async def test_tab_between_choice_fields_leaves_the_footer_alone(make_app: MakeA
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
+        await pilot.press("shift+tab")  # back to check-worthiness: the pick moved on to source type
         await wait_for(pilot, lambda: footer_keys(app) == CHOICE_KEYS, description="the keys of a choice field")
         footer_builds.clear()
         await pilot.press("tab")
@@ -88,6 +91,7 @@ async def test_tab_keeps_the_focused_field_in_view(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
+        await pilot.press("shift+tab")  # back to check-worthiness: the pick moved on to source type
         form = app.screen.query_one(SchemaForm)
         shown = [field for field in form.fields if field.display]
         assert form.max_scroll_y > 0  # the form does not fit: tab has to scroll it
@@ -102,6 +106,6 @@ async def test_tab_keeps_the_focused_field_in_view(make_app: MakeApp) -> None:
 async def test_tab_round_the_form_in_a_tiny_terminal(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(10, 5)) as pilot:
-        await pilot.press("3", *["tab"] * 9, *["shift+tab"] * 9)
+        await pilot.press("3", "shift+tab", *["tab"] * 9, *["shift+tab"] * 9)  # the pick moved on: back first
         assert focused_id(app) == "field-checkworthiness"
     assert app.return_code in (None, 0)

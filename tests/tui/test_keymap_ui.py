@@ -105,6 +105,7 @@ def run_annotate(argv: list[str]) -> int:
     return main(["annotate", *argv])
 
 
+@pytest.mark.usefixtures("in_a_terminal")
 def test_an_unknown_binding_id_is_a_message_and_exit_2(
     corpus_dir: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,6 +119,7 @@ def test_an_unknown_binding_id_is_a_message_and_exit_2(
     assert not store_dir.exists()
 
 
+@pytest.mark.usefixtures("in_a_terminal")
 def test_the_default_keymap_is_read_from_xdg_config_home(
     corpus_dir: Path, store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

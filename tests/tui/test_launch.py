@@ -18,6 +18,7 @@ from annotator.errors import UserError
 from annotator.schema.load import load_schema
 from annotator.store.log import AnnotationLog
 from annotator.tui import app as app_module
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.launch import prepare
 from tests.tui.conftest import SCHEMA, MakeApp
 from tests.tui.waiting import wait_for
@@ -99,6 +100,7 @@ def test_a_broken_revision_history_in_the_own_file_becomes_a_notice(corpus_dir: 
     )
 
 
+@pytest.mark.usefixtures("in_a_terminal")
 def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")]) == 2
     assert capsys.readouterr().err.startswith("annotator: ")
@@ -140,7 +142,7 @@ async def test_the_collector_is_off_during_launch_and_back_on_with_the_first_scr
 
 def test_a_launch_that_fails_turns_the_collector_back_on(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="nothing to annotate"):
-        open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--store", str(tmp_path / "store")))
+        open_app(annotate_args(str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "store")))
     assert gc.isenabled()
 
 
@@ -165,3 +167,19 @@ def test_the_commands_say_before_splitting_new_documents(corpus_dir: Path, store
     app = open_app(annotate_args(str(corpus_dir), "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir)))
     app.annotation_log.close()
     assert capsys.readouterr().err == "annotator: splitting 1 new document into sentences (once: the result is cached)\n"
+
+
+def test_an_empty_name_is_refused_not_replaced_by_the_login_name(
+    corpus_dir: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("annotator.cli.options.is_terminal", lambda: True)
+    monkeypatch.setattr(AnnotatorApp, "run", lambda app: app.annotation_log.close())  # were it not refused
+    assert main(["annotate", str(corpus_dir), "--as", "", "--schema", str(SCHEMA), "--store", str(store_dir)]) == 2
+    assert not store_dir.exists()
+
+
+def test_a_name_that_differs_from_an_annotators_only_by_case_is_refused(corpus_dir: Path, store_dir: Path) -> None:
+    AnnotationLog.open(store_dir, "alice").close()
+    message = launch_error(paths=[str(corpus_dir)], annotator="Alice", store_dir=store_dir)
+    assert "alice.jsonl holds the labels of alice; Alice differs from it only by case" in message
+    assert sorted(path.name for path in store_dir.glob("*.jsonl")) == ["alice.jsonl"]

@@ -23,6 +23,7 @@ from annotator.tui.widgets.votes_table import annotator_heading
 from tests.tui.conftest import (
     SCHEMA,
     SMALL_TEXT,
+    focused_id,
     footer_keys,
     help_meanings,
     keymap_file,
@@ -327,3 +328,46 @@ def test_review_screen_snapshot(snap_compare, snapshot_review: ReviewApp, size: 
         await saved(pilot, snapshot_review, 0, "done")
 
     assert snap_compare(snapshot_review, terminal_size=size, run_before=decide_first_unit)
+
+
+@pytest.fixture
+def majority(store_dir: Path, corpus_dir: Path) -> None:
+    """Unit 0: bob against alice and carol on source type and claim type (with a note of bob's)."""
+    label(store_dir, corpus_dir, "alice", [claim("state_media", "event")])
+    label(store_dir, corpus_dir, "bob", [claim("expert", "quantity", note="bob's own note")])
+    label(store_dir, corpus_dir, "carol", [claim("state_media", "event")])
+
+
+async def test_m_accepts_the_gold_labels_of_the_majority(majority: None, make_review: MakeReview) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await saved(pilot, app, 0, "done")
+        assert app.session.labels(0) == claim("state_media", "event")  # no note: the majority had none
+
+
+async def test_enter_in_the_chooser_takes_the_gold_labels_not_the_first_annotators(majority: None, make_review: MakeReview) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AcceptScreen), description="the accept chooser")
+        await pilot.press("enter")
+        await saved(pilot, app, 0, "done")
+        assert app.session.labels(0) == claim("state_media", "event")
+
+
+async def test_without_gold_labels_m_says_which_fields_need_a_decision(disputed: None, make_review: MakeReview) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        assert "no gold label for Source type, Claim type" in screen_text(app)
+        assert app.session.status(0) is None
+
+
+async def test_the_focused_fields_votes_are_shown_whole_at_80_columns(majority: None, make_review: MakeReview) -> None:
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")  # check: on to source type
+        await wait_for(pilot, lambda: focused_id(app) == "field-source_type", description="source type focused")
+        text = " ".join(screen_text(app).split())
+        assert "Source type · 2 bob: Expert" in text or "Source type · 1 alice: State media" in text

@@ -20,12 +20,12 @@ from annotator.tui.screens import annotate as annotate_module
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.widgets.schema_form import TextField
 from tests.tui.conftest import SCHEMA, MakeApp, records, screen_text, status_text
-from tests.tui.waiting import TIMEOUT, saved, wait_beside_the_screen, wait_for
+from tests.tui.waiting import TIMEOUT, run_from_palette, saved, wait_beside_the_screen, wait_for
 
 SIZE = (120, 40)
 NO_CLAIM = {"checkworthiness": "no_claim"}
 CHECK_STATE_MEDIA = {"checkworthiness": "check", "source_type": "state_media"}
-SOURCE_FIELD = ("3", "tab", "1", "tab")  # check-worthiness: Check; source type: State media; then the source text field
+SOURCE_FIELD = ("3", "1", "shift+tab")  # Check; State media (each pick moves on); back to the source text field
 
 # Picks a value, waits until the screen says saved, then dies at once as `kill -9` would.
 KILLED_CHILD = """
@@ -52,7 +52,7 @@ async def test_a_pick_on_an_unlabelled_sentence_is_on_disk_as_draft_once_saved_s
         await pilot.press("1")
         await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the status line to say saved")
         assert [(r["labels"], r["status"]) for r in records(store_dir)] == [(NO_CLAIM, "draft")]
-        assert screen_text(app).splitlines()[1].startswith("▸✎ Missiles fired at dawn")
+        assert screen_text(app).splitlines()[2].startswith("▸✎ Missiles fired at dawn")  # under the header and the document's heading
 
 
 def held_disk(app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch, then: Callable[..., dict] | None = None) -> threading.Event:
@@ -94,7 +94,7 @@ async def test_keys_typed_while_enter_waits_for_the_disk_go_to_the_next_sentence
     # (SAVE_WAIT_SECONDS), and by then the next sentence has the focus.
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "tab", "tab", *"abc")  # no claim, then the note
+        await pilot.press("1", "tab", *"abc")  # no claim (the pick moves on to flags), then the note
         assert isinstance(app.focused, TextField) and app.focused.field.id == "note"
         release = held_disk(app, monkeypatch)
         # Sent as a terminal does: Pilot.press would wait for the screen, whose queue enter holds.
@@ -140,14 +140,21 @@ def disk_full(*_args: object, **_kwargs: object) -> dict:
 
 async def fail_a_pick(pilot: Pilot, app: AnnotatorApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Check-worthiness saved as a draft, then the source type picked on a full disk."""
-    await pilot.press("3", "tab")
+    await pilot.press("3")  # the pick moves on to source type
     await saved(pilot, app, 0, "draft")
     monkeypatch.setattr(app.annotation_log, "append", disk_full)
     await pilot.press("1")
     await wait_for(pilot, lambda: app.session.is_unsaved(0), description="the failed save")
 
 
-QUITS = {"q": ("q",), "ctrl+q": ("ctrl+q",), "palette": ("ctrl+p", *"Quit the app", "enter")}
+QUITS = {"q": ("q",), "ctrl+q": ("ctrl+q",), "palette": ("ctrl+p", *"Quit the app")}
+
+
+async def quit_with(pilot: Pilot, app: AnnotatorApp, keys: tuple[str, ...]) -> None:
+    if keys[0] == "ctrl+p":
+        await run_from_palette(pilot, app, "".join(keys[1:]), "Quit")
+    else:
+        await pilot.press(*keys)
 
 
 @pytest.mark.parametrize("quit_keys", QUITS.values(), ids=QUITS.keys())
@@ -158,7 +165,8 @@ async def test_quitting_with_a_failed_save_asks_and_back_keeps_the_labels(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await fail_a_pick(pilot, app, monkeypatch)
-        await pilot.press("j", *quit_keys)
+        await pilot.press("j")
+        await quit_with(pilot, app, quit_keys)
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), description="the quit question")
         assert str(app.screen.question) == "1 change is not saved (No space left on device). Quit anyway and lose it? y / n"
         await wait_for(pilot, lambda: "1 change is not saved" in screen_text(app), description="the question on screen")
@@ -238,6 +246,34 @@ async def test_typed_text_is_saved_after_a_pause_and_typing_goes_on(make_app: Ma
         assert app.focused.value == "state media"  # the saved text did not eat the space
 
 
+async def test_text_typed_without_a_pause_is_saved_while_typing_goes_on(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annotate_module, "TEXT_SAVE_SECONDS", 0.2)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD)
+        typed = "Korean Central News Agency"
+        for key in typed:  # a key every 50 ms, never the pause the save used to wait for
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        saved_while_typing = [record["labels"].get("source", "") for record in records(store_dir)]
+        assert any(text and typed.startswith(text) for text in saved_while_typing)
+        await pilot.press("escape")
+        await saved(pilot, app, 0, "draft")
+        assert records(store_dir)[-1]["labels"]["source"] == typed
+
+
+async def test_the_status_line_says_when_typed_text_is_not_on_disk_yet(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(annotate_module, "TEXT_SAVE_SECONDS", 60)  # not before the test is over
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SOURCE_FIELD, *"KCNA")
+        assert status_text(app) == "typed text not on disk yet"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: status_text(app).startswith("saved · draft"), description="the text saved")
+
+
 async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -251,17 +287,17 @@ async def test_typed_text_is_saved_on_quit(make_app: MakeApp, store_dir: Path) -
 async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("3", "tab")
+        await pilot.press("3")  # the pick moves on to source type
         await saved(pilot, app, 0, "draft")
         monkeypatch.setattr(app.annotation_log, "append", disk_full)
-        await pilot.press("1")  # source type: State media
+        await pilot.press("1")  # source type: State media; the focus moves on to claim type
         await wait_for(pilot, lambda: "save failed" in status_text(app), description="the failure on the status line")
         assert app.annotate_screen.query_one("#status").has_class("-error")
         assert "No space left on device" in status_text(app)
-        assert app.focused.id == "field-source_type"  # the next key still goes where the annotator was
+        assert app.focused.id == "field-claim_type"  # the next key still goes where the annotator went
         assert app.session.labels(0) == CHECK_STATE_MEDIA and app.session.mark(0) == "unsaved"
         await pilot.press("j")
-        assert screen_text(app).splitlines()[1].startswith(" ! Missiles")  # the gutter marks it
+        assert screen_text(app).splitlines()[2].startswith(" ! Missiles")  # the gutter marks it
         await pilot.press("k")
         assert status_text(app) == "not saved: enter retries"
         assert app.annotate_screen.query_one("#status").has_class("-error")

@@ -10,7 +10,8 @@ from textual.app import App
 from textual.widgets import Static
 
 from annotator.agreement import report
-from annotator.corpus.document import Unit
+from annotator.corpus.document import Corpus, Unit
+from annotator.corpus.load import load_corpus
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
 from annotator.store.log import AnnotationLog
@@ -25,15 +26,16 @@ CHECK = {"checkworthiness": "check", "source_type": "expert", "claim_type": ["ev
 
 
 class StatsApp(App[None]):
-    def __init__(self, store_dir: Path, schema: Schema, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, store_dir: Path, schema: Schema, keymap: dict[str, str] | None = None, corpus: Corpus | None = None) -> None:
         super().__init__()
         self.store_dir = store_dir
         self.schema = schema
         self.keymap = keymap or {}
+        self.corpus = corpus
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        self.push_screen(StatsScreen(self.store_dir, self.schema, KeyNames(self, self.keymap), bootstrap=50))
+        self.push_screen(StatsScreen(self.store_dir, self.schema, KeyNames(self, self.keymap), corpus=self.corpus, bootstrap=50))
 
 
 def unit(number: int, doc: str = HOSTILE_DOC) -> Unit:
@@ -138,3 +140,36 @@ async def test_a_failure_is_a_message_not_a_crash(store_dir: Path, monkeypatch: 
         await wait_for(pilot, lambda: "Could not compute" in shown(app), description="the error message")
         assert "disk on fire [/]" in shown(app)
         assert app.is_running
+
+
+async def test_disputed_sentences_are_shown_and_the_report_fits_80_columns(tmp_path: Path) -> None:
+    """Prose wraps to the screen; a table wider than it scrolls sideways; a disputed unit shows its sentence."""
+    documents = tmp_path / "docs"
+    documents.mkdir()
+    (documents / "wire.txt").write_text("Calm sentence here. Disputed sentence here.\n", encoding="utf-8")
+    corpus = load_corpus([documents])
+    calm, disputed = corpus.documents[0].units
+    store = tmp_path / "annotations"
+    for name, worth in (("ann", "no_claim"), ("bob", "check"), ("cy", "no_claim")):
+        with AnnotationLog.open(store, name) as log:
+            log.append(
+                calm,
+                doc_sha256=corpus.documents[0].sha256,
+                schema="factcheck",
+                schema_version=1,
+                labels={"checkworthiness": "no_claim"},
+                status="done",
+            )
+            labels = CHECK if worth == "check" else {"checkworthiness": worth}
+            log.append(disputed, doc_sha256=corpus.documents[0].sha256, schema="factcheck", schema_version=1, labels=labels, status="done")
+    app = StatsApp(store, load_schema(SCHEMA), corpus=corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await computed(pilot, app)
+        text = shown(app)
+        assert "Disputed sentence here." in text and "Calm sentence here." not in text.split("Units with the most disagreement")[1]
+        prose = text.split("\n\n")[0]
+        assert max(map(len, prose.splitlines())) <= 80 - 2 - 2  # the padding and the vertical scroll bar
+        scroll = screen.query_one("#stats-scroll")
+        assert scroll.max_scroll_x > 0  # the summary table is wider than 80 columns
+        await pilot.press("right", "right")
+        assert scroll.scroll_x == 2

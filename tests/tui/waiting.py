@@ -46,3 +46,22 @@ async def saved(pilot: Pilot, app: AnnotatorApp, index: int, status: str) -> Non
     await wait_for(
         pilot, lambda: session.status(index) == status and not session.is_saving(index), description=f"unit {index} saved as {status}"
     )
+
+
+async def run_from_palette(pilot: Pilot, app: AnnotatorApp, query: str, title: str) -> None:
+    """Open the command palette, type `query` and choose the command titled `title` once the search
+    has listed it first (the search runs apart from the keys: enter pressed before it ends runs the
+    first command listed before)."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    await pilot.press("ctrl+p", *query)
+
+    def found() -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        results = app.screen.query_one(OptionList)
+        return results.option_count > 0 and title in str(results.get_option_at_index(0).prompt)
+
+    await wait_for(pilot, found, description=f"the palette listing {title!r} first")
+    await pilot.press("enter")

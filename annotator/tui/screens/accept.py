@@ -19,6 +19,9 @@ from textual.widgets.option_list import Option
 from annotator.tui.keys import DIGITS
 from annotator.tui.widgets.votes_table import annotator_heading
 
+GOLD = ""
+"""What the chooser dismisses with for the gold labels (no annotator has an empty name)."""
+
 CHOOSE_BINDINGS = [Binding(str(n % 10), f"choose({n})", f"Accept annotator {n}", show=False, id=f"accept-{n}") for n in range(1, 11)]
 
 
@@ -40,13 +43,23 @@ class AcceptScreen(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="accept-cancel"), *CHOOSE_BINDINGS]
 
-    def __init__(self, annotators: list[str], keys: Sequence[str] = DIGITS) -> None:
+    def __init__(self, annotators: list[str], keys: Sequence[str] = DIGITS, gold: str | None = None) -> None:
+        """`gold`: the key and what accepting the gold labels decides, offered first (and taken by
+        enter), when the unit has gold labels to accept."""
         super().__init__()
         self.annotators = annotators
         self.keys = keys  # the key that accepts each annotator's labels, in order
+        self.gold = gold
+
+    @property
+    def choices(self) -> list[str]:
+        """What each option dismisses with: GOLD first if offered, then the annotators."""
+        return [GOLD, *self.annotators] if self.gold is not None else list(self.annotators)
 
     def compose(self) -> ComposeResult:
         options = [Option(Content(annotator_heading(i, name, self.keys))) for i, name in enumerate(self.annotators)]
+        if self.gold is not None:
+            options.insert(0, Option(Content(f"{self.gold}: the gold labels")))
         yield OptionList(*options, id="accept-list")
 
     def on_mount(self) -> None:
@@ -60,4 +73,4 @@ class AcceptScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.annotators[event.option_index])
+        self.dismiss(self.choices[event.option_index])

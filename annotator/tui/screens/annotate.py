@@ -24,12 +24,14 @@ from textual.widgets import Input, Static
 from annotator.corpus.document import Corpus
 from annotator.session.annotate import Missing, SaveRequest, Session
 from annotator.store.records import Status
+from annotator.text import flowed
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
 from annotator.tui.screens.stats import StatsScreen
+from annotator.tui.settings import Settings
 from annotator.tui.widgets.context import ContextPane
-from annotator.tui.widgets.footer import KeyFooter
-from annotator.tui.widgets.schema_form import ChoiceField, SchemaForm, TextField
+from annotator.tui.widgets.footer import KeyFooter, keys_that_fit
+from annotator.tui.widgets.schema_form import ChoiceField, DefinitionBox, SchemaForm, TextField
 from annotator.tui.widgets.sentence_list import SentenceList
 
 PICK_BINDINGS = [Binding(str(n % 10), f"pick({n})", "Pick", show=n == 1, key_display="1-9", id=f"pick-{n}") for n in range(1, 11)]
@@ -45,9 +47,11 @@ def rebind(bindings: Iterable[BindingType], keys: Mapping[str, str]) -> list[Bin
 # repaints them without a new layout of the whole screen.
 STATUS_TEXT: dict[str, str] = {Status.DRAFT: "draft ✎", Status.DONE: "done ✓", Status.SKIPPED: "skipped »", Status.FLAGGED: "flagged ⚑"}
 DRAFT_HINT = " (enter marks it done)"  # shown when no message needs the room
+ALL_LABELLED = "every sentence is done, skipped or flagged"
 
-IDLE_SAVE_SECONDS = 1.0
-"""Typed text is saved after this pause in typing (and whenever the field is left)."""
+TEXT_SAVE_SECONDS = 1.0
+"""Typed text is on disk at most this long after it was typed, while typing goes on too (and
+whenever the field is left)."""
 
 SAVE_WAIT_SECONDS = 0.05
 """How long a key that changes labels waits for the record to reach the disk before the screen is
@@ -57,7 +61,21 @@ two later). On a slower disk the screen shows "saving…" first. Keys pressed me
 their bindings wait (at most this long); only text typed into a focused field goes in at once."""
 
 
-TYPED_IN_A_FIELD = frozenset(("pick", "skip", "flag", "undo", "next_unlabelled", "search", "search_next", "highlight", "pick_highlighted"))
+TYPED_IN_A_FIELD = frozenset(
+    (
+        "pick",
+        "skip",
+        "flag",
+        "undo",
+        "next_unlabelled",
+        "next_with_status",
+        "search",
+        "search_next",
+        "highlight",
+        "pick_highlighted",
+        "clear_field",
+    )
+)
 """Actions whose keys a focused text input types instead."""
 
 
@@ -69,6 +87,7 @@ class AnnotateContext:
     annotator: str
     store_dir: Path  # read by the statistics screen
     key_names: KeyNames
+    settings: Settings
     submit: Callable[[SaveRequest], asyncio.Future[None]]
     """Hands a request to the writer; the future is done once the writer has finished with it."""
 
@@ -96,6 +115,13 @@ class AnnotateScreen(Screen):
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
+        Binding("D", "next_with_status('draft')", "Next draft", show=False, tooltip="Go to the next draft sentence", id="next-draft"),
+        Binding(
+            "F", "next_with_status('flagged')", "Next flagged", show=False, tooltip="Go to the next flagged sentence", id="next-flagged"
+        ),
+        Binding(
+            "S", "next_with_status('skipped')", "Next skipped", show=False, tooltip="Go to the next skipped sentence", id="next-skipped"
+        ),
         Binding(
             "g",
             "next_unlabelled",
@@ -120,8 +146,16 @@ class AnnotateScreen(Screen):
             "space", "pick_highlighted", "Pick value", show=False, tooltip="Pick (or toggle) the highlighted value", id="pick-highlighted"
         ),
         Binding("escape", "leave_field", "Leave field", tooltip="Leave the text field (what you typed is saved)", id="leave-field"),
+        Binding("backspace,delete", "clear_field", "Clear", show=False, tooltip="Clear the focused field's value", id="clear-field"),
         *PICK_BINDINGS,
+        Binding("tab", "app.focus_next", "Next field", tooltip="Go to the next field", id="next-field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, tooltip="Go to the previous field", id="previous-field"),
     ]
+
+    FOOTER_PRIORITY: tuple[str, ...] = (
+        "help", "pick-1", "next-field", "leave-field", "save-done", "next-sentence", "skip", "flag", "undo", "search",
+    )  # fmt: skip
+    """The keys the Footer keeps when it cannot show them all, most needed first."""
 
     def __init__(self, session: Session, context: AnnotateContext) -> None:
         super().__init__()
@@ -129,18 +163,21 @@ class AnnotateScreen(Screen):
         self.context = context
         self.query_text = ""
         self.message: Content | None = None
-        self.idle_save: Timer | None = None
+        self.missing_said = False  # the message says which required fields enter found missing
+        self.text_save: Timer | None = None  # the save of typed text that is not on disk yet
 
     def compose(self) -> ComposeResult:
         session = self.session
         yield Static(id="header")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield SentenceList(len(session.units), lambda i: session.units[i].text, session.mark, id="sentences")
+                yield SentenceList(
+                    len(session.units), lambda i: flowed(session.units[i].text), session.mark, session.documents(), id="sentences"
+                )
                 yield ContextPane(id="context")
             with Vertical(id="right"):
                 yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")
-                yield Static(id="definition")
+                yield DefinitionBox(session.schema, id="definition")
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes", highlighter=PrintableHighlighter())
         yield KeyFooter(compact=True)
@@ -177,21 +214,22 @@ class AnnotateScreen(Screen):
         self.query_one("#header", Static).update(self.header(), layout=False)
 
     def header(self) -> Content:
-        """The header line: who annotates, the schema, and the progress."""
+        """The header line: who annotates, how far labelling is, where the cursor is, the schema
+        (what matters most first: a narrow terminal cuts the end)."""
         session = self.session
         progress = session.progress(session.cursor)
         schema = session.schema
         return Content.assemble(
-            ("annotator ", "$text-muted"),
             (safe_line(self.context.annotator), "bold"),
-            ("  schema ", "$text-muted"),
-            f"{safe_line(schema.name)} v{schema.version}",
-            ("  document ", "$text-muted"),
-            f"{progress.doc_done}/{progress.doc_total}",
-            ("  corpus ", "$text-muted"),
-            f"{progress.corpus_done}/{progress.corpus_total}",
+            "  ",
+            f"{progress.doc_done} of {progress.doc_total}",
+            (" done in this document, ", "$text-muted"),
+            f"{progress.corpus_done} of {progress.corpus_total}",
+            (" in all", "$text-muted"),
             ("  sentence ", "$text-muted"),
             f"{session.cursor + 1}",
+            ("  schema ", "$text-muted"),
+            f"{safe_line(schema.name)} v{schema.version}",
         )
 
     def show_definition(self) -> None:
@@ -209,8 +247,12 @@ class AnnotateScreen(Screen):
             state = Content("saving…")
         elif unsaved:
             state = Content("not saved: enter retries")
+        elif self.typed_not_saved():
+            state = Content("typed text not on disk yet")
         elif (current := self.session.status(index)) is not None:
             hint = DRAFT_HINT if current == Status.DRAFT and self.message is None else ""
+            if self.message is None and self.session.all_labelled():
+                hint = f" · {ALL_LABELLED}"
             state = Content.styled(f"saved · {STATUS_TEXT[current]}{hint}", "$text-success")
         else:
             state = Content.styled("not labelled yet", "$text-muted")
@@ -227,6 +269,7 @@ class AnnotateScreen(Screen):
     def move_to(self, index: int) -> None:
         self.commit_text()
         self.message = None
+        self.missing_said = False
         self.session.cursor = index
         self.sentences.cursor = index
         self.show_unit()
@@ -246,7 +289,14 @@ class AnnotateScreen(Screen):
     def action_next_unlabelled(self) -> None:
         index = self.session.next_unlabelled(self.session.cursor)
         if self.session.is_labelled(index):
-            self.say(Content("every sentence is done, skipped or flagged"))
+            self.say(Content(ALL_LABELLED))
+            return
+        self.move_to(index)
+
+    def action_next_with_status(self, status: str) -> None:
+        index = self.session.next_with_status(self.session.cursor, status)
+        if index is None:
+            self.say(Content(f"no other sentence is {status}"))
             return
         self.move_to(index)
 
@@ -267,13 +317,32 @@ class AnnotateScreen(Screen):
             self.say(Content("move to a choice field with tab first"))
             return
         request = self.session.pick(self.session.cursor, field.field.id, number)
-        if request is not None:
 
-            def show() -> None:
-                field.highlight = number - 1
-                self.show_change()
+        def show() -> None:
+            field.highlight = number - 1
+            self.show_change()
+            if field.field.kind == "single" and self.context.settings.advance_after_pick:
+                self.focus_next_choice(field)
 
+        if request is None:
+            show()  # the value was chosen already: picking it again moves on all the same
+        else:
             await self.save(request, show)
+
+    def focus_next_choice(self, after: ChoiceField) -> None:
+        """Focus the first choice field shown after `after` (text fields are reached with tab)."""
+        fields = [field for field in self.form.fields if field.display]
+        later = fields[fields.index(after) + 1 :] if after in fields else []
+        following = next((field for field in later if isinstance(field, ChoiceField)), None)
+        if following is not None:
+            following.focus()
+
+    async def action_clear_field(self) -> None:
+        field = self.focused_field()
+        if isinstance(field, ChoiceField):
+            request = self.session.clear(self.session.cursor, field.field.id)
+            if request is not None:
+                await self.save(request, self.show_change)
 
     def action_highlight(self, step: int) -> None:
         field = self.focused_field()
@@ -288,6 +357,9 @@ class AnnotateScreen(Screen):
 
     def commit_text(self) -> None:
         """Save the typed text of every text field that differs from the unit's labels."""
+        if self.text_save is not None:
+            self.text_save.stop()
+            self.text_save = None
         typed = [(widget.field.id, widget.value) for widget in self.form.fields if isinstance(widget, TextField) and widget.display]
         changed = False
         for field_id, text in typed:
@@ -301,7 +373,11 @@ class AnnotateScreen(Screen):
     def show_change(self, *, refocus: bool = True) -> None:
         """Redraw what a change of the current unit's labels affects."""
         index = self.session.cursor
-        self.form.show(self.session.labels(index), {field.id for field in self.session.applicable_fields(index)})
+        labels = self.session.labels(index)
+        self.form.show(labels, {field.id for field in self.session.applicable_fields(index)})
+        if self.missing_said and not self.session.schema.missing_required(labels):
+            self.missing_said = False
+            self.message = None
         if refocus and self.focused is not None and not self.focused.display:
             self.focus_form()
         self.sentences.refresh_row(index)
@@ -319,10 +395,19 @@ class AnnotateScreen(Screen):
 
     @on(Input.Changed, ".field")
     def _text_typed(self) -> None:
-        """Save typed text once typing pauses, so a killed process loses at most that pause."""
-        if self.idle_save is not None:
-            self.idle_save.stop()
-        self.idle_save = self.set_timer(IDLE_SAVE_SECONDS, self.commit_text)
+        """Save typed text within TEXT_SAVE_SECONDS of the first key not saved yet, so a killed
+        process loses at most that much, however long the typing goes on."""
+        if self.text_save is None:
+            self.text_save = self.set_timer(TEXT_SAVE_SECONDS, self.commit_text)
+        self.show_status()
+
+    def typed_not_saved(self) -> bool:
+        """Whether a text field shows text that is not the unit's label yet."""
+        labels = self.session.labels(self.session.cursor)
+        return any(
+            isinstance(widget, TextField) and widget.display and widget.value.strip() != labels.get(widget.field.id, "")
+            for widget in self.form.fields
+        )
 
     # Saving
 
@@ -332,7 +417,10 @@ class AnnotateScreen(Screen):
         if isinstance(result, Missing):
             if result.retry is not None:
                 self.submit(result.retry)
-            self.say(Content.assemble("missing ", (", ".join(safe_line(label) for label in result.labels), "bold")), error=True)
+            labels = [self.session.schema.field(field_id).label for field_id in result.fields]
+            self.say(Content.assemble("missing ", (", ".join(map(safe_line, labels)), "bold")), error=True)
+            self.missing_said = True
+            self.query_one(f"#field-{result.fields[0]}").focus()
             return
         await self.save_and_advance(result)
 
@@ -403,7 +491,7 @@ class AnnotateScreen(Screen):
         return message
 
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen(self.context.store_dir, self.session.schema, self.context.key_names))
+        self.app.push_screen(StatsScreen(self.context.store_dir, self.session.schema, self.context.key_names, corpus=self.context.corpus))
 
     # Searching
 
@@ -434,18 +522,24 @@ class AnnotateScreen(Screen):
         if found is None:
             self.say(Content.assemble("no sentence contains ", (safe_line(self.query_text), "bold")))
             return
-        self.move_to(found)
+        self.move_to(found.index)
+        again = ", from the top again" if found.wrapped else ""
+        self.say(Content.assemble(f"match {found.number} of {found.of}{again}: ", (safe_line(self.query_text), "bold")))
 
     # Focus and the Footer
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, with this screen's bindings in the order they are declared: a keymap moves the
-        bindings it remaps to the end, and the Footer would show them last (or cut them off)."""
+        """Textual's, with this screen's bindings in the order they are declared (a keymap moves the
+        bindings it remaps to the end, and the Footer would show them last), and only the shown
+        keys that fit the Footer's width (it cut the last one off mid-word)."""
         bindings = declared(self.BINDINGS)
         order = {binding.id: position for position, binding in enumerate(bindings) if binding.id}
-        active = super().active_bindings
-        return dict(sorted(active.items(), key=lambda item: order.get(item[1].binding.id or "", len(bindings))))
+        active = dict(sorted(super().active_bindings.items(), key=lambda item: order.get(item[1].binding.id or "", len(bindings))))
+        return keys_that_fit(active, self.size.width, self.FOOTER_PRIORITY, self.app)
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the keys that fit the Footer
 
     def on_descendant_focus(self) -> None:
         # No refresh_bindings here: Screen.set_focus already signals a bindings change after
@@ -459,4 +553,4 @@ class AnnotateScreen(Screen):
             return typing and isinstance(self.focused, TextField)
         if typing and action in TYPED_IN_A_FIELD:
             return False
-        return action != "pick" or isinstance(self.focused, ChoiceField)
+        return action not in ("pick", "clear_field") or isinstance(self.focused, ChoiceField)

@@ -39,7 +39,6 @@ def key_lines(bindings: Sequence[Binding], key_names: KeyNames, picks: Sequence[
             _keys_cell(shown), "pick the n-th value of the focused field (toggle in a multi field)", ("  [pick-1 … pick-10]", "$text-muted")
         )
     )
-    lines.append(Content.assemble(_keys_cell(f"{key_names.name('tab')}, {key_names.name('shift+tab')}"), "next / previous field"))
     lines.append(
         Content.assemble(_keys_cell(key_names.name(key_names.app.COMMAND_PALETTE_BINDING)), "command palette: every action by name")
     )

@@ -18,12 +18,17 @@ from textual.widgets import Input
 
 from annotator.session.annotate import SaveRequest
 from annotator.session.review import ReviewSession
+from annotator.tui.keys import declared
 from annotator.tui.safe_text import safe_line
-from annotator.tui.screens.accept import CHOOSE_BINDINGS, AcceptScreen
+from annotator.tui.screens.accept import CHOOSE_BINDINGS, GOLD, AcceptScreen
 from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen, rebind
 from annotator.tui.widgets.votes_table import VotesTable
 
+ACCEPT_GOLD = Binding(
+    "m", "accept_gold", "Accept gold", tooltip="Accept the unit's gold labels (the majority's) as the decision", id="accept-gold"
+)
 REVIEW_BINDINGS = [
+    ACCEPT_GOLD,
     Binding(
         "a", "accept", "Accept", tooltip="Accept one annotator's labels as the decision (then press their number)", id="accept-annotator"
     ),
@@ -35,13 +40,24 @@ REVIEW_BINDINGS = [
         id="toggle-all-units",
     ),
 ]
-REVIEW_ACTIONS = ("accept", "other_units")
+REVIEW_ACTIONS = ("accept", "accept_gold", "other_units")
+SCREEN_BINDINGS = [binding for binding in declared(Screen.BINDINGS) if binding.key not in ("tab", "shift+tab")]
+"""Textual's own screen bindings but those the annotation screen declares itself (copying text)."""
 
 
 class ReviewScreen(AnnotateScreen, inherit_bindings=False):
     # The whole list, not merged key by key with AnnotateScreen's (where a key moved away would keep
     # its old meaning): the annotation screen's bindings with the statistics on `A`, then the review's.
-    BINDINGS = [*Screen.BINDINGS, *rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS]
+    BINDINGS = [*rebind(AnnotateScreen.BINDINGS, {"stats": "A"}), *REVIEW_BINDINGS, *SCREEN_BINDINGS]
+    FOOTER_PRIORITY = (
+        "help",
+        "accept-gold",
+        "accept-annotator",
+        "pick-1",
+        "save-done",
+        "toggle-all-units",
+        *AnnotateScreen.FOOTER_PRIORITY[2:],
+    )
     session: ReviewSession
 
     @dataclass
@@ -71,6 +87,11 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
     def show_unit(self) -> None:
         super().show_unit()
         self.votes.show(self.session.gold(self.session.cursor))
+
+    def on_descendant_focus(self) -> None:
+        super().on_descendant_focus()
+        field = self.focused_field()
+        self.votes.show_in_full(field.field.id if field is not None else None)
 
     def header(self) -> Content:
         session = self.session
@@ -107,16 +128,27 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
         if not annotators:
             self.say(Content("no annotator's labels to accept on this unit"))
             return
-        self.app.push_screen(AcceptScreen(annotators, self.accept_keys), self.accept)
+        has_gold = not isinstance(self.session.review.gold_labels(self.session.unit.key), str)
+        gold = self.context.key_names.of(ACCEPT_GOLD) if has_gold else None
+        self.app.push_screen(AcceptScreen(annotators, self.accept_keys, gold), self.accept)
 
-    def accept(self, annotator: str | None) -> None:
-        if annotator is None:
+    def action_accept_gold(self) -> None:
+        self.accept(GOLD)
+
+    def accept(self, choice: str | None) -> None:
+        """Decide the unit with the labels of the annotator chosen, or its gold labels (GOLD)."""
+        if choice is None:
             return
-        request = self.session.accept(self.session.cursor, annotator)
+        index = self.session.cursor
+        request = self.session.accept_gold(index) if choice == GOLD else self.session.accept(index, choice)
+        if isinstance(request, str):
+            self.say(Content(request), error=True)
+            return
         self.submit(request)
         self.sentences.refresh_row(request.index)
         self.show_unit()
-        self.say(Content.assemble("accepted the labels of ", (safe_line(annotator), "bold"), "; enter goes on"))
+        whose = Content("the gold labels") if choice == GOLD else Content.assemble("the labels of ", (safe_line(choice), "bold"))
+        self.say(Content.assemble("accepted ", whose, "; enter goes on"))
 
     # Disputed units or every labelled unit
 

@@ -1,9 +1,12 @@
-"""The statistics screen: the agreement report of the store being annotated.
+"""The statistics screen: the agreement report of the store being annotated, as `annotator stats`
+prints it (the same tables, the disputed units with their sentence from the corpus on screen).
 
 The report is computed in a thread worker (it reads every annotator's file and resamples), so the
 screen opens at once and fills in when the numbers are ready; `r` computes it again from the files
-as they are now. Everything shown is `Content`, never parsed as markup: document ids, labels and
-sentences come from the user's files.
+as they are now. Prose is wrapped to the screen's width (again when it is resized); tables keep
+their width and the report scrolls sideways (left / right) where one is wider than the screen.
+Everything shown is `Content`, never parsed as markup: document ids, labels and sentences come from
+the user's files.
 
 The report module (and numpy with it) is imported by the worker, when the screen first opens: the
 annotation screen, which imports this one, then starts without it.
@@ -23,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from annotator.corpus.document import Corpus
 from annotator.schema.model import Schema
 from annotator.store.read import load_store
 from annotator.text import printable
@@ -35,7 +39,7 @@ SHOWN_SKIPPED = 200  # damaged lines and left-out labels listed on the screen
 
 
 class StatsScreen(Screen[None]):
-    """Agreement per schema field, pairwise kappas, confusion tables and the most disputed units."""
+    """Agreement per schema field: the coefficients, kappa and coincidence matrices, the annotators and the most disputed units."""
 
     DEFAULT_CSS = """
     StatsScreen #stats-scroll { height: 1fr; }
@@ -46,15 +50,27 @@ class StatsScreen(Screen[None]):
         Binding("r", "recompute", "Recompute", id="stats-recompute"),
     ]
 
-    def __init__(self, store_dir: Path, schema: Schema, key_names: KeyNames, *, bootstrap: int | None = None, seed: int = 0) -> None:
-        """`bootstrap`: resamples for the confidence intervals (None: the report's default)."""
+    def __init__(
+        self,
+        store_dir: Path,
+        schema: Schema,
+        key_names: KeyNames,
+        *,
+        corpus: Corpus | None = None,
+        bootstrap: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        """`corpus`: where labels are placed and disputed sentences read from; `bootstrap`: resamples
+        for the confidence intervals (None: the report's default)."""
         super().__init__()
         self.store_dir = store_dir
         self.key_names = key_names
         self.schema = schema
+        self.corpus = corpus
         self.bootstrap = bootstrap
         self.seed = seed
         self.report: Report | None = None
+        self.problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         with ScrollableContainer(id="stats-scroll"):
@@ -68,27 +84,42 @@ class StatsScreen(Screen[None]):
     def action_recompute(self) -> None:
         self.report = None
         self._show(Content(f"Computing agreement over {printable(str(self.store_dir))} ..."))
-        self._compute(self.key_hint())
+        self._compute()
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self._show_report(self.report)
+
+    def _show_report(self, report: Report) -> None:
+        """Rendered here, on the event loop: it owns the app's keymap (the key hint) and the layout (the width)."""
+        self._show(report_content(report, self.problems, self.key_hint(), self.text_width()))
+
+    def text_width(self) -> int:
+        """Columns for prose: the scroll area's, less its vertical scroll bar (a report is longer than
+        a screen) and the report's padding."""
+        scroll = self.query_one("#stats-scroll")
+        return max(scroll.size.width - scroll.styles.scrollbar_size_vertical - 2, 20)
 
     def action_close(self) -> None:
         self.dismiss()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
-    def _compute(self, key_hint: str) -> tuple[Report, Content]:
-        """On a worker thread: `key_hint` is built on the event loop, which owns the app's keymap."""
+    def _compute(self) -> tuple[Report, list[str]]:
+        """On a worker thread: the report, and the damaged lines of the store."""
         from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
 
         store = load_store(self.store_dir)
         bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
-        report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed)
-        return report, report_content(report, [str(problem) for problem in store.problems], key_hint)
+        report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed, corpus=self.corpus)
+        return report, [str(problem) for problem in store.problems]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "agreement":
             return
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self.report, content = event.worker.result
-            self._show(content)
+            report, self.problems = event.worker.result
+            self._show_report(report)
+            self.report = report
         elif event.state == WorkerState.ERROR:
             self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
 
@@ -101,12 +132,13 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-report", Static).update(content)
 
 
-def report_content(report: Report, problems: list[str], key_hint: str) -> Content:
-    """The report as literal text: a title, the terminal rendering, then what was left out."""
+def report_content(report: Report, problems: list[str], key_hint: str, width: int) -> Content:
+    """The report as literal text: a title, the terminal rendering (prose wrapped at `width`), then
+    what was left out."""
     from annotator.agreement.render import render_text
 
     lines = [Content.styled(f"Agreement between annotators ({key_hint})", "bold underline")]
-    lines.append(Content(printable(render_text(report).rstrip("\n"))))
+    lines.append(Content(printable(render_text(report, width=width).rstrip("\n"))))
     skipped = [*problems, *report.left_out]
     if skipped:
         lines.append(Content.styled(f"\nNot counted ({len(skipped)}):", "bold"))

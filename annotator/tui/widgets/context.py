@@ -1,4 +1,5 @@
-"""The context pane: the current sentence highlighted inside its paragraph."""
+"""The context pane: the current sentence highlighted inside its paragraph, between the paragraphs
+before and after it."""
 
 from __future__ import annotations
 
@@ -6,25 +7,37 @@ from textual.content import Content
 from textual.widget import Widget
 
 from annotator.corpus.document import Document, Unit
+from annotator.text import flowed
 from annotator.tui.safe_text import safe_line, safe_text
 
 UNIT_STYLE = "bold reverse"
+NEIGHBOUR_STYLE = "$text-muted"
+LIST_ROWS = 3
+"""Rows the sentence list above keeps when the pane grows to show a long sentence whole."""
 
 
 def in_context(document: Document, unit: Unit) -> Content:
-    """The unit's paragraph with the unit itself picked out."""
-    start, end = document.paragraphs[unit.paragraph]
-    text = document.text
-    return Content.assemble(
-        safe_text(text[start : unit.start]),
-        (safe_text(text[unit.start : unit.end]).plain, UNIT_STYLE),
-        safe_text(text[unit.end : end]),
-    )
+    """The unit's paragraph, flowed, with the unit itself picked out, and the paragraphs before and
+    after it (muted), a blank line apart."""
+    text, paragraphs, number = document.text, document.paragraphs, unit.paragraph
+    start, end = paragraphs[number]
+    parts = [
+        Content.assemble(
+            safe_text(flowed(text[start : unit.start])),
+            (safe_text(flowed(text[unit.start : unit.end])).plain, UNIT_STYLE),
+            safe_text(flowed(text[unit.end : end])),
+        )
+    ]
+    if number > 0:
+        parts.insert(0, safe_text(flowed(text[slice(*paragraphs[number - 1])])).stylize(NEIGHBOUR_STYLE))
+    if number + 1 < len(paragraphs):
+        parts.append(safe_text(flowed(text[slice(*paragraphs[number + 1])])).stylize(NEIGHBOUR_STYLE))
+    return Content("\n\n").join(parts)
 
 
 def first_shown_line(unit_lines: range, total: int, height: int) -> int:
     """The first of `total` wrapped lines to show in `height` rows so that the unit's lines are in
-    view: the paragraph's start if the unit fits below it, else the unit centred, else its start."""
+    view: the first line if the unit fits below it, else the unit centred, else its start."""
     if not unit_lines or unit_lines.stop <= height:
         return 0
     if len(unit_lines) >= height:
@@ -34,11 +47,13 @@ def first_shown_line(unit_lines: range, total: int, height: int) -> int:
 
 
 class ContextPane(Widget, can_focus=False):
-    """The paragraph around the current unit, wrapped and scrolled so that the unit is in view.
+    """The paragraphs around the current unit, wrapped and scrolled so that the unit is in view.
 
-    Its height is fixed (annotator.tcss): showing another unit repaints it and its border, and
-    never asks for a new layout of the screen. The border's subtitle says where the paragraph is
-    and whether more of it lies above (↑) or below (↓)."""
+    Its height is the stylesheet's, so showing another unit repaints it without a new layout of the
+    screen; a unit too long for it makes it grow, as far as the sentence list above allows, until a
+    shorter one comes. The border's title is the document's id (a .jsonl or .csv file holds many
+    documents); its subtitle says where the paragraph is and whether more text lies above (↑) or
+    below (↓)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -47,7 +62,7 @@ class ContextPane(Widget, can_focus=False):
         self.shown = Content("")
 
     def show(self, document: Document, unit: Unit) -> None:
-        self.border_title = Content(safe_line(document.source))
+        self.border_title = Content(safe_line(document.id))
         self.where = f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}"
         self.context = in_context(document, unit)
         self.fit()
@@ -56,7 +71,7 @@ class ContextPane(Widget, can_focus=False):
         self.fit()
 
     def fit(self) -> None:
-        """Wrap the paragraph to the pane and pick the rows to show (once the pane has a size)."""
+        """Wrap the paragraphs to the pane and pick the rows to show (once the pane has a size)."""
         width, height = self.content_size
         if width <= 0 or height <= 0:
             self.shown = Content("")
@@ -64,11 +79,29 @@ class ContextPane(Widget, can_focus=False):
         lines = self.context.wrap(width)
         marked = [number for number, line in enumerate(lines) if any(span.style == UNIT_STYLE for span in line.spans)]
         unit_lines = range(marked[0], marked[-1] + 1) if marked else range(0)
+        if self._grow_to(len(unit_lines)):
+            return  # a new layout follows, and with it another fit
         top = first_shown_line(unit_lines, len(lines), height)
         more = ("↑" if top > 0 else "") + ("↓" if top + height < len(lines) else "")
         self.border_subtitle = Content(f"{more} {self.where}" if more else self.where)
         self.shown = Content("\n").join(lines[top : top + height])
         self.refresh()
+
+    def _grow_to(self, unit_rows: int) -> bool:
+        """Make the pane tall enough for `unit_rows` rows of the unit, or give it back the
+        stylesheet's height when that is enough; whether its height changed."""
+        base, parent = self.styles.base.height, self.parent
+        if base is None or not isinstance(parent, Widget):
+            return False
+        wanted = unit_rows + self.styles.gutter.height
+        grown = None if wanted <= base.value else min(wanted, parent.size.height - LIST_ROWS)
+        if grown is not None and grown <= base.value:
+            grown = None
+        current = self.styles.inline.height
+        if (current.value if current is not None else None) == grown:
+            return False
+        self.styles.height = grown
+        return True
 
     def render(self) -> Content:
         return self.shown

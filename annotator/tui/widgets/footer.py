@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from collections.abc import Sequence
+
+from textual.app import App
+from textual.binding import ActiveBinding, Binding
 from textual.widgets import Footer
 
 from annotator.tui.textual_internals import footer_ready
 
 ShownKey = tuple[str, Binding, bool, str]
 """A key the Footer shows: (key, binding, enabled, tooltip)."""
+
+
+PALETTE_WIDTH = 12
+"""Cells the command palette's key takes at the Footer's right ("▏^p palette" and a gap)."""
+
+
+def keys_that_fit(active: dict[str, ActiveBinding], width: int, priority: Sequence[str], app: App) -> dict[str, ActiveBinding]:
+    """`active` without the shown keys that would not fit in a compact Footer of `width` cells: the
+    ones last in `priority` (binding ids, most needed first) go first, so that no key is cut."""
+    # The Footer shows one key per action: the first of the keys bound to it.
+    shown = {binding.action: binding for _node, binding, _enabled, _tooltip in reversed(active.values()) if binding.show}
+    rank = {binding_id: position for position, binding_id in enumerate(priority)}
+    room = width - PALETTE_WIDTH
+    kept: set[str] = set()
+    for binding in sorted(shown.values(), key=lambda binding: rank.get(binding.id or "", len(rank))):
+        needed = len(app.get_key_display(binding)) + len(binding.description) + 2
+        if needed <= room:
+            kept.add(binding.action)
+            room -= needed
+    return {key: item for key, item in active.items() if not item.binding.show or item.binding.action in kept}
 
 
 class KeyFooter(Footer):

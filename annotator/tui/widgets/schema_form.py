@@ -16,13 +16,43 @@ from textual.content import Content
 from textual.geometry import Offset, Region, Size
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
-from annotator.schema.model import Field, Schema
+from annotator.schema.model import Field, Schema, Value
 from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import PrintableHighlighter, safe_line
 
 CHIP_GAP = Content(" ")
+
+
+def definition(field: Field, value: Value | None = None) -> Content:
+    """What the definition box says of a value of `field` (its own description, else the field's),
+    or of the field itself."""
+    if value is None:
+        return Content.assemble((safe_line(field.label), "bold"), ": ", safe_line(field.description))
+    return Content.assemble((safe_line(value.label), "bold"), ": ", safe_line(value.description or field.description))
+
+
+def every_definition(schema: Schema) -> list[Content]:
+    """Every text the definition box can show for `schema`."""
+    return [definition(field, value) for field in schema.fields for value in [None, *field.values]]
+
+
+class DefinitionBox(Static):
+    """The definition of the highlighted value or the focused field. It is as tall as the longest
+    definition at its width, so that none is cut and showing another one needs no new layout."""
+
+    def __init__(self, schema: Schema, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definitions = every_definition(schema)
+
+    def on_resize(self) -> None:
+        width = self.content_size.width
+        if width > 0:
+            lines = max(len(text.wrap(width)) for text in self.definitions)
+            height = lines + self.styles.gutter.height
+            if self.styles.height is None or self.styles.height.value != height:
+                self.styles.height = height
 
 
 def field_heading(field: Field) -> Content:
@@ -55,8 +85,7 @@ class ChoiceField(Widget, can_focus=True):
         self.highlight = (self.highlight + step) % len(self.field.values)
 
     def highlighted_description(self) -> Content:
-        value = self.field.values[self.highlight]
-        return Content.assemble((safe_line(value.label), "bold"), ": ", safe_line(value.description or self.field.description))
+        return definition(self.field, self.field.values[self.highlight])
 
     def render(self) -> Content:
         return self._layout(self.content_region.width or 80)
@@ -115,14 +144,17 @@ class TextField(Input):
             self.value = text
 
     def highlighted_description(self) -> Content:
-        return Content.assemble((safe_line(self.field.label), "bold"), ": ", safe_line(self.field.description))
+        return definition(self.field)
 
 
 FieldWidget = ChoiceField | TextField
 
 
-class SchemaForm(VerticalScroll, can_focus=False):
-    """Every field of the schema; fields whose `when` does not hold are hidden."""
+class SchemaForm(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """Every field of the schema; fields whose `when` does not hold are hidden.
+
+    Without the scroll keys of a VerticalScroll: up, down, pageup and pagedown move between
+    sentences even when the form is taller than its pane (it scrolls to the focused field)."""
 
     def __init__(self, schema: Schema, value_keys: Sequence[str] = DIGITS, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

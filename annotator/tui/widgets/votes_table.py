@@ -39,8 +39,9 @@ def annotator_heading(position: int, name: str, keys: Sequence[str] = DIGITS) ->
     return f"{number_key(keys, position)} {safe_line(name)}"
 
 
-def votes_table(schema: Schema, unit: UnitGold, width: int, keys: Sequence[str] = DIGITS) -> Content:
-    """The table for `unit` fitted to `width` cells: a heading line, then one line per field."""
+def votes_table(schema: Schema, unit: UnitGold, width: int, keys: Sequence[str] = DIGITS, focused: str | None = None) -> Content:
+    """The table for `unit` fitted to `width` cells: a heading line, then one line per field; then
+    the values cut short in the table of the text fields and of the `focused` field, in full."""
     rows = [row for row in side_by_side(schema, unit) if not row.blank]
     headings = [annotator_heading(position, name, keys) for position, name in enumerate(unit.annotations)]
     field_width = min(FIELD_WIDTH, max([Content(safe_line(row.field.label)).cell_length for row in rows] + [5]))
@@ -50,7 +51,7 @@ def votes_table(schema: Schema, unit: UnitGold, width: int, keys: Sequence[str] 
     heading = [Content("field"), *map(Content, headings), Content("gold"), Content("how")]
     lines = [_line(Content(" " * GUTTER), heading, widths).stylize("bold $text-muted")]
     lines += [_row_line(row, widths) for row in rows]
-    lines += _long_texts(rows, headings, column_width, width)
+    lines += _in_full(rows, headings, column_width, width, focused)
     return Content("\n").join(lines)
 
 
@@ -68,11 +69,12 @@ def _cell(cell: Cell) -> Content:
     return Content(safe_line(cell)) if cell else Content.styled("—", "$text-muted")
 
 
-def _long_texts(rows: list[FieldRow], headings: list[str], column_width: int, width: int) -> list[Content]:
-    """The free text values cut short in the table, in full: a note is worth reading whole."""
+def _in_full(rows: list[FieldRow], headings: list[str], column_width: int, width: int, focused: str | None) -> list[Content]:
+    """The values of text fields (a note is worth reading whole) and of the focused field that are cut
+    short in the table, in full."""
     lines: list[Content] = []
     for row in rows:
-        if row.field.kind != "text":
+        if row.field.kind != "text" and row.field.id != focused:
             continue
         for heading, cell in zip(headings, row.cells):
             text = Content(safe_line(cell or ""))
@@ -113,6 +115,13 @@ class VotesTable(Widget, can_focus=False):
         self.schema = schema
         self.accept_keys = accept_keys
         self.unit: UnitGold | None = None
+        self.focused: str | None = None  # the field whose values are shown in full
+
+    def show_in_full(self, field_id: str | None) -> None:
+        """Show the values of this field in full, under the table, where the table cuts them."""
+        if field_id != self.focused:
+            self.focused = field_id
+            self.refresh(layout=True)
 
     def show(self, unit: UnitGold) -> None:
         self.unit = unit
@@ -126,4 +135,4 @@ class VotesTable(Widget, can_focus=False):
         return len(self._table(width).split("\n"))
 
     def _table(self, width: int) -> Content:
-        return votes_table(self.schema, self.unit, width, self.accept_keys) if self.unit is not None else Content("")
+        return votes_table(self.schema, self.unit, width, self.accept_keys, self.focused) if self.unit is not None else Content("")

@@ -18,7 +18,7 @@ from annotator.agreement.coefficients import (
     percent_agreement,
 )
 from annotator.agreement.render import render_markdown, render_text, to_json
-from annotator.agreement.report import build_report
+from annotator.agreement.report import NotCounted, build_report
 from annotator.corpus.document import Corpus, Unit
 from annotator.corpus.load import load_corpus
 from annotator.labels.counting import unusable_reason
@@ -90,18 +90,19 @@ def random_records(seed: int, units: int = 120, annotators: tuple[str, ...] = ("
 
 
 def expected_ratings(schema: Schema, records: list[dict], field_id: str) -> dict:
-    """The ratings of one field as the report's rules say, derived record by record."""
+    """The ratings of one field as the report's rules say, derived record by record: an annotator not
+    asked the field has no rating, one who left it empty the rating (none)."""
     schema_field = schema.field(field_id)
     ratings: dict = {}
     for r in records:
         labels = r["labels"]
-        if r["status"] != "done" or not schema.applies(schema_field, labels) or field_id not in labels:
+        if r["status"] != "done" or not schema.applies(schema_field, labels):
             continue
-        value = labels[field_id]
+        value = labels.get(field_id)
         if schema_field.kind == "multi":
-            value = frozenset(value)
+            value = frozenset(value or ())
         elif schema_field.kind == "text":
-            value = " ".join(value.split()).casefold()
+            value = " ".join((value or "").split()).casefold()
         ratings.setdefault(r["start"], {})[r["annotator"]] = value
     return ratings
 
@@ -265,7 +266,7 @@ def test_json_is_stable_sorted_and_has_no_nan(schema: Schema) -> None:
     data = json.loads(text)
     assert list(data) == sorted(data)
     note = next(f for f in data["fields"] if f["id"] == "note")
-    assert note["alpha"]["value"] is None and note["alpha"]["units"] == 0  # nobody wrote notes
+    assert note["alpha"]["value"] is None and note["agreement"]["value"] == 1  # nobody wrote notes: all agree on (none)
     assert "NaN" not in text
     assert to_json(report) == text
 
@@ -275,7 +276,8 @@ def test_markdown_and_text_name_every_field_with_its_figures(schema: Schema) -> 
     markdown = render_markdown(report)
     text = render_text(report)
     assert markdown.startswith("Agreement of 3 annotators (ann, bob, cy)")
-    assert "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Agreement [95% CI] |" in markdown
+    header = "| Field | Level | Units | Pairable ratings | Krippendorff's alpha [95% CI] | Fleiss' kappa [95% CI] | Gwet's AC1/AC2 [95% CI] | Agreement [95% CI] |"
+    assert header in markdown
     worth = report.fields[0]
     figure = f"{worth.alpha.value:.3f} [{worth.alpha.low:.3f}, {worth.alpha.high:.3f}]"
     for rendered in (markdown, text):
@@ -330,3 +332,89 @@ def full_labels(worth: str) -> dict:
     if worth == "no_claim":
         return {"checkworthiness": worth}
     return {"checkworthiness": worth, "source_type": "expert", "claim_type": ["event"], "verifiability": "public", "hedging": "asserted"}
+
+
+def test_an_asked_field_left_empty_is_the_rating_none(schema: Schema) -> None:
+    """By hand: ann ticks a flag on units 0 and 1, bob on unit 0; both leave it empty on 2 and 3. Ratings
+    {h}{h}, {h}(none), (none)(none), (none)(none): agreement 3/4, not 1/1 on the unit both ticked.
+    MASI alpha: o({h},{h}) = 2, o({h},none) = o(none,{h}) = 1, o(none,none) = 4; n = 8, n_{h} = 3,
+    n_none = 5; alpha = 1 - 7 * 2 / (2 * 3 * 5) = 0.5333. Gwet's AC2 (1 - MASI weights, q = 2):
+    pi_{h} = (1 + 1/2) / 4 = 0.375, p_e = 2 / 2 * 2 * 0.375 * 0.625 = 0.46875,
+    AC2 = (0.75 - 0.46875) / (1 - 0.46875) = 0.5294."""
+    worth = {"checkworthiness": "no_claim"}
+    flagged = {**worth, "flags": ["headline"]}
+    records = [
+        record("ann", 0, flagged), record("bob", 0, flagged), record("ann", 1, flagged), record("bob", 1, worth),
+        record("ann", 2, worth), record("bob", 2, worth), record("ann", 3, worth), record("bob", 3, worth),
+    ]  # fmt: skip
+    flags = build_report(view(records), schema, fields=["flags"], bootstrap=0).fields[0]
+    assert flags.agreement.value == pytest.approx(3 / 4)
+    assert (flags.alpha.units, flags.alpha.pairable) == (4, 8)
+    assert flags.alpha.value == pytest.approx(1 - 7 * 2 / 30)
+    assert flags.ac1.value == pytest.approx((0.75 - 0.46875) / (1 - 0.46875))
+    assert flags.values == ["(none)", "headline"]
+    assert flags.coincidence == [[4, 1], [1, 2]]
+
+
+def test_an_empty_text_agrees_with_an_empty_text_and_not_with_words(schema: Schema) -> None:
+    records = [
+        record("ann", 0, {"checkworthiness": "no_claim", "note": "odd"}),
+        record("bob", 0, {"checkworthiness": "no_claim"}),
+        record("ann", 1, {"checkworthiness": "no_claim"}),
+        record("bob", 1, {"checkworthiness": "no_claim"}),
+    ]
+    note = build_report(view(records), schema, fields=["note"], bootstrap=0).fields[0]
+    assert note.agreement.value == 0.5 and note.agreement.units == 2
+
+
+def test_drafts_skipped_and_flagged_sentences_are_counted_per_annotator(schema: Schema) -> None:
+    worth = {"checkworthiness": "no_claim"}
+    records = [
+        record("ann", 0, worth), record("ann", 1, worth, status="draft"), record("ann", 2, {}, status="skipped"),
+        record("ann", 3, {}, status="skipped"), record("bob", 0, worth), record("bob", 1, {}, status="flagged"),
+        record("bob", 2, {}, status="retracted"), record("rev", 1, worth, status="draft", kind="adjudication"),
+    ]  # fmt: skip
+    report = build_report(view(records), schema, bootstrap=0)
+    assert report.not_counted == [NotCounted("ann", 1, 2, 0), NotCounted("bob", 0, 0, 1)]
+    text = render_text(report)
+    assert "Not counted: current labels not done\nAnnotator  Drafts  Skipped  Flagged\nann             1        2        0" in text
+
+
+def test_each_annotator_gets_alpha_without_them_and_agreement_with_adjudicated_gold(schema: Schema) -> None:
+    records = random_records(5, units=80)
+    decided = {
+        "checkworthiness": "urgent",
+        "source_type": "expert",
+        "claim_type": ["event"],
+        "verifiability": "public",
+        "hedging": "asserted",
+    }
+    records += [record("rev", unit, decided, kind="adjudication") for unit in (0, 1, 2, 3)]
+    worth = build_report(view(records), schema, fields=["checkworthiness"], bootstrap=0).fields[0]
+    ratings = expected_ratings(schema, [r for r in records if "kind" not in r], "checkworthiness")
+    for quality in worth.annotators:
+        others = {unit: {name: v for name, v in row.items() if name != quality.annotator} for unit, row in ratings.items()}
+        assert quality.alpha_without == pytest.approx(krippendorff_alpha(others, "ordinal", order=CHECK), nan_ok=True)
+        theirs = [ratings[10 * unit][quality.annotator] for unit in range(4) if quality.annotator in ratings[10 * unit]]
+        assert quality.adjudicated == len(theirs)
+        assert quality.gold_agreement == pytest.approx(theirs.count("urgent") / len(theirs))
+        assert sum(map(sum, quality.gold_confusion)) == len(theirs)
+        assert sum(quality.gold_confusion[CHECK.index("urgent")]) == len(theirs)  # the reviewer's row
+    assert [quality.annotator for quality in worth.annotators] == ["ann", "bob", "cy"]
+
+
+def test_drift_gives_a_row_per_window_of_each_units_last_label(schema: Schema) -> None:
+    worth = {"checkworthiness": "no_claim"}
+    other = {**full_labels("urgent")}
+    days = {0: "2026-01-05", 1: "2026-01-06", 2: "2026-01-12", 3: "2026-01-13"}  # Monday 5 January: ISO week 2
+    records = []
+    for unit, day in days.items():
+        records.append(record("ann", unit, worth, ts=f"{day}T09:00:00.000Z"))
+        records.append(record("bob", unit, worth if unit >= 2 else other, ts=f"{day}T10:00:00Z"))
+    records.append(record("cy", 0, worth, ts="2026-01-13T11:00:00.5Z"))  # unit 0 is complete in week 3
+    report = build_report(view(records), schema, fields=["checkworthiness"], bootstrap=50, by="week")
+    drift = report.fields[0].drift
+    assert [(w.window, w.alpha.units) for w in drift] == [("2026-W02", 1), ("2026-W03", 3)]
+    by_day = build_report(view(records), schema, fields=["checkworthiness"], bootstrap=0, by="day").fields[0].drift
+    assert [(w.window, w.alpha.units) for w in by_day] == [("2026-01-06", 1), ("2026-01-12", 1), ("2026-01-13", 2)]
+    assert "By week of each unit's last label" in render_text(report)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -16,9 +19,11 @@ from hypothesis import strategies as st
 
 from annotator.corpus import cache as cache_module
 from annotator.corpus import load as corpus_module
+from annotator.corpus import table as table_module
 from annotator.corpus.document import Corpus, Unit
 from annotator.corpus.load import load_corpus
 from annotator.corpus.segment import Segmentation, check_segmentation, segment
+from annotator.corpus.table import Columns
 from tests.conftest import REPO, SEEDS
 
 
@@ -110,7 +115,7 @@ def test_folder_ids_are_relative_paths_sorted_and_hidden_files_skipped(tmp_path:
     write(root / "b.md", "B doc.")
     write(root / "a.txt", "A doc.")
     write(root / "sub" / "deep" / "c.TXT", "C doc.")
-    write(root / "notes.csv", "ignored,in,folders")
+    write(root / "notes.pdf", "%PDF ignored in folders")
     write(root / ".hidden.txt", "Hidden.")
     write(root / ".git" / "x.txt", "Hidden folder.")
     corpus = load_corpus([root])
@@ -176,7 +181,7 @@ def test_bad_files_are_reported_and_the_rest_still_loads(tmp_path: Path) -> None
         f"{tmp_path / 'empty.jsonl'}: empty file (no documents)",
         f"{tmp_path / 'empty.txt'}: empty file (no text)",
         f"{tmp_path / 'missing.txt'}: no such file or folder",
-        f"{tmp_path / 'x.pdf'}: unsupported file type '.pdf' (use .txt, .md or .jsonl)",
+        f"{tmp_path / 'x.pdf'}: unsupported file type '.pdf' (use .txt, .md, .jsonl, .csv or .tsv)",
     ]
 
 
@@ -232,11 +237,11 @@ def test_the_same_file_named_twice_loads_once(tmp_path: Path) -> None:
 
 
 def test_an_empty_folder_is_reported(tmp_path: Path) -> None:
-    assert reasons(load_corpus([tmp_path])) == [f"{tmp_path}: no .txt, .md or .jsonl files in this folder"]
+    assert reasons(load_corpus([tmp_path])) == [f"{tmp_path}: no .txt, .md, .jsonl, .csv or .tsv files in this folder"]
 
 
 def forbid_segmentation(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(texts: list[str]) -> None:
+    def fail(texts: list[str], markdown: list[bool] | None = None) -> None:
         raise AssertionError(f"segmented again: {texts}")
 
     monkeypatch.setattr(corpus_module, "segment_many", fail)
@@ -304,7 +309,7 @@ def test_a_split_that_fails_its_self_check_is_reported_and_not_cached(
     write(tmp_path / "b.txt", "Fine.")
     lossy = Segmentation(((0, 26),), (0, 13, 0))  # loses "Another one."
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_module, "segment_many", lambda texts: [lossy if "Another" in t else segment(t) for t in texts])
+        patched.setattr(corpus_module, "segment_many", lambda texts, markdown: [lossy if "Another" in t else segment(t) for t in texts])
         corpus = load_corpus([tmp_path])
     assert [doc.id for doc in corpus.documents] == ["b"]
     (problem,) = corpus.problems
@@ -329,3 +334,90 @@ def test_corpus_benchmark_runs_small(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for label in ("cached/baseline", "cold/baseline", "cached/cold", "peak"):
         assert label in result.stdout
+
+
+def test_csv_and_tsv_documents(tmp_path: Path) -> None:
+    csv_file = write(tmp_path / "news.csv", 'id,text,url\r\n7,"One. Two, with a comma.",http://a\r\nx2,"Three ""quoted"".\nFour.",\r\n')
+    tsv_file = write(tmp_path / "more.tsv", "text\tid\nFive.\tt1\n\n")
+    corpus = load_corpus([csv_file, tsv_file])
+    assert corpus.problems == []
+    assert [(d.id, d.source, d.meta) for d in corpus.documents] == [
+        ("7", str(csv_file), {"url": "http://a"}),
+        ("x2", str(csv_file), {"url": ""}),
+        ("t1", str(tsv_file), {}),
+    ]
+    assert [u.text for u in corpus.units()] == ["One.", "Two, with a comma.", 'Three "quoted".', "Four.", "Five."]
+
+
+def test_the_text_and_id_columns_can_be_named(tmp_path: Path) -> None:
+    path = write(tmp_path / "news.csv", "body,key\nOne.,a\n")
+    assert reasons(load_corpus([path])) == [
+        f"{path}:1: no column 'text' (its columns: 'body', 'key'); name the right one with --text-column"
+    ]
+    corpus = load_corpus([path], columns=Columns(text="body", id="key"))
+    assert [(d.id, d.text) for d in corpus.documents] == [("a", "One.")]
+    assert reasons(load_corpus([path], columns=Columns(text="body"))) == [
+        f"{path}:1: no column 'id' (its columns: 'body', 'key'); name the right one with --id-column"
+    ]
+
+
+def test_bad_table_rows_name_their_line_and_the_rest_still_loads(tmp_path: Path) -> None:
+    path = write(tmp_path / "news.csv", 'id,text\na,"Spans\ntwo lines."\nb,\n,No id.\nc\nd,Fine.\n')
+    corpus = load_corpus([path, write(tmp_path / "header.tsv", "id\ttext\n"), write(tmp_path / "empty.csv", "\n")])
+    assert [doc.id for doc in corpus.documents] == ["a", "d"]
+    assert reasons(corpus) == [
+        f"{path}:4: empty document (column 'text' has no text)",
+        f"{path}:5: missing id (column 'id' is empty)",
+        f"{path}:6: empty document (column 'text' has no text)",
+        f"{tmp_path / 'header.tsv'}: no documents (a header row only)",
+        f"{tmp_path / 'empty.csv'}: empty file (no documents)",
+    ]
+
+
+def test_a_table_the_csv_module_cannot_read_on_keeps_the_rows_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_reader = csv.reader
+
+    class FailingReader:
+        """csv.reader, failing on the third row as it fails on a field over its size limit."""
+
+        def __init__(self, lines: io.StringIO, delimiter: str) -> None:
+            self.real = real_reader(lines, delimiter=delimiter)
+            self.rows = 0
+
+        @property
+        def line_num(self) -> int:
+            return self.real.line_num
+
+        def __iter__(self) -> Iterator[list[str]]:
+            return self
+
+        def __next__(self) -> list[str]:
+            self.rows += 1
+            if self.rows == 3:
+                raise csv.Error("field larger than field limit (131072)")
+            return next(self.real)
+
+    monkeypatch.setattr(table_module.csv, "reader", FailingReader)
+    path = write(tmp_path / "news.csv", "id,text\na,Fine.\nb,Too long.\n")
+    corpus = load_corpus([path])
+    assert [doc.id for doc in corpus.documents] == ["a"]
+    assert reasons(corpus) == [f"{path}:3: not valid CSV from here on: field larger than field limit (131072)"]
+
+
+def test_a_table_that_is_not_utf8_names_the_line_and_byte(tmp_path: Path) -> None:
+    path = write(tmp_path / "news.csv", b"id,text\na,Caf\xe9.\n")
+    assert reasons(load_corpus([path])) == [f"{path}:2: invalid UTF-8 at byte 13"]
+
+
+def test_a_markdown_file_is_split_as_markdown_and_cached_apart_from_the_same_text(tmp_path: Path) -> None:
+    text = "# Title\n\n- One item. Two.\n"
+    corpus = load_corpus([write(tmp_path / "a.md", text), write(tmp_path / "b.txt", text)])
+    assert [(u.doc, u.text) for u in corpus.units()] == [
+        ("a", "Title"),
+        ("a", "One item."),
+        ("a", "Two."),
+        ("b", "# Title"),
+        ("b", "- One item."),
+        ("b", "Two."),
+    ]
+    assert [(u.doc, u.text) for u in load_corpus([tmp_path]).units()] == [(u.doc, u.text) for u in corpus.units()]  # from the cache

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import orjson
 import pytest
 
 from annotator.corpus.document import Corpus, Unit
 from annotator.corpus.load import load_corpus
 from annotator.labels.anchors import Anchoring, anchor
+from tests.conftest import DATA, SEEDS
 
 HEADLINE = "Missile talks stall"
 FIRED = "SEOUL, Aug. 14 (Yonhap) -- North Korea fired two missiles on Monday, the military said."
@@ -184,3 +187,44 @@ def test_malformed_record_is_stale_not_a_crash(original: Corpus) -> None:
     broken = dict(record("ann", unit, original.document("news").sha256), text_sha256=["not", "a", "hash"])
     anchoring = anchor(latest_of([broken]), original)
     assert [s.reason for s in anchoring.stale] == ["malformed record: doc_sha256, text_sha256, ts must be strings"]
+
+
+def split_v3_record(doc: str, doc_sha256: str, start: int, end: int, text: str) -> dict:
+    """A label as the annotation UI saved it on a unit of segmenter version 3 (each line split alone)."""
+    return {
+        "id": f"v3-{doc}-{start}", "annotator": "ann", "doc": doc, "doc_sha256": doc_sha256, "start": start, "end": end,
+        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "labels": {"checkworthiness": "check"},
+        "status": "done", "rev": 1, "ts": "2026-11-21T10:00:00.000Z",
+    }  # fmt: skip
+
+
+def test_labels_on_the_seeds_made_with_segmenter_version_3_stay_on_their_sentences() -> None:
+    corpus = load_corpus([SEEDS])
+    labelled = [orjson.loads(line) for line in (DATA / "reference-labels.jsonl").read_bytes().splitlines()]
+    records = [split_v3_record(r["doc"], corpus.document(r["doc"]).sha256, r["start"], r["end"], r["text"]) for r in labelled]
+    anchoring = anchor(latest_of(records), corpus)
+    assert (len(anchoring.current), anchoring.moved, anchoring.stale) == (35, [], [])
+
+
+def test_labels_on_lines_of_hard_wrapped_prose_are_stale_after_the_split_changed(tmp_path: Path) -> None:
+    lines = [
+        "Missiles fired at dawn",
+        "North Korea fired two missiles on Monday, the military said. The launch",
+        "came a day before the talks.",
+    ]
+    corpus = corpus_of(tmp_path, "\n".join(lines) + "\n")
+    sha = corpus.document("news").sha256
+    # Version 3 split every line alone: the headline, then "... said.", "The launch", "came ... talks."
+    starts = [0, 23, 84, 95]
+    ends = [22, 83, 94, 123]
+    old = [split_v3_record("news", sha, start, end, corpus.document("news").text[start:end]) for start, end in zip(starts, ends)]
+    anchoring = anchor(latest_of(old), corpus)
+    assert placed(anchoring) == {
+        "0:Missiles fired at dawn": (0, 22),
+        "23:North Korea fired two missiles on Monday, the military said.": (23, 83),
+    }
+    assert [(label.record["id"], label.reason) for label in anchoring.stale] == [
+        ("v3-news-84", "no sentence unit of the unchanged document has this text (segmentation changed)"),
+        ("v3-news-95", "no sentence unit of the unchanged document has this text (segmentation changed)"),
+    ]
+    assert [unit.text for unit in corpus.units()][-1] == "The launch\ncame a day before the talks."

@@ -10,6 +10,7 @@ from annotator.corpus.document import Unit
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.gold import (
     ADJUDICATED,
+    DAWID_SKENE,
     MAJORITY,
     NOT_APPLICABLE,
     SINGLE,
@@ -242,3 +243,24 @@ def test_gold_units_set_aside_labels_that_do_not_fit_the_schema() -> None:
         "c": "labels: field 'worth' has no value 'maybe' (values: no, yes, very)",
         "d": "labelled with schema tiny v2, not tiny v1",
     }
+
+
+def test_the_dawid_skene_method_decides_choice_fields_by_the_model_and_leaves_the_rest_to_the_rules() -> None:
+    current = dict(
+        [
+            *(placed(name, 0, {"worth": "yes", "kind": ["a"], "note": "x"}) for name in ("a", "b")),
+            placed("c", 0, {"worth": "no"}),
+            *(placed(name, 1, {"worth": "no"}) for name in ("a", "b", "c")),
+            placed("a", 2, {"worth": "no"}),
+            placed("b", 2, {"worth": "yes", "kind": ["b"]}),
+            placed("rev", 2, {"worth": "very", "kind": ["c"]}, kind="adjudication"),
+        ]
+    )
+    first, second, third = gold_units(SCHEMA, current, method=DAWID_SKENE).units
+    assert first.fields["worth"].resolution == DAWID_SKENE and first.fields["worth"].value == "yes"
+    assert 0.5 < first.fields["worth"].confidence <= 1
+    assert first.fields["kind"].resolution == DAWID_SKENE  # a and b were asked it, c was not
+    assert first.fields["note"] == GoldLabel("x", MAJORITY, 3, 2)  # free text: the votes decide
+    assert second.fields["worth"].value == "no" and second.fields["kind"].resolution == NOT_APPLICABLE
+    assert third.fields["worth"] == GoldLabel("very", ADJUDICATED, 2, 0)  # a reviewer's decision still comes first
+    assert first.fields["worth"].confidence is not None and third.fields["worth"].confidence is None

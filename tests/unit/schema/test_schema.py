@@ -10,13 +10,13 @@ import pytest
 
 from annotator.schema import load as schema_module
 from annotator.schema.load import (
-    DEFAULT_SCHEMA_PATH,
     SchemaError,
+    default_schema_bytes,
     load_schema,
     parse_schema,
 )
 from annotator.schema.model import Schema, is_unset
-from tests.conftest import REPO, SCHEMA
+from tests.conftest import SCHEMA
 
 DEFAULT_DATA = json.loads(SCHEMA.read_text(encoding="utf-8"))
 
@@ -41,8 +41,8 @@ def schema_error(path: Path) -> str:
 # --- the default schema ---------------------------------------------------------------------
 
 
-def test_default_path_is_the_shipped_schema() -> None:
-    assert REPO / DEFAULT_SCHEMA_PATH == SCHEMA
+def test_the_default_schema_is_read_from_the_package() -> None:
+    assert default_schema_bytes() == SCHEMA.read_bytes()
 
 
 def test_default_schema_fields_in_design_order(schema: Schema) -> None:

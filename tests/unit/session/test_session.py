@@ -9,7 +9,7 @@ import pytest
 
 from annotator.corpus.load import load_corpus
 from annotator.schema.load import load_schema
-from annotator.session.annotate import Missing, SaveRequest, Session
+from annotator.session.annotate import Found, Missing, SaveRequest, Session
 from tests.conftest import SCHEMA
 
 TEXT = "First claim here. Second one.\n\nThird sentence about missiles.\n"
@@ -49,14 +49,32 @@ def test_cursor_starts_at_first_unit_not_done_skipped_or_flagged(session: Sessio
     assert with_head(session, "draft", NO_CLAIM).cursor == 0
 
 
-def test_single_pick_sets_then_clears_and_prunes_hidden_fields(session: Session) -> None:
+def test_single_pick_sets_and_prunes_hidden_fields(session: Session) -> None:
     assert session.pick(0, "checkworthiness", 3)
     assert session.pick(0, "source_type", 1)
     assert session.labels(0) == {"checkworthiness": "check", "source_type": "state_media"}
     request = session.pick(0, "checkworthiness", 1)  # no_claim: source_type is no longer asked
     assert request is not None and request.labels == NO_CLAIM
-    session.pick(0, "checkworthiness", 1)
-    assert session.labels(0) == {}
+
+
+def test_picking_the_chosen_value_again_changes_nothing_and_clear_empties_the_field(session: Session) -> None:
+    confirm(session, session.pick(0, "checkworthiness", 3))
+    assert session.pick(0, "checkworthiness", 3) is None
+    assert session.labels(0) == {"checkworthiness": "check"} and not session.is_saving(0)
+    request = session.clear(0, "checkworthiness")
+    assert request is not None and request.labels == {}
+    assert session.clear(0, "checkworthiness") is None
+
+
+def test_answers_of_a_field_no_longer_asked_come_back_when_it_is_asked_again(session: Session) -> None:
+    for field_id, number in [("checkworthiness", 3), ("source_type", 1), ("claim_type", 2), ("hedging", 1)]:
+        confirm(session, session.pick(0, field_id, number))
+    request = session.pick(0, "checkworthiness", 1)  # no claim: the claim fields are not asked
+    assert request is not None and request.labels == NO_CLAIM  # the record keeps asked fields only
+    confirm(session, request)
+    request = session.pick(0, "checkworthiness", 4)
+    assert request is not None
+    assert request.labels == {"checkworthiness": "urgent", "source_type": "state_media", "claim_type": ["quantity"], "hedging": "asserted"}
 
 
 def test_multi_pick_toggles_in_schema_order(session: Session) -> None:
@@ -81,7 +99,6 @@ def test_pick_out_of_range_changes_nothing(session: Session) -> None:
         ("draft", {"checkworthiness": "check"}, ("source_type", 1), "draft"),
         ("done", NO_CLAIM, ("flags", 1), "done"),  # still complete
         ("done", NO_CLAIM, ("checkworthiness", 3), "draft"),  # source type, claim type ... now required
-        ("done", NO_CLAIM, ("checkworthiness", 1), "draft"),  # cleared a required field
         ("flagged", {}, ("checkworthiness", 3), "flagged"),  # flagged stays flagged, complete or not
     ],
 )
@@ -93,6 +110,12 @@ def test_every_change_is_saved_at_once_with_the_status_the_rule_gives(
     assert request is not None and request.status == after
     assert request.prev == session.head(0)
     assert session.is_saving(0) and session.labels(0) == request.labels
+
+
+def test_clearing_a_required_field_of_a_done_unit_makes_it_a_draft(session: Session) -> None:
+    session = with_head(session, "done", NO_CLAIM)
+    request = session.clear(0, "checkworthiness")
+    assert request is not None and (request.labels, request.status) == ({}, "draft")
 
 
 def test_saved_text_follows_the_same_rule_and_is_stripped(session: Session) -> None:
@@ -132,7 +155,7 @@ def test_done_needs_required_fields_by_label_and_the_unit_stays_draft(session: S
     confirm(session, session.pick(0, "checkworthiness", 3))
     result = session.mark_done(0)
     assert isinstance(result, Missing) and result.retry is None
-    assert result.labels[:2] == ["Source type", "Claim type"]
+    assert result.fields[:2] == ["source_type", "claim_type"]
     assert session.status(0) == "draft" and not session.is_saving(0)
 
 
@@ -227,6 +250,22 @@ def test_next_unlabelled_wraps_and_skips_labelled_units(session: Session) -> Non
 
 
 def test_search_is_case_insensitive_and_wraps(session: Session) -> None:
-    assert session.search("MISSILES", 0) == 2
-    assert session.search("first", 2) == 0
+    assert session.search("MISSILES", 0) == Found(2, 1, 1, False)
+    assert session.search("first", 2) == Found(0, 1, 1, True)  # from the top again
     assert session.search("absent", 0) is None
+
+
+def test_search_numbers_the_match_among_all(session: Session) -> None:
+    matches = [index for index, unit in enumerate(session.units) if "." in unit.text]
+    assert len(matches) > 2
+    found = session.search(".", matches[0])
+    assert found == Found(matches[1], 2, len(matches), False)
+
+
+def test_next_with_status_finds_drafts_skipped_and_flagged(session: Session) -> None:
+    confirm(session, session.pick(1, "checkworthiness", 1))
+    confirm(session, session.status_request(3, "flagged"))
+    assert session.next_with_status(0, "draft") == 1
+    assert session.next_with_status(1, "draft") is None  # no other draft
+    assert session.next_with_status(1, "flagged") == 3
+    assert session.next_with_status(0, "skipped") is None
