@@ -138,3 +138,14 @@ def test_nul_bytes_are_binary_data_not_text(tmp_path: Path) -> None:
 def test_accented_text_is_not_taken_for_utf16(tmp_path: Path) -> None:
     path = corpus_with(tmp_path / "corpus", "accents.txt", "Café, naïve, Zürich. Ελληνικά. 日本語の文。\n".encode())
     assert load_corpus([path]).problems == []
+
+
+def test_a_table_row_over_the_size_limit_is_refused_and_the_other_rows_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANNOTATOR_MAX_DOCUMENT_MB", "0.01")
+    rows = ["id,text", "small,Short.", f"huge,{'Long. ' * 3000}", "after,Also short."]
+    path = corpus_with(tmp_path / "corpus", "docs.csv", ("\n".join(rows) + "\n").encode())
+    corpus = load_corpus([path])
+    assert [doc.id for doc in corpus.documents] == ["small", "after"]
+    assert reasons(corpus) == [
+        f"{path}:3: 18,000 bytes, over the limit of 10,485 bytes for a document ($ANNOTATOR_MAX_DOCUMENT_MB sets it)"
+    ]
