@@ -12,6 +12,7 @@ import stat
 import sys
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 MAX_DOCUMENT_MB_VARIABLE = "ANNOTATOR_MAX_DOCUMENT_MB"
 DEFAULT_MAX_DOCUMENT_MB = 20.0
@@ -20,11 +21,16 @@ DEFAULT_MAX_DOCUMENT_MB = 20.0
 def max_document_bytes() -> int:
     """The largest document read (a document file, or a line of a JSONL corpus): $ANNOTATOR_MAX_DOCUMENT_MB
     megabytes, 20 by default."""
+    return _megabytes_to_bytes(os.environ.get(MAX_DOCUMENT_MB_VARIABLE))
+
+
+@cache
+def _megabytes_to_bytes(setting: str | None) -> int:
     try:
-        megabytes = float(os.environ.get(MAX_DOCUMENT_MB_VARIABLE, DEFAULT_MAX_DOCUMENT_MB))
+        megabytes = float(setting) if setting is not None else DEFAULT_MAX_DOCUMENT_MB
     except ValueError:
         megabytes = DEFAULT_MAX_DOCUMENT_MB
-    return int(megabytes * 2**20) if megabytes > 0 else int(DEFAULT_MAX_DOCUMENT_MB * 2**20)
+    return int((megabytes if megabytes > 0 else DEFAULT_MAX_DOCUMENT_MB) * 2**20)
 
 
 class NotARegularFile(OSError):
@@ -53,23 +59,26 @@ _KINDS = (
 )
 
 
-def _check_kind(mode: int, path: str | Path) -> None:
+def _refuse(mode: int, path: str | Path) -> NoReturn:
+    """The error for a path that is not a regular file."""
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-        raise NotARegularFile(errno.EINVAL, f"{kind}, not a regular file: not read", str(path))
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise NotARegularFile(errno.EINVAL, f"{kind}, not a regular file: not read", str(path))
 
 
 def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The whole file; OSError as `open` raises it (missing, no permission, ...), IsADirectoryError
     for a folder, NotARegularFile for a pipe, device or socket (or a link to one), and TooLarge for
     a file over `max_bytes`; neither of the last two is read."""
-    _check_kind(os.stat(path).st_mode, path)
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        _refuse(mode, path)
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a pipe put there since cannot block
     try:
         status = os.fstat(fd)
-        _check_kind(status.st_mode, path)
+        if not stat.S_ISREG(status.st_mode):
+            _refuse(status.st_mode, path)
         limit = sys.maxsize if max_bytes is None else max_bytes
         if status.st_size > limit:
             raise TooLarge(errno.EFBIG, too_large(status.st_size, limit), str(path))

@@ -18,12 +18,14 @@ _FEWEST_PAIRS = 8  # fewer byte pairs say too little: "A\x00B." is binary data, 
 
 def wide_encoding(data: bytes) -> str | None:
     """Why `data` is not read as a document when it is UTF-16 or UTF-32 text; None otherwise."""
+    sample = data[:_SAMPLE]
+    if b"\x00" not in sample and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # the common case, at the cost of one search: UTF-8 text has no NUL
     for mark, name in _MARKS:
         if data.startswith(mark):
             return f"{name} text: save it as UTF-8"
     # Latin text in UTF-16 has a NUL in every other byte: the second of each pair (little-endian)
     # or the first (big-endian).
-    sample = data[:_SAMPLE]
     pairs = len(sample) // 2
     first, second = sample[0::2].count(0), sample[1::2].count(0)
     if pairs >= _FEWEST_PAIRS and max(first, second) >= 0.6 * pairs and min(first, second) < 0.1 * pairs:
