@@ -100,6 +100,15 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", printable(" ".join(text.split())))
 
 
+def markdown_code(text: str) -> str:
+    """Untrusted text as a Markdown code span: printable, on one line, fenced with more backticks
+    than any run inside it (CommonMark), so nothing in it ends the span."""
+    text = printable(" ".join(text.split()))
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}"
+
+
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]], right: Collection[int] = ()) -> list[str]:
     """A GitHub-flavoured Markdown table, one line per row; cells are Markdown already (escape
     untrusted parts with `markdown_text`), each kept on one line with its pipes escaped."""

@@ -17,13 +17,13 @@ from annotator.cli.options import (
 )
 from annotator.corpus.load import load_documents
 from annotator.dataset.build import Dataset, ExportOptions, build_dataset
-from annotator.dataset.folder import check_out_dir, export
+from annotator.dataset.folder import check_out_dir, export, interrupted_exports
 from annotator.dataset.formats import FORMATS, import_pyarrow
 from annotator.dataset.splits import DEFAULT_SPLITS, parse_splits
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
 from annotator.labels.gold import DAWID_SKENE, VOTES, check_min_agreement
-from annotator.schema.load import load_schema
-from annotator.store.read import load_store, require_store
+from annotator.schema.load import read_schema_file
+from annotator.store.read import require_store
 from annotator.text import plural
 
 GOLD_METHODS = {"votes": VOTES, "dawid-skene": DAWID_SKENE}  # option value -> gold.gold_units method
@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     dataset, corpus_problems = _build(args)
     export(args.out, dataset)
     _report(dataset, args.out)
+    for leftover in interrupted_exports(args.out):
+        say(f"{leftover}: a hidden folder left by an export that was interrupted; nothing uses it (delete it)")
     return EXIT_DATA_PROBLEMS if dataset.left_out or corpus_problems else EXIT_OK
 
 
@@ -68,12 +70,12 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, int]:
     if options.format == "parquet":
         import_pyarrow()
     check_out_dir(args.out)  # before the slow part: say at once that --out is unusable
-    schema = load_schema(args.schema)
+    schema_file = read_schema_file(args.schema)
     require_store(args.store)
     corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     for problem in corpus.problems:
         say(str(problem))
-    return build_dataset(schema, args.schema, corpus, args.store, load_store(args.store), options), len(corpus.problems)
+    return build_dataset(schema_file, corpus, args.store, options), len(corpus.problems)
 
 
 def _report(dataset: Dataset, out: Path) -> None:

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,20 @@ def ui_inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 # The driver textual-serve has Textual draw with: the app's input and output are pipes to the server.
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
+
+def write_out(chunks: Iterable[bytes]) -> None:
+    """The command's output on stdout. A reader that stops early (`annotator validate | head`) is no
+    error: the rest goes nowhere and the command keeps its exit status (the data's, not the pipe's)."""
+    out = sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())  # what is still buffered goes there too, at exit
+        os.close(devnull)
 
 
 def is_terminal() -> bool:

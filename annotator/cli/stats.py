@@ -4,8 +4,9 @@ Labels are placed on the corpus (the documents or folders given, as `validate` a
 them) so that the most disputed units show their sentence; labels whose sentence the corpus no
 longer has are left out as stale. The report is computed over every readable line of the store:
 damaged lines are listed on stderr as file:line: reason and left out, like labels that do not fit
-the schema; the report is written all the same, and the exit status is then 1. No store folder, an
-unknown field, a broken schema or no readable document exit 2 before anything is computed.
+the schema, and broken revision histories are listed with the number of labels they affect; the
+report is written all the same, and the exit status is then 1. No store folder, an unknown field, a
+broken schema or no readable document exit 2 before anything is computed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from annotator.agreement.drift import WINDOWS
 from annotator.agreement.render import TEXT_WIDTH, Show, render_markdown, render_text, to_json
 from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
-from annotator.cli.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting
+from annotator.cli.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting, write_out
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK, UserError
 from annotator.schema.load import load_schema
@@ -77,12 +78,14 @@ def run(args: argparse.Namespace) -> int:
         say(f"... and {len(report.left_out) - SHOWN_LEFT_OUT} more left out (annotator validate lists them)")
     show = Show(pairs=args.pairs, annotators=args.annotators)
     if args.json:
-        sys.stdout.write(to_json(report))
+        output = to_json(report)
     elif args.markdown:
-        sys.stdout.write(render_markdown(report, show))
+        output = render_markdown(report, show)
     else:
-        sys.stdout.write(render_text(report, show, width=_text_width()))
-    skipped = f"; {len(store.problems)} damaged lines skipped (listed above)" if store.problems else ""
+        output = render_text(report, show, width=_text_width())
+    write_out([output.encode()])
+    problems = store.problem_summary()
+    skipped = f"; {problems} (listed above)" if problems else ""
     say(f"agreement of {plural(len(report.annotators), 'annotator')} on {plural(report.units, 'unit')}{skipped}")
     return EXIT_DATA_PROBLEMS if store.problems or report.left_out or corpus.problems else EXIT_OK
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import orjson
 
-from annotator.cli.options import add_corpus_paths, columns, corpus_paths, say, say_segmenting
+from annotator.cli.options import add_corpus_paths, columns, corpus_paths, say, say_segmenting, write_out
 from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
@@ -24,10 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting, columns=columns(args))
     lines = _jsonl_lines(corpus) if args.jsonl else _table_lines(corpus)
-    out = sys.stdout.buffer
-    for line in lines:
-        out.write(line)
-    out.flush()
+    write_out(lines)
     for problem in corpus.problems:
         print(printable(str(problem)), file=sys.stderr)
     summary = f"{plural(len(corpus.documents), 'document')}, {plural(len(corpus.units()), 'unit')}"

@@ -17,6 +17,7 @@ from annotator.cli.options import (
     columns,
     corpus_paths,
     say_segmenting,
+    write_out,
 )
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         _sidecar_lines(report.sidecars),
         _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})"),
     ]
-    print("\n\n".join("\n".join(map(printable, block)) for block in blocks if block))
+    write_out(["\n\n".join("\n".join(map(printable, block)) for block in blocks if block).encode() + b"\n"])
     return EXIT_OK if report.clean else EXIT_DATA_PROBLEMS
 
 

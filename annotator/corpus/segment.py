@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +26,7 @@ Span = tuple[int, int]
 # Bump when any change could move a unit boundary, changes what is cached, or makes
 # check_segmentation stricter (the cache trusts what the check passed before): it invalidates every
 # cached segmentation.
-SEGMENTER_VERSION = 4
+SEGMENTER_VERSION = 5
 
 # Below this many characters to segment, a process pool costs more than it saves.
 PARALLEL_MIN_CHARS = 400_000
@@ -32,6 +34,14 @@ PARALLEL_MIN_CHARS = 400_000
 _BREAKS_AS_SPACES = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
 _PIECE = 2_000
 _SURE_END = re.compile(r"(?<=[a-z]{3}[.!?])\s+(?=[A-Z])")
+# pySBD's run time grows with the length of its input times the sentence ends in it: whatever the
+# text, the pieces it is given hold at most this many characters and end marks.
+_MAX_PIECE = 3_000
+_MAX_ENDS = 64
+_END_MARK = re.compile(r"[.!?\u3002\uff0e\uff01\uff1f]")  # pySBD's English sentence ends
+_AFTER_END = re.compile(r"[.!?\u3002\uff0e\uff01\uff1f][\"'\u201d\u2019)\]]*\s+")  # an end, closers, white space
+_SPACE = re.compile(r"\s+")
+_TAIL = ".!?\u3002\uff0e\uff01\uff1f\"'\u201d\u2019)]\u00bb \t"  # what may close a sentence at the end of a line
 _HEADING = re.compile(r"#{1,6}(?:\s|$)")
 _WORD = re.compile(r"[^\W_]")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]+)[.)](?:\s|$)")
@@ -95,9 +105,9 @@ def _trim(text: str, start: int, end: int) -> Span | None:
 def _line_sentences(line: str) -> list[Span]:
     """Sentence spans of one trimmed, non-empty paragraph (its line breaks made spaces); together
     they cover all of it."""
-    if _HEADING.match(line):
+    if _HEADING.match(line) or _one_sentence(line):
         return [(0, len(line))]
-    cuts = _cuts(line)
+    cuts = _bounded(line, _cuts(line))
     starts = []
     for cut, next_cut in zip(cuts, [*cuts[1:], len(line)]):
         starts += [cut + start for start in _sentence_starts(line[cut:next_cut])]
@@ -116,6 +126,49 @@ def _cuts(line: str) -> list[int]:
         if match.end() - cuts[-1] >= _PIECE:
             cuts.append(match.end())
     return cuts
+
+
+def _one_sentence(line: str) -> bool:
+    """No sentence end before the end of the paragraph, and not two list item markers (pySBD splits
+    `1) a 2) b`): one unit, without asking pySBD, which costs as much for a line of one word as for
+    a sentence (and a text can be a million short lines)."""
+    body = line.rstrip(_TAIL)
+    return body.count(")") < 2 and not _END_MARK.search(body)
+
+
+def _bounded(line: str, cuts: list[int]) -> list[int]:
+    """`cuts` and more, so that no piece between two is over `_MAX_PIECE` characters or holds
+    over `_MAX_ENDS` end marks, whatever the text: pySBD is then linear in the length of a paragraph."""
+    ends = [found.start() for found in _END_MARK.finditer(line)]
+    bounded = []
+    for start, end in zip(cuts, [*cuts[1:], len(line)]):
+        bounded.append(start)
+        while (limit := _piece_limit(ends, start, end)) is not None:
+            start = _safe_cut(line, start, limit)
+            bounded.append(start)
+    return bounded
+
+
+def _piece_limit(ends: list[int], start: int, end: int) -> int | None:
+    """Where a piece from `start` reaches the bounds, if it does before `end`."""
+    limit = start + _MAX_PIECE
+    first = bisect_left(ends, start)
+    if first + _MAX_ENDS < len(ends):
+        limit = min(limit, ends[first + _MAX_ENDS])
+    return limit if limit < end else None
+
+
+def _safe_cut(line: str, start: int, limit: int) -> int:
+    """The best place to cut in `line[start:limit]`: after the last sentence end followed by white
+    space, else after the last white space, else at `limit` (not before a combining mark)."""
+    for pattern in (_AFTER_END, _SPACE):
+        found = [match.end() for match in pattern.finditer(line, start + 1, limit)]
+        if found and found[-1] < limit:
+            return found[-1]
+    cut = limit
+    while cut > start + 1 and unicodedata.combining(line[cut]):
+        cut -= 1
+    return cut
 
 
 def _sentence_starts(text: str) -> list[int]:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import orjson
 
+from annotator.corpus.encoding import wide_encoding
 from annotator.corpus.table import DEFAULT_COLUMNS, DELIMITERS, Columns, table_rows
 from annotator.errors import Problem
-from annotator.files import read_bytes
+from annotator.files import max_document_bytes, read_bytes, too_large
 
 SUFFIXES = (".txt", ".md", ".jsonl", *DELIMITERS)
 _NAMES = ".txt, .md, .jsonl, .csv or .tsv"
@@ -95,29 +96,44 @@ def _walk(folder: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:
 
 
 def _read_file(path: str, doc_id: str, problems: list[Problem], columns: Columns) -> Iterator[Source]:
+    suffix = os.path.splitext(path)[1].lower()
+    documents = suffix == ".jsonl" or suffix in DELIMITERS  # a file of documents: each one is limited, not the file
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, max_bytes=None if documents else max_document_bytes())
     except OSError as error:
         problems.append(Problem(path, None, f"cannot read: {error.strerror}"))
         return
-    if path.lower().endswith(".jsonl"):
+    encoding = wide_encoding(data)
+    if encoding is not None:
+        problems.append(Problem(path, None, encoding))
+        return
+    if suffix == ".jsonl":
         yield from _jsonl_sources(path, data, problems)
         return
     text = _decode(path, data, problems)
     if text is None:
         return
-    suffix = os.path.splitext(path)[1].lower()
     if not text.strip():
         problems.append(Problem(path, None, "empty file (no documents)" if suffix in DELIMITERS else "empty file (no text)"))
     elif suffix in DELIMITERS:
+        limit = max_document_bytes()
         for row in table_rows(path, text, DELIMITERS[suffix], columns, problems):
-            yield Source(row.id, path, row.line, row.text, row.meta)
+            if len(row.text) > limit // 4 and (size := len(row.text.encode("utf-8"))) > limit:  # 4 bytes a character at most
+                problems.append(Problem(path, row.line, too_large(size, limit)))
+            else:
+                yield Source(row.id, path, row.line, row.text, row.meta)
     else:
         yield Source(doc_id, path, None, text, {}, markdown=suffix == ".md")
 
 
 def _decode(path: str, data: bytes, problems: list[Problem], *, offset: int = 0, line: int | None = None) -> str | None:
-    """UTF-8 text without a leading BOM; None (and a problem) if the bytes are not UTF-8."""
+    """UTF-8 text without a leading BOM; None (and a problem) if the bytes are not UTF-8, or hold a
+    NUL byte (binary data)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        where = line if line is not None else data.count(b"\n", 0, nul) + 1
+        problems.append(Problem(path, where, f"a NUL byte at byte {offset + nul}: binary data, not text"))
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -132,10 +148,13 @@ def _jsonl_sources(path: str, data: bytes, problems: list[Problem]) -> Iterator[
     if not data.strip():
         problems.append(Problem(path, None, "empty file (no documents)"))
         return
-    offset = 0
+    offset, limit = 0, max_document_bytes()
     for number, raw in enumerate(data.split(b"\n"), start=1):
         line_offset, offset = offset, offset + len(raw) + 1
         if not raw.strip():
+            continue
+        if len(raw) > limit:
+            problems.append(Problem(path, number, too_large(len(raw), limit)))
             continue
         line = _decode(path, raw, problems, offset=line_offset, line=number)
         if line is None:

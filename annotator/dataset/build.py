@@ -20,13 +20,19 @@ from annotator.dataset.splits import DEFAULT_SHARES, Shares, assign_splits, spli
 from annotator.errors import DataProblems, Problem, UserError
 from annotator.labels.anchors import anchor
 from annotator.labels.gold import DAWID_SKENE, DEFAULT_MIN_AGREEMENT, VOTES, UnitGold, gold_units
+from annotator.schema.load import SchemaFile
 from annotator.schema.model import Schema
 from annotator.store.folder import annotator_file
-from annotator.store.read import StoreView
+from annotator.store.read import load_store
 from annotator.store.records import describe_label
-from annotator.text import bytes_sha256
 
 BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
+
+# The files of the folder (`annotator.dataset.folder`): the card, the manifest, `data/<split>.<format>`
+# and the copy of the schema.
+CARD = "README.md"
+MANIFEST = "manifest.json"
+DATA = "data"
 
 Row = dict[str, object]
 
@@ -89,24 +95,29 @@ class Dataset:
 
     def data_file(self, split: str) -> str | None:
         """Path of a split's data file in the folder; None for an empty split (no file)."""
-        return f"data/{split}.{self.options.format}" if self.splits[split] else None
+        return f"{DATA}/{split}.{self.options.format}" if self.splits[split] else None
+
+
+def schema_copy_name(name: str) -> str:
+    """The name of the schema's copy in the folder: the schema file's own, unless the folder has a
+    file or folder of that name already (whatever the case, for case-insensitive file systems)."""
+    taken = {CARD.casefold(), MANIFEST.casefold(), DATA}
+    return f"schema-{name}" if name.casefold() in taken else name
 
 
 # -- building ------------------------------------------------------------------------------------
 
 
-def build_dataset(
-    schema: Schema,
-    schema_path: Path,
-    corpus: Corpus,
-    store_dir: Path,
-    store: StoreView,
-    options: ExportOptions,
-) -> Dataset:
-    """Gold labels of every labelled unit, as rows in splits; ExportError if there is nothing to export."""
-    if store.problems:
+def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, options: ExportOptions) -> Dataset:
+    """Gold labels of every labelled unit of the store, as rows in splits; DataProblems if the store
+    has problems or there is nothing to export. The store is read once: its files' hashes are those
+    of the bytes the labels come from."""
+    schema = schema_file.schema
+    store = load_store(store_dir, hash_files=True)
+    problems = store.problem_summary()
+    if problems:
         listed = "\n".join(str(problem) for problem in store.problems)
-        raise DataProblems(f"the store has damaged lines; fix them before exporting (see annotator validate):\n{listed}")
+        raise DataProblems(f"{problems}; fix them before exporting (annotator validate lists them too):\n{listed}")
     anchoring = anchor(store.latest, corpus)
     gold = gold_units(schema, anchoring.current, options.min_agreement, options.gold)
     left_out = [_left_out(store_dir, stale.record, stale.reason) for stale in anchoring.stale]
@@ -122,8 +133,8 @@ def build_dataset(
     split_names = [name for name, _ in options.splits]
     return Dataset(
         schema=schema,
-        schema_file=schema_path.name,
-        schema_bytes=schema_path.read_bytes(),
+        schema_file=schema_copy_name(schema_file.path.name),
+        schema_bytes=schema_file.data,
         options=options,
         columns=names,
         annotators=annotators,
@@ -131,7 +142,7 @@ def build_dataset(
         splits={name: [row for row in rows if split_of[str(row["doc"])] == name] for name in split_names},
         split_documents={name: sorted(doc for doc in per_doc if split_of[doc] == name) for name in split_names},
         documents={doc: corpus.document(doc).sha256 for doc in sorted(per_doc)},
-        inputs={path.name: bytes_sha256(path.read_bytes()) for path in sorted(store_dir.glob("*.jsonl"))},
+        inputs=dict(sorted(store.sha256.items())),
         left_out=left_out,
         agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus)),
     )

@@ -28,7 +28,7 @@ from annotator.labels.gold import (
     UNRESOLVED,
 )
 from annotator.schema.model import Field
-from annotator.text import markdown_table, markdown_text
+from annotator.text import json_safe, markdown_code, markdown_table, markdown_text
 
 if TYPE_CHECKING:
     from annotator.dataset.build import Dataset
@@ -101,8 +101,8 @@ def column_types(dataset: Dataset) -> dict[str, str]:
 
 
 def _yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    return orjson.dumps(text).decode("utf-8")
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML), controls escaped."""
+    return json_safe(orjson.dumps(text).decode("utf-8"))
 
 
 def _size_category(rows: int) -> str:
@@ -113,7 +113,7 @@ def _intro(dataset: Dataset) -> str:
     schema = dataset.schema
     title = markdown_text(schema.title or schema.name)
     return (
-        f"# {title}\n\n{schema.description.strip()}\n\n"
+        f"# {title}\n\n{markdown_text(schema.description)}\n\n"
         f"Sentences labelled on the schema `{schema.name}` version {schema.version}"
         f" ({len(schema.fields)} fields), exported by annotator {__version__}: {len(dataset.rows)} rows"
         f" from {len(dataset.documents)} documents, labelled by {len(dataset.annotators)} annotators."
@@ -184,8 +184,10 @@ def _columns(dataset: Dataset) -> str:
     if dataset.options.format == "csv":
         text += (
             "\n\nCSV: lists are joined with `;`, null is an empty cell, booleans are `true` / `false`. A cell that"
-            " a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return)"
-            " is prefixed with `'`; export as JSONL for the exact text."
+            " a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@` or their fullwidth forms,"
+            " after any spaces, zero-width characters or NUL; or with tab or carriage return) is prefixed with"
+            " `'`, and control, bidi and zero-width characters are shown as visible symbols; export as JSONL"
+            " for the exact text."
         )
     return text
 
@@ -243,7 +245,7 @@ def _value_counts(field: Field, values: list[object]) -> str:
 
 def _schema(dataset: Dataset) -> str:
     schema = dataset.schema
-    sections = [f"## Schema\n\n`{dataset.schema_file}` in this folder: `{schema.name}` version {schema.version}."]
+    sections = [f"## Schema\n\n{markdown_code(dataset.schema_file)} in this folder: `{schema.name}` version {schema.version}."]
     for field in schema.fields:
         facts = [field.kind + (", ordinal" if field.ordinal else ""), "required" if field.required else "optional"]
         if field.when is not None:
@@ -262,7 +264,7 @@ def _provenance(dataset: Dataset) -> str:
     options = dataset.options
     facts = [
         f"- tool: annotator {__version__}",
-        f"- schema: `{dataset.schema_file}` (`{dataset.schema.name}` version {dataset.schema.version})",
+        f"- schema: {markdown_code(dataset.schema_file)} (`{dataset.schema.name}` version {dataset.schema.version})",
         f"- format: {options.format}; seed: {options.seed}; minimum agreement: {options.min_agreement:g}; gold: {options.gold}",
         f"- unresolved units: {'left out' if options.resolved_only else 'exported'}",
         f"- annotators' own labels: {'included' if options.include_annotators else 'not included'}",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 import orjson
 
 from annotator.dataset.build import ExportError, Row, column_kinds
 from annotator.schema.model import Schema
-from annotator.text import json_safe
+from annotator.text import json_safe, printable
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -18,7 +19,11 @@ FORMATS = ("jsonl", "csv", "parquet")
 MULTI_SEPARATOR = ";"
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet runs as a formula: one starting with a formula sign (or its fullwidth form,
+# which spreadsheets read as the sign), with tab or carriage return, or with a sign after what a
+# spreadsheet skips: white space (NBSP and the other Unicode spaces too), NUL, zero-width
+# characters and the byte order mark.
+_FORMULA = re.compile(r"[\t\r]|[\s\x00\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 
 
 PARQUET_INSTALL = "Parquet needs pyarrow: pip install 'annotator[parquet]' (or pip install pyarrow)"
@@ -33,14 +38,16 @@ def encode_jsonl(rows: Sequence[Row]) -> bytes:
 
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula, made inert by a leading apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return "'" + cell if _FORMULA.match(cell) else cell
 
 
 def encode_csv(rows: Sequence[Row], names: Sequence[str]) -> bytes:
-    """RFC 4180 CSV (CRLF, UTF-8 without BOM): lists `;`-joined, None empty, booleans true/false."""
+    """RFC 4180 CSV (CRLF, UTF-8 without BOM): lists `;`-joined, None empty, booleans true/false.
+    Text is made printable (`text.printable`: no escape sequence reaches a terminal that shows the
+    file) after formulas are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise(name) for name in names])
+    writer.writerow([_text_cell(name) for name in names])
     for row in rows:
         writer.writerow([_csv_cell(row[name]) for name in names])
     return buffer.getvalue().encode("utf-8")
@@ -52,10 +59,14 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return neutralise(MULTI_SEPARATOR.join(value))
+        return _text_cell(MULTI_SEPARATOR.join(value))
     if isinstance(value, str):
-        return neutralise(value)
+        return _text_cell(value)
     return value
+
+
+def _text_cell(text: str) -> str:
+    return printable(neutralise(text))
 
 
 def encode_parquet(rows: Sequence[Row], schema: Schema, names: Sequence[str]) -> bytes:

@@ -1,14 +1,14 @@
 """Validation of a whole annotation store against a schema and a corpus (`annotator validate`).
 
 Every line of every annotation file is checked against the record format, every record's labels
-against the schema, the revision chains for consistency, and the current labels against the
-corpus (stale anchors). Torn-line sidecars are listed: they are no problem of the store, but
+against the schema, the revision chains for consistency (as `load_store` checks them, file by file;
+here record ids are checked across files too), and the current labels against the corpus (stale
+anchors). Torn-line sidecars are listed: they are no problem of the store, but
 bytes the user has yet to look at. Nothing is written: each file is read once, by `load_store`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,48 +87,18 @@ def _check_records(view: StoreView, store_dir: Path, schema: Schema) -> _Checked
     checked = _Checked()
     for annotator, records in view.records.items():
         path = str(annotator_file(store_dir, annotator))
-        numbered = list(_numbered(records, {p.line for p in view.problems if p.path == path}))
-        checked.places.update((id(record), (path, line)) for line, record in numbered)
-        for line, record in numbered:
-            checked.problems += [Problem(path, line, reason) for reason in _record_reasons(record, schema, checked)]
+        for line, record in zip(view.lines[annotator], records):
+            checked.places[id(record)] = (path, line)
+            checked.problems += [Problem(path, line, reason) for reason in _record_reasons(record, path, schema, checked)]
             checked.first.setdefault(record["id"], (path, line))
-        checked.problems += [Problem(path, line, reason) for line, reason in _chain_problems(numbered)]
     return checked
 
 
-def _numbered(records: list[Record], problem_lines: set[int | None]) -> Iterator[tuple[int, Record]]:
-    """(line number, record): `load_store` turns every complete line of a file into a record or a
-    problem at that line, so the records fill the lines without one, in order."""
-    line = 0
-    for record in records:
-        line += 1
-        while line in problem_lines:
-            line += 1
-        yield line, record
-
-
-def _record_reasons(record: Record, schema: Schema, checked: _Checked) -> list[str]:
+def _record_reasons(record: Record, path: str, schema: Schema, checked: _Checked) -> list[str]:
     reasons = record_problems(record)
     if reasons:
         checked.malformed.add(id(record))
-    if record["id"] in checked.first:
-        first_path, first_line = checked.first[record["id"]]
+    first_path, first_line = checked.first.get(record["id"], (path, None))
+    if first_path != path:  # a duplicate in the same file is a broken chain, reported by load_store
         reasons.append(f"duplicate record id {record['id']} (first at {first_path}:{first_line})")
     return reasons or label_problems(schema, record)
-
-
-def _chain_problems(numbered: list[tuple[int, Record]]) -> Iterator[tuple[int, str]]:
-    """Revision chains of one file: `prev` names an earlier record, `rev` counts on, no forks."""
-    seen: dict[str, tuple[int, Record]] = {}
-    superseded_by: dict[str, int] = {}
-    for line, record in numbered:
-        prev = record["prev"]
-        if prev is not None:
-            if prev not in seen:
-                yield line, f"prev {prev} is not an earlier record of this file"
-            elif record["rev"] != seen[prev][1]["rev"] + 1:
-                yield line, f"rev {record['rev']} does not follow rev {seen[prev][1]['rev']} of prev (line {seen[prev][0]})"
-            if prev in superseded_by:
-                yield line, f"prev {prev} was already superseded at line {superseded_by[prev]} (forked history)"
-            superseded_by.setdefault(prev, line)
-        seen.setdefault(record["id"], (line, record))

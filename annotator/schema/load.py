@@ -37,6 +37,15 @@ class SchemaError(ProblemsError):
     """A schema file that cannot be used; each problem names the file and the path to the bad key."""
 
 
+@dataclasses.dataclass(frozen=True)
+class SchemaFile:
+    """A schema and the bytes of the file it was read from (what an export copies and hashes)."""
+
+    path: Path
+    data: bytes
+    schema: Schema
+
+
 def default_schema_bytes() -> bytes:
     """The default schema file as the package ships it (read as package data, so it works from a
     wheel installed anywhere)."""
@@ -45,6 +54,11 @@ def default_schema_bytes() -> bytes:
 
 def load_schema(path: str | Path) -> Schema:
     """Read and validate a schema file; SchemaError lists every problem found."""
+    return read_schema_file(path).schema
+
+
+def read_schema_file(path: str | Path) -> SchemaFile:
+    """`load_schema`, with the bytes it read."""
     name = str(path)
     try:
         raw = read_bytes(path)
@@ -54,14 +68,14 @@ def load_schema(path: str | Path) -> Schema:
         raise SchemaError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
     marker = _validated_marker(raw)
     if _exists(marker):
-        return _build(json.loads(raw))
+        return SchemaFile(Path(path), raw, _build(json.loads(raw)))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SchemaError([Problem(name, None, f"not UTF-8 text (byte {error.start})")]) from None
     schema = parse_schema(text, name)
     _remember(marker)
-    return schema
+    return SchemaFile(Path(path), raw, schema)
 
 
 def parse_schema(text: str, name: str = "schema") -> Schema:

@@ -395,6 +395,19 @@ class Session:
         """The record was not written: the unit's labels stay on screen, unsaved, to retry."""
         self._in_flight[request.index] -= 1
 
+    def take_heads(self, heads: dict[UnitKey, Record], moved: set[UnitKey]) -> list[int]:
+        """The store's records changed from outside the session (a git pull replaced the file, or
+        another program appended to it): these are the heads now, placed on the corpus. The
+        indexes of the units whose head changed; changes on their way to disk are kept."""
+        changed = [index for index, unit in enumerate(self.units) if _id(self.heads.get(unit.key)) != _id(heads.get(unit.key))]
+        self.heads, self.moved = dict(heads), set(moved)
+        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        return changed
+
     def _count(self, doc: str, record: Record | None, delta: int) -> None:
         if record is not None and record["status"] in FINISHED:
             self._doc_done[doc] += delta
+
+
+def _id(record: Record | None) -> str | None:
+    return None if record is None else record["id"]

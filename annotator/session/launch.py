@@ -16,7 +16,7 @@ from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import NothingToDo, UserError
-from annotator.labels.anchors import anchor
+from annotator.labels.anchors import StaleLabel, anchor
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
 from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
@@ -27,6 +27,7 @@ from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
+from annotator.text import plural
 
 OnSegmenting = Callable[[int], None]
 
@@ -137,18 +138,37 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
 def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> tuple[Session, list[str]]:
     """The session over the corpus with this annotator's current records (by unit key) placed on it,
     and notices about labels that could not be placed (stale)."""
-    latest = {(annotator, *key): record for key, record in records.items()}
-    anchoring = anchor(latest, corpus)
+    placed = place_heads(corpus, records, annotator)
+    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in placed.stale]
+    if placed.moved:
+        notices.append(f"{len(placed.moved)} labels moved with their sentence to new offsets (marked ~)")
+    return Session(schema, corpus.units(), heads=placed.heads, moved=placed.moved), notices
+
+
+@dataclass(frozen=True)
+class PlacedHeads:
+    """One annotator's current records placed on the corpus, as a session holds them."""
+
+    heads: dict[UnitKey, Record]  # unit key -> the record
+    moved: set[UnitKey]  # units whose record was re-anchored to new offsets
+    stale: list[StaleLabel]  # records that could not be placed
+
+
+def place_heads(corpus: Corpus, records: dict[UnitKey, Record], annotator: str) -> PlacedHeads:
+    """`records` (the heads of the annotator's log, by their own unit keys) placed on the corpus."""
+    anchoring = anchor({(annotator, *key): record for key, record in records.items()}, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
-    moved = {label.unit.key for label in anchoring.moved}
-    notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in anchoring.stale]
-    if moved:
-        notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
-    return Session(schema, corpus.units(), heads=heads, moved=moved), notices
+    return PlacedHeads(heads, {label.unit.key for label in anchoring.moved}, anchoring.stale)
 
 
 def log_notices(log: AnnotationLog) -> list[str]:
-    return [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    notices = [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    if log.broken:
+        more = " and more" if len(log.broken) > 1 else ""
+        notices.append(
+            f"a revision history is broken at {plural(len(log.broken), 'line')} of {log.path}: {log.broken[0]}{more} (annotator validate lists them)"
+        )
+    return notices
 
 
 def _name(annotator: str) -> str:
@@ -177,8 +197,9 @@ def _check_something_to_review(review: Review, everything: bool, store_dir: Path
 
 def _review_notices(corpus: Corpus, store: StoreView, review: Review) -> list[str]:
     notices = [f"skipped {problem}" for problem in corpus.problems]
-    if store.problems:
-        notices.append(f"{len(store.problems)} damaged lines in the store are left out (annotator validate lists them)")
+    problems = store.problem_summary()
+    if problems:
+        notices.append(f"{problems} (annotator validate lists them)")
     if review.left_out:
         notices.append(f"{len(review.left_out)} labels count for nothing: stale or not fitting the schema (annotator validate lists them)")
     if review.moved:

@@ -217,6 +217,13 @@ class ReviewSession(Session):
         super().confirm(request, record)
         self.review.decided(request.unit.key, record)
 
+    def take_heads(self, heads: dict[UnitKey, Record], moved: set[UnitKey]) -> list[int]:
+        changed = super().take_heads(heads, moved)
+        for index in changed:
+            key = self.units[index].key
+            self.review.decided(key, self.heads.get(key))
+        return changed
+
     def other_units(self) -> ReviewSession | str:
         """The review over the other set of units (every labelled unit, or only the disputed ones),
         on the same unit when it is there; or why not now."""

@@ -1,12 +1,13 @@
 """Reading the store: the records of one file, and the current label of every unit of a folder.
 
 Reading never modifies anything. A malformed line is reported as `file:line: reason` and left out;
-an incomplete last line (left by a crash mid-write) is reported too.
+an incomplete last line (left by a crash mid-write) and a broken revision chain (`chains`) are
+reported too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import orjson
 
 from annotator.errors import Problem, UserError
 from annotator.memory import gc_paused
+from annotator.store.chains import broken_links, read_heads
 from annotator.store.records import (
     ADJUDICATION,
     ANNOTATION,
@@ -22,10 +24,10 @@ from annotator.store.records import (
     Record,
     is_adjudication,
     is_annotator_name,
-    label_key,
     line_problem,
     looks_valid,
 )
+from annotator.text import bytes_sha256, plural
 
 
 @dataclass
@@ -39,30 +41,38 @@ class LogContents:
 def read_log(path: Path) -> LogContents:
     """The records of one annotator's file; reads only, never modifies anything."""
     path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return LogContents(path, [], [_unreadable(path, error)], None)
+    return parse_log(path, data)
+
+
+def parse_log(path: Path, data: bytes, *, first_line: int = 1) -> LogContents:
+    """The records of the bytes of an annotator's file (lines numbered from `first_line`)."""
     problems: list[Problem] = []
-    lines, torn = _read_lines(path, problems)
+    lines, torn = _split_lines(data)
     with gc_paused():
-        records = list(_valid_records(lines, path, problems))
+        records = list(_valid_records(lines, path, problems, first_line))
     return LogContents(path, records, problems, torn)
 
 
-def _read_lines(path: Path, problems: list[Problem]) -> tuple[list[bytes], bytes | None]:
-    """The complete lines of a file, and its incomplete last line (no final newline) if it has one;
-    none (and a problem) when the file cannot be read."""
-    try:
-        lines = path.read_bytes().split(b"\n")
-    except OSError as error:
-        problems.append(Problem(str(path), None, f"cannot read: {error.strerror or error}"))
-        return [], None
+def _unreadable(path: Path, error: OSError) -> Problem:
+    return Problem(str(path), None, f"cannot read: {error.strerror or error}")
+
+
+def _split_lines(data: bytes) -> tuple[list[bytes], bytes | None]:
+    """The complete lines, and the incomplete last line (no final newline) if there is one."""
+    lines = data.split(b"\n")
     return lines, lines.pop() or None
 
 
-def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> Iterator[Record]:
+def _valid_records(lines: list[bytes], path: Path, problems: list[Problem], first_line: int = 1) -> Iterator[Record]:
     """The records of an annotator file's complete lines, in order; a malformed line is added to
     `problems` instead."""
     name, annotator = str(path), path.name.removesuffix(".jsonl")
     loads = orjson.loads
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first_line):
         try:
             record = loads(line)
         except orjson.JSONDecodeError as error:
@@ -75,25 +85,6 @@ def _valid_records(lines: list[bytes], path: Path, problems: list[Problem]) -> I
             problems.append(Problem(name, number, line_problem(record, annotator)))
 
 
-def chain_heads(records: Iterable[Record]) -> dict[LabelKey, Record]:
-    """The head of every unit's chain: the last record at its key, unless a later record at another
-    key names it as `prev` (an edit of a re-anchored label), which supersedes it there too."""
-    heads: dict[LabelKey, Record] = {}
-    moved: set[str] = set()  # prevs that were not the head of their record's own key
-    for record in records:
-        key = label_key(record)
-        prev = record["prev"]
-        if prev is not None:
-            head = heads.get(key)
-            if head is None or head["id"] != prev:
-                moved.add(prev)
-        heads[key] = record
-    if moved:
-        for key in [key for key, head in heads.items() if head["id"] in moved]:
-            del heads[key]
-    return heads
-
-
 @dataclass
 class StoreView:
     """A read-only view of a whole store folder. `latest` includes `retracted` heads (no current label)."""
@@ -103,12 +94,25 @@ class StoreView:
     problems: list[Problem]
     torn: list[str] = field(default_factory=list)  # annotators whose file ends in an incomplete line
     kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # annotator -> the KINDS among its valid records
+    lines: dict[str, Sequence[int]] = field(default_factory=dict)  # annotator -> the line of each record; with `records`
+    broken: set[LabelKey] = field(default_factory=set)  # labels whose revision history is broken (`chains.broken_links`)
+    sha256: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of the bytes read; with hash_files only
+
+    def problem_summary(self) -> str | None:
+        """How many problems the store has and how many labels a broken history affects, for a
+        command that reads the store ("the store has 3 problems, 1 label with a broken revision
+        history"); None when it has none."""
+        if not self.problems:
+            return None
+        broken = f", {plural(len(self.broken), 'label')} with a broken revision history" if self.broken else ""
+        return f"the store has {plural(len(self.problems), 'problem')}{broken}"
 
 
-def load_store(store_dir: Path, *, keep_records: bool = False) -> StoreView:
-    """Read every `<annotator>.jsonl` of `store_dir` once (sidecars and lock files are not read) into
-    the heads of its units. `records` stays empty unless `keep_records`: keeping every record of a
-    large store costs more than reading it, and most readers need only the heads."""
+def load_store(store_dir: Path, *, keep_records: bool = False, hash_files: bool = False) -> StoreView:
+    """Read every `<annotator>.jsonl` of `store_dir` once (sidecars are not read) into the heads of
+    its units, checking each file's revision chains. `records` stays empty unless `keep_records`:
+    keeping every record of a large store costs more than reading it, and most readers need only
+    the heads. With `hash_files`, `sha256` holds the hash of the bytes read of each file."""
     store_dir = Path(store_dir)
     view = StoreView(records={}, latest={}, problems=[])
     if not store_dir.is_dir():
@@ -116,27 +120,60 @@ def load_store(store_dir: Path, *, keep_records: bool = False) -> StoreView:
         return view
     with gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
-            _load_file(view, path, keep_records)
+            _load_file(view, path, keep_records, hash_files)
     return view
 
 
-def _load_file(view: StoreView, path: Path, keep_records: bool) -> None:
+def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool) -> None:
     annotator = path.name.removesuffix(".jsonl")
     if annotator.startswith("."):
         return  # hidden files (editor locks and the like) are never annotator files
     if not is_annotator_name(annotator):
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
-    lines, torn = _read_lines(path, view.problems)
-    records: Iterable[Record] = _valid_records(lines, path, view.problems)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        view.problems.append(_unreadable(path, error))
+        return
+    if hash_files:
+        view.sha256[path.name] = bytes_sha256(data)
+    lines, torn = _split_lines(data)
+    problems: list[Problem] = []
+    records: Iterable[Record] = _valid_records(lines, path, problems)
     if keep_records:
         records = view.records[annotator] = list(records)
     kinds: set[str] = set()
-    view.latest.update(chain_heads(_noting_kinds(records, kinds)))
+    heads = read_heads(_noting_kinds(records, kinds))
+    view.latest.update(heads.heads)
     view.kinds[annotator] = frozenset(kinds)
+    if keep_records or not heads.plain:
+        # Read again only when needed: most files are edits of heads only, which break no chain.
+        records = records if isinstance(records, list) else list(_valid_records(lines, path, []))
+        numbers = record_lines(len(records), {problem.line for problem in problems})
+        view.lines[annotator] = numbers
+        for link in broken_links(records, numbers):
+            problems.append(Problem(str(path), link.line, link.reason))
+            view.broken.add(link.label)
+    view.problems += problems
     if torn:
         view.torn.append(annotator)
         view.problems.append(torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
+
+
+def record_lines(count: int, bad_lines: set[int | None]) -> Sequence[int]:
+    """The line numbers of a file's `count` records, given the lines that are no record: every
+    complete line is a record or a problem at that line, so the records fill the others, in order."""
+    if not bad_lines:
+        return range(1, count + 1)
+    numbers = []
+    line = 0
+    for _ in range(count):
+        line += 1
+        while line in bad_lines:
+            line += 1
+        numbers.append(line)
+    return numbers
 
 
 def _noting_kinds(records: Iterable[Record], kinds: set[str]) -> Iterator[Record]:

@@ -80,8 +80,13 @@ REQUIRED_KEYS = (
     "format", "id", "annotator", "doc", "doc_sha256", "start", "end", "text_sha256",
     "schema", "schema_version", "labels", "status", "rev", "prev", "ts",
 )  # fmt: skip
-ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
-NAME_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
+ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}(?<!\.)")
+# A file named after a device is the device on Windows, whatever its extension (nul.jsonl is nul).
+_WINDOWS_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)", re.IGNORECASE)
+NAME_RULE = (
+    "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.' or '-' (an option), not ending with '.',"
+    " not a Windows device name (con, prn, aux, nul, com0-com9, lpt0-lpt9)"
+)
 
 UnitKey = tuple[str, int, int]
 """A sentence unit: (doc, start, end); `Unit.key` of annotator.corpus.document."""
@@ -113,7 +118,8 @@ class InvalidAnnotatorName(UserError):
 
 
 def is_annotator_name(name: object) -> bool:
-    return isinstance(name, str) and bool(ANNOTATOR_NAME.fullmatch(name)) and not name.startswith(".")
+    """A name that is a file name on every system and cannot be read as an option."""
+    return isinstance(name, str) and bool(ANNOTATOR_NAME.fullmatch(name)) and not _WINDOWS_DEVICE.match(name)
 
 
 def check_annotator_name(name: str) -> str:

@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from annotator.memory import settle_after_launch
 from annotator.session.annotate import SaveRequest
-from annotator.session.launch import Opened
+from annotator.session.launch import Opened, PlacedHeads, place_heads
 from annotator.store.records import Record
 from annotator.store.writer import AppendRequest, BackgroundWriter
 from annotator.text import plural
@@ -36,6 +36,16 @@ class SessionAppend(AppendRequest):
 
     request: SaveRequest
     handled: asyncio.Future[None]  # done once the writer has finished with the request
+
+
+@dataclass
+class FileChanged(Message):
+    """Others changed the annotator's file (`AnnotationLog.take_news`: a git pull replaced it, another
+    program appended to it): what they did, and the heads of the file as read now, placed on the
+    corpus."""
+
+    news: list[str]
+    placed: PlacedHeads
 
 
 @dataclass
@@ -90,7 +100,7 @@ class AnnotatorApp(KeysInOrder):
         return self.annotate_screen
 
     def on_mount(self) -> None:
-        self.writer = BackgroundWriter(self.annotation_log, self._written)
+        self.writer = BackgroundWriter(self.annotation_log, self._written, self._file_changed)
         loop = asyncio.get_running_loop()
         for signum in CLOSING_SIGNALS:
             loop.add_signal_handler(signum, self.close_now)
@@ -130,6 +140,19 @@ class AnnotatorApp(KeysInOrder):
         append = cast(SessionAppend, append)
         self.post_message(Written(append.request, record, error))
         append.handled.get_loop().call_soon_threadsafe(_set_done, append.handled)
+
+    def _file_changed(self, news: list[str]) -> None:
+        """The writer's on_news, on the writer thread, before the outcome of the append that found
+        the change: the heads are placed on the corpus here, off the event loop."""
+        self.post_message(FileChanged(news, place_heads(self.corpus, self.annotation_log.latest(), self.annotator)))
+
+    def on_file_changed(self, message: FileChanged) -> None:
+        screen = self.annotate_screen
+        for index in self.session.take_heads(message.placed.heads, message.placed.moved):
+            screen.sentences.refresh_row(index)
+        screen.show_header()
+        for news in message.news:
+            notify_safe(self, news, severity="warning", timeout=30)
 
     def on_written(self, message: Written) -> None:
         if message.record is not None:

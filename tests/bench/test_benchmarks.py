@@ -37,6 +37,17 @@ def test_bench_store_prints_each_measure_against_the_orjson_loop(measure: str) -
     assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
 
 
+def test_bench_segment_prints_the_worst_ratio_against_news() -> None:
+    output = run_benchmark("bench_segment.py", "--size", "5000")
+    assert re.search(rf"^'a\. ' on one line +{RATIO} +{RATIO}$", output, re.MULTILINE), output
+    assert re.search(rf"^worst ratio: {RATIO} \((within|OVER) the budget of 10x news\)$", output, re.MULTILINE), output
+
+
+def test_the_kill_campaign_runs_one_trial_of_each() -> None:
+    output = run_benchmark("kill_campaign.py", "--store", "1", "--pull", "1", "--ui", "1", "--export", "1")
+    assert [line.split(":")[0] for line in output.splitlines()] == ["store", "pull", "ui", "export"], output
+
+
 def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None:
     output = run_benchmark("bench_keys.py", "--sentences", "3")
     assert "3 sentences replayed twice, each saved with the reference's labels" in output

@@ -151,6 +151,29 @@ def test_stale_labels_are_reported_on_stderr(project: Path, capsys: pytest.Captu
     assert "2 labels left out (listed above)" in err
 
 
+def test_a_broken_revision_history_stops_the_export(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = project / "annotations" / "bob.jsonl"
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    moved = {**records[1], "id": "f" * 32, "rev": 2, "prev": records[0]["id"]}  # hides the label of unit 1
+    log.write_text("".join(json.dumps(record) + "\n" for record in [*records, moved]))
+    assert run("--out", "out") == 1
+    err = capsys.readouterr().err
+    assert "the store has 1 problem, 1 label with a broken revision history; fix them before exporting" in err
+    assert "bob.jsonl:7: prev" in err
+    assert not Path("out").exists()
+
+
+def test_a_hidden_folder_left_by_an_interrupted_export_is_named(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    leftover = Path(f".out.export-{'0' * 32}")
+    leftover.mkdir()
+    assert run("--out", "out") == 0
+    assert (
+        f"annotator: {leftover}: a hidden folder left by an export that was interrupted; nothing uses it (delete it)"
+        in capsys.readouterr().err
+    )
+    assert leftover.is_dir()
+
+
 def test_gold_from_the_dawid_skene_model_has_a_confidence_column(project: Path) -> None:
     """A third annotator who sides with alice makes her value the model's gold on the six units."""
     corpus = load_corpus([project / "seeds"])

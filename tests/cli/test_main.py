@@ -72,3 +72,23 @@ def test_exit_codes_are_the_same_in_every_command(argv: list[str], code: int, mo
     (tmp_path / "damaged").mkdir()
     (tmp_path / "damaged" / "alice.jsonl").write_text("{not json\n", encoding="utf-8")
     assert main([*argv, "--schema", str(SCHEMA)] if argv[0] != "units" else argv) == code
+
+
+@pytest.mark.parametrize(
+    ("command", "damaged", "code"), [("validate", True, 1), ("validate", False, 0), ("units", False, 0)], ids=["damaged", "clean", "units"]
+)
+def test_output_piped_into_a_reader_that_stops_keeps_the_exit_status(tmp_path: Path, command: str, damaged: bool, code: int) -> None:
+    """`annotator validate | head` on a damaged store fails the pipeline (with pipefail) as the whole
+    output would: a reader that stops early changes nothing about the data."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "news.txt").write_text("A sentence. " * 5000, encoding="utf-8")
+    (tmp_path / "annotations").mkdir()
+    (tmp_path / "annotations" / "alice.jsonl").write_bytes(b"{not json\n" * 3000 if damaged else b"")
+    argv = ["units", "seeds"] if command == "units" else ["validate", "--schema", str(SCHEMA), "--store", "annotations", "seeds"]
+    child = subprocess.Popen([sys.executable, "-m", "annotator", *argv], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # the reader stops, as head does
+    err = child.stderr.read().decode()
+    assert child.wait() == code
+    assert "Traceback" not in err and "Exception ignored" not in err

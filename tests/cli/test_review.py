@@ -147,3 +147,18 @@ def test_review_says_before_splitting_new_documents(project: Path, capsys: pytes
     Path("annotations").mkdir()
     assert main(["review", "--as", "lead", "--all"]) == 0
     assert capsys.readouterr().err.startswith("annotator: splitting 2 new documents into sentences (once: the result is cached)\n")
+
+
+def test_the_review_says_the_store_has_problems_and_how_many_labels_they_affect(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    annotate("alice", NO_CLAIM)
+    annotate("bob", MINOR)
+    log = Path("annotations") / "bob.jsonl"
+    first = log.read_text().splitlines()[0]
+    with log.open("a") as handle:
+        handle.write(first.replace('"id":"', '"id":"f') + "\n")  # a second rev 1 of unit 1
+    opened: list[ReviewApp] = []
+    monkeypatch.setattr(ReviewApp, "run", lambda app: opened.append(app))
+    assert main(["review", "--as", "lead"]) == 0
+    [app] = opened
+    assert "the store has 1 problem, 1 label with a broken revision history (annotator validate lists them)" in app.notices
+    app.annotation_log.close()

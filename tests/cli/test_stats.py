@@ -109,7 +109,7 @@ def test_damaged_lines_are_listed_and_the_rest_is_reported(project: Path, capsys
     assert main(["stats", "--json", "--bootstrap", "0"]) == 1  # the report is written, the data has problems
     out, err = capsys.readouterr()
     assert f"annotator: {Path('annotations') / 'bob.jsonl'}:2:" in err
-    assert "1 damaged lines skipped (listed above)" in err
+    assert "the store has 1 problem (listed above)" in err
     assert json.loads(out)["units"] == 6
 
 
@@ -121,6 +121,19 @@ def test_labels_of_another_schema_version_are_listed_as_left_out(project: Path, 
     assert main(["stats", "--bootstrap", "0"]) == 1
     err = capsys.readouterr().err
     assert "annotator: left out: alice: label" in err and "labelled with schema factcheck v2, not factcheck v1" in err
+
+
+def test_a_broken_revision_history_is_said_with_the_labels_it_affects(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second rev 1 of a unit (as two copies of a file merged by hand leave it) silently replaces
+    the unit's label: the report still comes, with the exit status and a word about it."""
+    log = project / "annotations" / "alice.jsonl"
+    first = json.loads(log.read_text().splitlines()[0])
+    with log.open("a") as handle:
+        handle.write(json.dumps({**first, "id": "f" * 32, "labels": {"checkworthiness": "no_claim"}}) + "\n")
+    assert main(["stats", "--bootstrap", "0"]) == 1
+    err = capsys.readouterr().err
+    assert f"{Path('annotations') / 'alice.jsonl'}:7: rev 1 starts a second history of this unit (line 1 holds its current label)" in err
+    assert "the store has 1 problem, 1 label with a broken revision history (listed above)" in err
 
 
 def test_the_most_disputed_units_show_their_sentence(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

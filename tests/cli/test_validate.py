@@ -11,6 +11,7 @@ import pytest
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
+from annotator.store.records import NAME_RULE
 from tests.conftest import SCHEMA
 
 TEXT = (
@@ -167,7 +168,7 @@ def test_duplicate_record_id(store: Store, capsys: pytest.CaptureFixture[str]) -
     records = store.records("ann")
     store.rewrite("ann", [*records, records[1]])
     _code, out = validate(store, capsys)
-    assert problems(out) == [line_problem(store, 5, f"duplicate record id {records[1]['id']} (first at {store.path('ann')}:2)")]
+    assert problems(out) == [line_problem(store, 5, f"duplicate record id {records[1]['id']} (first at line 2)")]
 
 
 def test_broken_revision_chains(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,6 +186,54 @@ def test_broken_revision_chains(store: Store, capsys: pytest.CaptureFixture[str]
         line_problem(store, 7, f"prev {'d' * 32} is not an earlier record of this file"),
         line_problem(store, 8, "rev 5 does not follow rev 2 of prev (line 5)"),
     ]
+
+
+def test_a_prev_at_another_sentence_and_a_second_rev_1_are_broken_chains(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each silently changes which label is current: the first hides unit 1's label under unit 2's
+    edit, the second replaces unit 3's label with another history's."""
+    records = store.records("ann")
+    elsewhere = dict(records[1], id="b" * 32, rev=2, prev=records[0]["id"])  # unit 2, superseding unit 1's head
+    second_root = dict(records[2], id="c" * 32)  # rev 1 again at unit 3
+    store.rewrite("ann", [*records, elsewhere, second_root])
+    code, out = validate(store, capsys)
+    assert code == 1
+    assert problems(out)[:2] == [
+        line_problem(
+            store,
+            5,
+            f"prev {records[0]['id']} (line 1) labels another sentence: a label moves only to a sentence of its document with the same text",
+        ),
+        line_problem(store, 6, "rev 1 starts a second history of this unit (line 3 holds its current label)"),
+    ]
+
+
+def test_a_prev_cycle_a_rev_gap_and_duplicate_ids_are_reported(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    records = store.records("ann")
+    first, second = dict(records[0], id="a" * 32, rev=2, prev="b" * 32), dict(records[0], id="b" * 32, rev=2, prev="a" * 32)
+    gap = dict(records[1], id="d" * 32, rev=3, prev=records[1]["id"])
+    store.rewrite("ann", [*records, first, second, gap, gap])
+    _code, out = validate(store, capsys)
+    assert problems(out) == [
+        line_problem(store, 5, f"prev {'b' * 32} is not an earlier record of this file"),
+        line_problem(store, 6, "rev 2 does not follow rev 2 of prev (line 5)"),
+        line_problem(store, 7, "rev 3 does not follow rev 1 of prev (line 2)"),
+        line_problem(store, 8, f"duplicate record id {'d' * 32} (first at line 7)"),
+    ]
+
+
+def test_an_edit_of_a_label_that_moved_with_its_sentence_is_clean(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """The edit lies at the sentence's new offsets and names the record at the old ones; a new label
+    at the old offsets (another sentence now) starts a history of its own."""
+    (store.corpus / "news.txt").write_text("Update: talks resume.\n\n" + TEXT, encoding="utf-8")
+    corpus = load_corpus([store.corpus])
+    moved_to, first_unit = corpus.units()[1], corpus.units()[0]
+    document = corpus.document("news")
+    with AnnotationLog.open(store.dir, "ann") as log:
+        moved = log.head(store.units[0].key)
+        log.append(moved_to, doc_sha256=document.sha256, schema="factcheck", schema_version=1, labels=NO_CLAIM, status="done", prev=moved)
+        log.append(first_unit, doc_sha256=document.sha256, schema="factcheck", schema_version=1, labels=NO_CLAIM, status="done")
+    code, out = validate(store, capsys)
+    assert problems(out) == [] and code == 0
 
 
 def test_edited_document_reports_stale_and_counts_moved(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -324,7 +373,7 @@ def test_bad_file_name_and_corpus_problem(store: Store, capsys: pytest.CaptureFi
     code, out = validate(store, capsys, str(store.corpus / "gone.txt"))
     assert code == 1
     assert problems(out) == [
-        f"{store.dir / 'a b.jsonl'}: not an annotator file: a name is 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'",
+        f"{store.dir / 'a b.jsonl'}: not an annotator file: a name is {NAME_RULE}",
         f"{store.corpus / 'gone.txt'}: no such file or folder",
     ]
 

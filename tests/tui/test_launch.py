@@ -86,6 +86,20 @@ def test_skipped_files_and_torn_line_become_notices(corpus_dir: Path, store_dir:
     assert any("recovered" in notice for notice in app.notices)
 
 
+def test_a_broken_revision_history_in_the_own_file_becomes_a_notice(corpus_dir: Path, store_dir: Path) -> None:
+    unit = load_corpus([corpus_dir]).units()[0]
+    with AnnotationLog.open(store_dir, "tester") as log:
+        log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="draft")
+    first = (store_dir / "tester.jsonl").read_bytes()
+    (store_dir / "tester.jsonl").write_bytes(first + first.replace(b'"id":"', b'"id":"f'))  # a second rev 1
+    app = prepare(paths=[str(corpus_dir)], annotator="tester", schema_path=SCHEMA, store_dir=store_dir)
+    app.annotation_log.close()
+    assert any(
+        "a revision history is broken at 1 line of" in notice and "tester.jsonl:2: rev 1 starts a second history" in notice
+        for notice in app.notices
+    )
+
+
 @pytest.mark.usefixtures("in_a_terminal")
 def test_command_prints_the_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(tmp_path / "absent"), "--as", "tester", "--schema", str(SCHEMA), "--store", str(tmp_path / "s")]) == 2

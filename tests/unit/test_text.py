@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from annotator.text import json_safe, printable, printable_in_place
+from annotator.text import json_safe, markdown_code, printable, printable_in_place
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,11 @@ def test_json_safe_escapes_what_a_terminal_or_a_line_reader_would_act_on_and_kee
     encoded = json_safe(json.dumps({"text": hostile}, ensure_ascii=False))
     assert json.loads(encoded) == {"text": hostile}
     assert encoded.isprintable() and "한국어 \U0001f44d" in encoded
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("plain.json", "`plain.json`"), ("a`b", "``a`b``"), ("`x``", "``` `x`` ```"), ("esc\x1b[2J\nnext", "`esc\u241b[2J next`")],
+)
+def test_markdown_code_keeps_untrusted_text_inside_its_span(text: str, code: str) -> None:
+    assert markdown_code(text) == code

@@ -6,6 +6,7 @@ import concurrent.futures
 import hashlib
 import json
 import threading
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -203,3 +204,27 @@ def test_cache_round_trip_and_damaged_shards(tmp_path) -> None:
     cache.put({sha: seg})
     assert cache.get([sha]) == {sha: seg}
     assert [p.name for p in cache.root.iterdir()] == ["ab.json"]  # no temp files left behind
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["a. " * 30_000, "x" * 100_000, "Mr. " * 20_000, '"a." ' * 20_000, "(a) " * 20_000, "word " * 30_000, "e\u0301" * 50_000],
+    ids=["a-dot", "one-word", "mr", "quoted", "list", "words", "combining"],
+)
+def test_pysbd_gets_bounded_pieces_whatever_the_line(line: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pySBD's time grows with a piece's length times its sentence ends; bounded pieces keep a line
+    linear (benchmarks/bench_segment.py measures it). The split still covers the line."""
+    pieces: list[str] = []
+    real = segment_module._sentence_starts
+    monkeypatch.setattr(segment_module, "_sentence_starts", lambda text: pieces.append(text) or real(text))
+    seg = segment(line)
+    assert check_segmentation(line, seg) is None
+    assert max(map(len, pieces), default=0) <= 3_000
+    assert max((len(segment_module._END_MARK.findall(piece)) for piece in pieces), default=0) <= 64
+    assert not any(unicodedata.combining(line[start]) for start, _end, _ in seg.units)
+
+
+def test_a_line_without_a_sentence_end_is_one_unit_without_pysbd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segment_module, "_sentence_starts", lambda text: pytest.fail(f"pySBD asked about {text!r}"))
+    lines = ["Missile talks stall", "By Lee Minji", "Seoul says (again)", "It ends here...", 'He said "no!"', "a", "a) the first item"]
+    assert sentences("\n".join(lines)) == lines

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -23,7 +31,7 @@ from annotator.dataset.build import (
     column_kinds,
     columns,
 )
-from annotator.dataset.folder import check_out_dir, export, write_folder
+from annotator.dataset.folder import check_out_dir, export, interrupted_exports, write_folder
 from annotator.dataset.formats import (
     FORMATS,
     encode_csv,
@@ -34,10 +42,10 @@ from annotator.dataset.formats import (
 )
 from annotator.dataset.splits import DEFAULT_SPLITS, assign_splits, parse_splits
 from annotator.errors import DataProblems, UserError
-from annotator.schema.load import load_schema
+from annotator.schema.load import load_schema, read_schema_file
 from annotator.store.log import AnnotationLog
-from annotator.store.read import load_store
-from tests.conftest import SCHEMA
+from annotator.text import printable
+from tests.conftest import REPO, SCHEMA
 
 
 def test_parse_splits_keeps_the_order_given() -> None:
@@ -99,12 +107,19 @@ def test_a_large_document_is_never_cut() -> None:
     assert assigned["big"] in ("train", "test") and assigned["small"] in ("train", "test")
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x")'])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x")',
+        # a spreadsheet reads these as formulas too: fullwidth signs, and what it skips before one
+        "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", " =1", "\x00=1", "\u00a0=1", "\u200b=1", "\ufeff=1", "\u2060@x", " \u3000\u200d-1",
+    ],
+)  # fmt: skip
 def test_formula_cells_are_neutralised(cell: str) -> None:
     assert neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["plain", "a=b", "", "'quoted", "1-2", " =1"])
+@pytest.mark.parametrize("cell", ["plain", "a=b", "", "'quoted", "1-2", " x=1", "\u200b", "\x00a"])
 def test_other_cells_are_left_alone(cell: str) -> None:
     assert neutralise(cell) == cell
 
@@ -161,10 +176,14 @@ def test_parquet_without_pyarrow_says_how_to_install(monkeypatch: pytest.MonkeyP
         import_pyarrow()
 
 
-def _previous_export(out: Path, extra: dict[str, bytes] | None = None) -> None:
-    files = {"README.md": b"card", "data/train.jsonl": b"{}\n"}
-    manifest = {"tool": "annotator", "outputs": dict.fromkeys(files, "x")}
-    write_folder(out, {**files, "manifest.json": orjson.dumps(manifest), **(extra or {})})
+def _previous_export(out: Path, extra: dict[str, bytes] | None = None, listed: dict[str, str] | None = None) -> dict[str, bytes]:
+    """A folder as an export leaves it: its files, and a manifest listing each with its sha256."""
+    files = {"README.md": b"card", "factcheck.v1.json": b"{}", "data/train.jsonl": b"{}\n", "data/test.jsonl": b"{}\n"}
+    outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()} | (listed or {})
+    manifest = {"tool": "annotator", "schema": {"file": "factcheck.v1.json"}, "outputs": outputs}
+    files = {**files, "manifest.json": orjson.dumps(manifest), **(extra or {})}
+    write_folder(out, files)
+    return files
 
 
 def test_out_may_be_new_empty_or_a_previous_export(tmp_path: Path) -> None:
@@ -180,12 +199,66 @@ def test_out_with_user_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "mine" / "thesis.tex").write_text("precious")
     with pytest.raises(ExportError, match="not an export of this tool"):
         check_out_dir(tmp_path / "mine")
-    _previous_export(tmp_path / "previous", {"notes.txt": b"mine"})
-    with pytest.raises(ExportError, match=r"not part of the previous export \(notes.txt\)"):
+    _previous_export(tmp_path / "previous", {"notes.txt": b"mine", "data/mine.csv": b"mine"})
+    with pytest.raises(ExportError, match=r"not part of the previous export \(notes.txt, data/mine.csv\)"):
         check_out_dir(tmp_path / "previous")
     (tmp_path / "file").write_text("x")
     with pytest.raises(ExportError, match="not a folder"):
         check_out_dir(tmp_path / "file")
+
+
+def test_a_folder_of_empty_folders_is_no_export(tmp_path: Path) -> None:
+    for name in ("a", "b/c", "data"):
+        (tmp_path / "out" / name).mkdir(parents=True)
+    with pytest.raises(ExportError, match="is not an export of this tool"):
+        check_out_dir(tmp_path / "out")
+
+
+def test_a_manifest_that_lists_other_files_is_refused(tmp_path: Path) -> None:
+    """A manifest listing the user's files would let the export replace them."""
+    thesis = b"my thesis"
+    _previous_export(tmp_path / "out", {"thesis.tex": thesis}, {"thesis.tex": hashlib.sha256(thesis).hexdigest()})
+    with pytest.raises(ExportError, match=r"lists files an export does not make \(thesis\.tex\)"):
+        check_out_dir(tmp_path / "out")
+    for name in ("../x", "data/../../x", "/etc/passwd", "data/sub/x.jsonl", ".hidden"):
+        _previous_export(tmp_path / name.replace("/", "_"), listed={name: "0" * 64})
+        with pytest.raises(ExportError, match="lists files an export does not make"):
+            check_out_dir(tmp_path / name.replace("/", "_"))
+
+
+@pytest.mark.parametrize("edited", ["README.md", "data/train.jsonl", "factcheck.v1.json"])
+def test_hand_edited_or_missing_export_files_are_refused(tmp_path: Path, edited: str) -> None:
+    _previous_export(tmp_path / "out")
+    (tmp_path / "out" / edited).write_bytes(b"edited by hand")
+    with pytest.raises(ExportError, match=re.escape(f"{edited}: changed or missing since it was exported")):
+        check_out_dir(tmp_path / "out")
+    (tmp_path / "out" / edited).unlink()
+    with pytest.raises(ExportError, match="changed or missing"):
+        check_out_dir(tmp_path / "out")
+
+
+def test_a_symlink_in_place_of_out_or_of_an_export_file_is_refused(tmp_path: Path) -> None:
+    _previous_export(tmp_path / "real")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(ExportError, match="is a symbolic link"):
+        check_out_dir(tmp_path / "link")
+    card = tmp_path / "real" / "README.md"
+    (tmp_path / "card").write_bytes(card.read_bytes())
+    card.unlink()
+    card.symlink_to(tmp_path / "card")
+    with pytest.raises(ExportError, match=r"README\.md: changed or missing"):
+        check_out_dir(tmp_path / "real")
+
+
+def test_the_root_and_the_home_folder_are_refused_without_reading_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    listed: list[object] = []
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(path) or [])
+    with pytest.raises(ExportError, match="is the root folder"):
+        check_out_dir(Path("/"))
+    with pytest.raises(ExportError, match="is your home folder"):
+        check_out_dir(tmp_path / "sub" / "..")
+    assert listed == []
 
 
 def test_a_new_export_replaces_the_previous_one_whole(tmp_path: Path) -> None:
@@ -214,6 +287,121 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(OSError):
         write_folder(tmp_path / "out", write_folder_args)
     assert list(tmp_path.iterdir()) == []
+
+
+def folder_files(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def fail_with(code: int) -> object:
+    def failing(*args: object) -> None:
+        raise OSError(code, os.strerror(code), str(args[0]))
+
+    return failing
+
+
+@pytest.mark.parametrize("where", ["exchange", "rename"])
+def test_a_failed_swap_leaves_the_previous_export_whole_and_no_hidden_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The swap fails (EIO); or, where the system cannot swap, the rename into place fails."""
+    import annotator.dataset.folder as export_module
+
+    out = tmp_path / "out"
+    previous = _previous_export(out)
+    if where == "exchange":
+        monkeypatch.setattr(export_module, "exchange", fail_with(errno.EIO))
+    else:
+        monkeypatch.setattr(export_module, "exchange", lambda first, second: False)
+        real_rename = os.rename
+        monkeypatch.setattr(
+            os, "rename", lambda a, b: fail_with(errno.EIO)(a) if Path(a).name.startswith(".out.export-") else real_rename(a, b)
+        )
+    dataset_files = {"README.md": b"new card", "manifest.json": b"{}"}
+    with pytest.raises(OSError, match="Input/output error"):
+        write_folder(out, dataset_files)
+    assert folder_files(out) == previous
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_an_os_error_is_a_message_naming_the_path_and_exit_2(
+    tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.dataset.folder as export_module
+
+    export_to(tmp_path / "out", corpus_dir, store)
+    before = folder_files(tmp_path / "out")
+    monkeypatch.setattr(export_module, "exchange", fail_with(errno.ENOSPC))
+    with pytest.raises(ExportError) as raised:
+        export_to(tmp_path / "out", corpus_dir, store, seed=3)
+    assert f"cannot write the export to {tmp_path / 'out'}" in str(raised.value) and "No space left on device" in str(raised.value)
+    assert raised.value.exit_code == 2
+    assert folder_files(tmp_path / "out") == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["annotations", "corpus", "out"]
+
+
+KILLED_EXPORT = """
+import sys
+from pathlib import Path
+from annotator.dataset.folder import write_folder
+from tests.unit.dataset.test_export import export_files
+
+out = Path(sys.argv[1])
+for round in range(10**6):
+    write_folder(out, export_files(round % 2))
+    print(round, flush=True)
+"""
+
+
+def export_files(version: int) -> dict[str, bytes]:
+    """A previous export's files, large enough for a kill to land in the middle of writing them."""
+    files = {
+        "README.md": b"card %d" % version,
+        "s.json": b"{}",
+        **{f"data/{split}.jsonl": bytes([97 + version]) * 2**18 for split in ("train", "dev", "test")},
+    }
+    manifest = {
+        "tool": "annotator",
+        "schema": {"file": "s.json"},
+        "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+    return {**files, "manifest.json": orjson.dumps(manifest)}
+
+
+def export_kills(tmp_path: Path, rng: random.Random, count: int) -> str:
+    """`count` kills of a child exporting in a loop, each checked: --out holds a whole export. What
+    was found."""
+    out = tmp_path / "out"
+    write_folder(out, export_files(1))
+    found_versions = [0, 0]
+    for _kill in range(count):
+        child = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT, str(out)], cwd=REPO, stdout=subprocess.PIPE)
+        assert child.stdout is not None
+        for _round in range(rng.choice((1, 2))):  # the export in place is then version 0 or 1
+            child.stdout.readline()
+        time.sleep(rng.uniform(0, 0.05))
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+        check_out_dir(out)  # a whole export, as its manifest lists it
+        found = folder_files(out)
+        assert found in (export_files(0), export_files(1))
+        found_versions[found == export_files(1)] += 1
+        for leftover in tmp_path.iterdir():
+            if leftover != out:
+                shutil.rmtree(leftover)  # what a kill in the middle leaves, hidden; the command names it
+    return f"{count} kills of an export: --out whole every time (version 0 {found_versions[0]} times, version 1 {found_versions[1]})"
+
+
+def test_a_kill_at_any_moment_leaves_the_whole_previous_or_the_whole_new_export(tmp_path: Path) -> None:
+    print("\n" + export_kills(tmp_path, random.Random(11), 6))
+
+
+def test_a_killed_export_leaves_a_hidden_folder_the_next_one_names(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    leftover = tmp_path / f".out.export-{'a' * 32}"
+    leftover.mkdir()
+    (tmp_path / ".other.export-x").mkdir()
+    assert interrupted_exports(out) == [leftover]
 
 
 # -- round trips through a real store ----------------------------------------------------------
@@ -277,9 +465,8 @@ def store(tmp_path: Path, corpus_dir: Path) -> Path:
 
 
 def export_to(out: Path, corpus_dir: Path, store: Path, **options: object) -> Dataset:
-    schema = load_schema(SCHEMA)
     corpus = load_corpus([corpus_dir])
-    dataset = build_dataset(schema, SCHEMA, corpus, store, load_store(store), ExportOptions(**options))
+    dataset = build_dataset(read_schema_file(SCHEMA), corpus, store, ExportOptions(**options))
     export(out, dataset)
     return dataset
 
@@ -479,3 +666,105 @@ def test_jsonl_rows_stay_one_line_each_for_readers_that_split_on_unicode_line_br
     rows = [{"text": "NEL\x85 LS\u2028 PS\u2029 end", "note": "\u2028"}, {"text": "plain"}]
     lines = encode_jsonl(rows).decode("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == rows
+
+
+def raw_controls(text: str) -> set[str]:
+    """The characters of `text` that a terminal would act on (escapes, bidi, zero width), as
+    `text.printable` knows them; line ends and tabs are layout."""
+    return {char for char in set(text) - set("\r\n\t") if printable(char) != char}
+
+
+HOSTILE = "\x1b[31mred\x1b[0m \x1b]0;title\x07 \u202egnp.exe \u200b\x9b2J"
+
+
+def hostile_schema(folder: Path, name: str) -> Path:
+    """The default schema with terminal escapes and Markdown in every text a person wrote."""
+    data = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    data["title"] = f"Fact | check {HOSTILE} <b>"
+    data["description"] = f"# Not a heading\n\n{HOSTILE} [link](javascript:x) `code`"
+    for field in data["fields"]:
+        field["label"] = f"{field['label']} {HOSTILE}"
+        field["description"] = f"{field['description']} {HOSTILE} |"
+        for value in field.get("values", []):
+            value["label"] = f"{value['label']} {HOSTILE}"
+            value["description"] = f"{value['description']} {HOSTILE}"
+    path = folder / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_the_card_and_the_csv_carry_no_raw_terminal_escapes(tmp_path: Path, fmt: str) -> None:
+    import yaml
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "doc.txt").write_text(f"A report {HOSTILE} ends here.\n\nThe second claim.\n", encoding="utf-8")
+    corpus = load_corpus([corpus_dir])
+    for unit in corpus.units():
+        label(tmp_path / "annotations", "alice", corpus, unit, {**CHECK, "note": f"=cmd {HOSTILE}"})
+    schema_path = hostile_schema(tmp_path, "fact`\x1b[2Jcheck.json")
+    dataset = build_dataset(
+        read_schema_file(schema_path), corpus, tmp_path / "annotations", ExportOptions(format=fmt, include_annotators=True)
+    )
+    files = export(tmp_path / "out", dataset)
+    card = files["README.md"].decode("utf-8")
+    assert raw_controls(card) == set()
+    assert yaml.safe_load(card.split("---\n")[1])["pretty_name"] == f"Fact | check {HOSTILE} <b>"
+    body = card.split("---\n", 2)[2]
+    assert "\n# Not a heading" not in body and "<b>" not in body and "\\<b\\>" in body
+    if fmt == "csv":
+        data = files["data/train.csv"].decode("utf-8")
+        assert raw_controls(data) == set()
+        assert "'=cmd" in data and "\u241b[31mred" in data
+
+
+@pytest.mark.parametrize("name", ["README.md", "manifest.json", "readme.MD", "data"])
+def test_a_schema_file_named_like_an_export_file_does_not_overwrite_it(tmp_path: Path, corpus_dir: Path, store: Path, name: str) -> None:
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    schema_path = folder / name
+    schema_path.write_bytes(SCHEMA.read_bytes())
+    dataset = build_dataset(read_schema_file(schema_path), load_corpus([corpus_dir]), store, ExportOptions())
+    export(tmp_path / "out", dataset)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_bytes())
+    assert manifest["schema"]["file"] == f"schema-{name}"
+    assert (tmp_path / "out" / f"schema-{name}").read_bytes() == SCHEMA.read_bytes()
+    assert (tmp_path / "out" / "README.md").read_text(encoding="utf-8").startswith("---\npretty_name:")
+    check_out_dir(tmp_path / "out")
+
+
+def test_the_manifest_hashes_the_bytes_the_export_read(
+    tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed while the export runs (an editor, a git pull): the manifest hashes what the
+    labels and the schema copy come from, not a second read."""
+    import annotator.files
+    import annotator.schema.load
+
+    schema_path = tmp_path / "factcheck.v1.json"
+    schema_path.write_bytes(SCHEMA.read_bytes())
+    originals = {path.name: path.read_bytes() for path in [schema_path, *sorted(store.glob("*.jsonl"))]}
+    real_path_read, real_read = Path.read_bytes, annotator.files.read_bytes
+
+    def then_change(data: bytes, path: Path) -> bytes:
+        if path.name in originals and path.exists():
+            path.write_bytes(data + b"\n" if path.suffix == ".json" else data + line_of_record(data))
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", lambda path: then_change(real_path_read(path), path))
+    monkeypatch.setattr(annotator.schema.load, "read_bytes", lambda path: then_change(real_read(path), Path(path)))
+    dataset = build_dataset(read_schema_file(schema_path), load_corpus([corpus_dir]), store, ExportOptions())
+    monkeypatch.undo()
+    files = export(tmp_path / "out", dataset)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["inputs"]["annotations"] == {
+        name: hashlib.sha256(data).hexdigest() for name, data in originals.items() if name.endswith(".jsonl")
+    }
+    assert manifest["schema"]["sha256"] == hashlib.sha256(originals["factcheck.v1.json"]).hexdigest()
+    assert files["factcheck.v1.json"] == originals["factcheck.v1.json"]
+
+
+def line_of_record(data: bytes) -> bytes:
+    """Another copy of the file's last record, as a second read would find it."""
+    return data.splitlines()[-1] + b"\n"
