@@ -7,6 +7,9 @@ field whose condition does not hold is "not asked" and must have no value.
 Labels are `dict[str, str | list[str]]`: single -> value id, multi -> list of value ids, text ->
 non-empty string. An unset field is absent from the dict.
 
+A schema of version N may carry a `migration`: how to read the labels of version N-1, whose file it
+names (`annotator.schema.migration` checks it against that version and reads labels through it).
+
 The model is plain frozen dataclasses. Their checks are `Annotated` metadata that pydantic reads
 when it validates a file (`annotator.schema.load`); defining them imports no pydantic.
 """
@@ -41,6 +44,12 @@ def _check_id(value: str) -> str:
 def _check_name(value: str) -> str:
     if not _NAME.fullmatch(value):
         raise _custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
+    return value
+
+
+def _check_file_name(value: str) -> str:
+    if not value or "/" in value or "\\" in value or value in (".", ".."):
+        raise _custom_error("file_name", "'{value}' is not a file name: name a file in this schema's folder", {"value": value})
     return value
 
 
@@ -164,6 +173,68 @@ class Field:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ValueMap:
+    """`{"field": F, "from": ..., "to": ...}`: how values of the earlier version read now. One value
+    to one is a rename (or a merge into a value that exists already), several to one a merge, one to
+    several a split: a label holding it needs a decision."""
+
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
+    field: Id
+    from_: Id | Annotated[list[Id], _Check(min_length=1)]
+    to: Id | Annotated[list[Id], _Check(min_length=2)]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.from_, list) and isinstance(self.to, list):
+            raise _custom_error("value_map", "map several values to one, or one to several, not several to several")
+
+    @property
+    def old(self) -> list[str]:
+        return self.from_ if isinstance(self.from_, list) else [self.from_]
+
+    @property
+    def new(self) -> list[str]:
+        return self.to if isinstance(self.to, list) else [self.to]
+
+    @property
+    def is_split(self) -> bool:
+        return isinstance(self.to, list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldChange:
+    """`{"add": F}`, optionally with the `default` that labels of the earlier version get, or `{"remove": F}`."""
+
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
+    add: Id | None = None
+    remove: Id | None = None
+    default: str | list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.add is None) == (self.remove is None):
+            raise _custom_error("field_change", "give exactly one of 'add' and 'remove'")
+        if self.remove is not None and self.default is not None:
+            raise _custom_error("field_change", "a removed field has no default")
+
+    @property
+    def field(self) -> str:
+        return self.add or self.remove  # type: ignore[return-value]  # one of them is set
+
+
+@dataclass(frozen=True, kw_only=True)
+class Migration:
+    """How this version reads the labels of the one before it, written in the file `from` (in the
+    same folder). Values and fields that are the same in both versions need no entry."""
+
+    __pydantic_config__ = _PYDANTIC_CONFIG
+
+    from_: Annotated[str, _Check(_check_file_name)]
+    values: list[ValueMap] = dataclasses.field(default_factory=list)
+    fields: list[FieldChange] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Schema:
     __pydantic_config__ = _PYDANTIC_CONFIG
 
@@ -172,6 +243,9 @@ class Schema:
     title: OneLine = ""
     description: str = ""
     fields: Annotated[list[Field], _Check(min_length=1)]
+    migration: Migration | None = None
+    previous: Schema | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+    """The version before this one, whose labels `migration` reads; set by the loader (`chain`)."""
 
     def __post_init__(self) -> None:
         problems = _rule_problems(self.fields)
@@ -192,13 +266,13 @@ class Schema:
 
     def applies(self, field: Field | str, labels: Mapping[str, object]) -> bool:
         """Whether `field` is asked given `labels`: its condition, and its parents', hold."""
-        return (field if isinstance(field, str) else field.id) in self._asked(labels)
+        return (field if isinstance(field, str) else field.id) in self.asked_ids(labels)
 
     def applicable_fields(self, labels: Mapping[str, object]) -> list[Field]:
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return [field for field in self.fields if field.id in asked]
 
-    def _asked(self, labels: Mapping[str, object]) -> set[str]:
+    def asked_ids(self, labels: Mapping[str, object]) -> set[str]:
         """Ids of the fields asked given `labels`, in one pass: a condition tests an earlier field."""
         asked: set[str] = set()
         for field in self.fields:
@@ -214,7 +288,7 @@ class Schema:
         if not isinstance(labels, Mapping):
             return ["labels must be an object"]
         errors = [f"unknown field '{key}' (fields: {', '.join(self._by_id)})" for key in labels if key not in self._by_id]
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         invalid: set[str] = set()
         for field in self.fields:
             if field.id not in labels:
@@ -230,13 +304,37 @@ class Schema:
 
     def missing_required(self, labels: Mapping[str, object]) -> list[str]:
         """Ids of the applicable required fields that have no value."""
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return [field.id for field in self.fields if field.required and field.id in asked and is_unset(labels.get(field.id))]
 
     def prune(self, labels: Mapping[str, object]) -> dict:
         """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return {key: value for key, value in labels.items() if key in asked or key not in self._by_id}
+
+    def at_version(self, version: object) -> Schema | None:
+        """This schema or the earlier version of it numbered `version`; None if its history has none."""
+        schema: Schema | None = self
+        while schema is not None and schema.version != version:
+            schema = schema.previous
+        return schema
+
+    @property
+    def versions(self) -> list[int]:
+        """The versions this schema reads labels of, oldest first (its own last)."""
+        found: list[int] = []
+        schema: Schema | None = self
+        while schema is not None:
+            found.append(schema.version)
+            schema = schema.previous
+        return found[::-1]
+
+
+def chain(schema: Schema, previous: Schema) -> Schema:
+    """`schema`, reading the labels of `previous` through its migration. Only the loader calls it,
+    once, before anyone else has the schema (the dataclass is frozen to everyone else)."""
+    object.__setattr__(schema, "previous", previous)
+    return schema
 
 
 def is_unset(value: object) -> bool:
