@@ -7,7 +7,7 @@ locked log of the one who labels, and the notices the UI shows first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NotRequired, TypedDict, Unpack
@@ -16,8 +16,8 @@ from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import NothingToDo, UserError
-from annotator.labels.anchors import anchor
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
+from annotator.labels.versions import current_labels, migrated
 from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
 from annotator.session.annotate import Session
@@ -27,6 +27,7 @@ from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
+from annotator.text import plural
 
 OnSegmenting = Callable[[int], None]
 
@@ -138,13 +139,24 @@ def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Re
     """The session over the corpus with this annotator's current records (by unit key) placed on it,
     and notices about labels that could not be placed (stale)."""
     latest = {(annotator, *key): record for key, record in records.items()}
-    anchoring = anchor(latest, corpus)
+    anchoring = current_labels(schema, latest, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
     moved = {label.unit.key for label in anchoring.moved}
     notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in anchoring.stale]
     if moved:
         notices.append(f"{len(moved)} labels moved with their sentence to new offsets (marked ~)")
+    notices += migration_notices(schema, heads.values())
     return Session(schema, corpus.units(), heads=heads, moved=moved), notices
+
+
+def migration_notices(schema: Schema, heads: Iterable[Record]) -> list[str]:
+    """What a session says first about labels written with an earlier version of the schema."""
+    found = migrated(heads)
+    if not found.total:
+        return []
+    look = sum(found.look.values())
+    decide = f"; {plural(look, 'label')} with a field to decide (marked ?)" if look else ""
+    return [f"{plural(found.total, 'label')} written with an earlier version of {schema.name}, read as v{schema.version}{decide}"]
 
 
 def log_notices(log: AnnotationLog) -> list[str]:
