@@ -308,7 +308,9 @@ class AnnotateScreen(Screen):
             self.say(Content("no other sentence has a field to decide after a schema change"))
             return
         self.move_to(index)
-        self.query_one(f"#field-{self.session.to_decide(index)[0]}").focus()
+        field = self.query_one(f"#field-{self.session.to_decide(index)[0]}")
+        field.focus()
+        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
 
     def action_next_with_status(self, status: str) -> None:
         index = self.session.next_with_status(self.session.cursor, status)

@@ -98,8 +98,9 @@ class ChoiceField(Widget, can_focus=True):
     def _layout(self, width: int) -> Content:
         """Heading, then the chips flowed onto lines of `width` cells without splitting a chip."""
         kind = "one" if self.field.kind == "single" else "any"
-        was = ("  ? was ", "$text-warning"), (safe_line(self.was), "bold $text-warning")
-        lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"), *(was if self.was else ()))]
+        lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"))]
+        if self.was:
+            lines.append(Content.assemble(("? was ", "$text-warning"), (safe_line(self.was), "bold $text-warning")))
         line = Content("")
         for position in range(len(self.field.values)):
             chip = self._chip(position)
