@@ -22,6 +22,7 @@ import orjson
 
 from annotator.corpus.document import Corpus
 from annotator.labels.anchors import Anchoring, anchor
+from annotator.memory import gc_paused
 from annotator.schema.migration import Change, LabelReader, Reading
 from annotator.schema.model import Schema
 from annotator.store.read import StoreView, chain_heads
@@ -40,22 +41,20 @@ def read_heads(schema: Schema, latest: Mapping[Key, Record]) -> dict[Key, Record
         return dict(latest)
     reader, readings = LabelReader(schema), {}
     heads = dict(latest)
-    for key, record in latest.items():
-        version = record["schema_version"]
-        if version != schema.version and record["schema"] == schema.name:
-            labels = record["labels"]
-            distinct = (version, orjson.dumps(labels))  # annotators repeat the same labels a lot: read each once
-            if distinct not in readings:
-                readings[distinct] = reader.read(version, labels)
-            read = readings[distinct]
-            if read is not None:
-                heads[key] = _read_record(schema, record, read)
+    current, name = schema.version, schema.name
+    with gc_paused():  # the copies all stay alive: collecting while they are made finds nothing to free
+        for key, record in latest.items():
+            version = record["schema_version"]
+            if version != current and record["schema"] == name:
+                labels = record["labels"]
+                distinct = (version, orjson.dumps(labels))  # annotators repeat the same labels a lot: read each once
+                if distinct not in readings:
+                    readings[distinct] = reader.read(version, labels)
+                read = readings[distinct]
+                if read is not None:
+                    copy: dict[str, Any] = {**record, "labels": read.labels, "schema_version": current, MIGRATED: read}
+                    heads[key] = cast(Record, copy)
     return heads
-
-
-def _read_record(schema: Schema, record: Record, reading: Reading) -> Record:
-    read = {**record, "labels": reading.labels, "schema_version": schema.version, MIGRATED: reading}
-    return cast(Record, read)
 
 
 def current_labels(schema: Schema, latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
