@@ -51,8 +51,8 @@ def v2_data() -> dict:
     _replace(
         fields["verifiability"], "restricted", [("restricted_official", "Official records"), ("restricted_private", "Private records")]
     )
-    data["fields"].insert([field["id"] for field in data["fields"]].index("flags"), STANCE)
-    data["migration"] = MIGRATION
+    data["fields"].insert([field["id"] for field in data["fields"]].index("flags"), copy.deepcopy(STANCE))
+    data["migration"] = copy.deepcopy(MIGRATION)
     return data
 
 

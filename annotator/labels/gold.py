@@ -43,12 +43,12 @@ from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
 from annotator.labels.versions import reading
-from annotator.schema.migration import Reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
 
 if TYPE_CHECKING:
     from annotator.labels.dawid_skene import FieldEstimate
+    from annotator.schema.migration import Reading
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -122,7 +122,8 @@ def gold_units(
     method: str = VOTES,
 ) -> Gold:
     """The gold labels of every labelled unit, from the current labels placed on the corpus
-    (`anchors.anchor(...).current`). Labels that do not fit `schema` are returned as unusable."""
+    (`versions.current_labels(...).current`, earlier schema versions read as the current one). Labels
+    that do not fit `schema` are returned as unusable."""
     check_min_agreement(min_agreement)
     if method not in METHODS:
         raise ValueError(f"unknown gold method {method!r}: use one of {', '.join(METHODS)}")

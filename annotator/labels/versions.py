@@ -16,17 +16,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
 
 from annotator.corpus.document import Corpus
 from annotator.labels.anchors import Anchoring, anchor
 from annotator.memory import gc_paused
-from annotator.schema.migration import Change, LabelReader, Reading
 from annotator.schema.model import Schema
 from annotator.store.read import StoreView, chain_heads
 from annotator.store.records import LabelKey, Record, Status
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Change, Reading
 
 MIGRATED = "migrated"
 """The key of a record read through migrations that holds its `Reading` (never written to a file)."""
@@ -39,6 +41,8 @@ def read_heads(schema: Schema, latest: Mapping[Key, Record]) -> dict[Key, Record
     `schema` read as the current version. The others are the same objects."""
     if schema.previous is None:
         return dict(latest)
+    from annotator.schema.migration import LabelReader  # launch time: imported only when the schema has a history
+
     reader, readings = LabelReader(schema), {}
     heads = dict(latest)
     current, name = schema.version, schema.name

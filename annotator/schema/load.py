@@ -26,11 +26,15 @@ from typing import TYPE_CHECKING, Any
 from annotator import paths
 from annotator.errors import Problem, ProblemsError
 from annotator.files import read_bytes
-from annotator.schema import migration, model
-from annotator.schema.model import Condition, Field, FieldChange, Migration, Schema, Value, ValueMap, chain, json_key
+from annotator.schema import model
+from annotator.schema.model import Condition, Field, Schema, Value, chain, json_key
 
 if TYPE_CHECKING:
     import pydantic
+
+    from annotator.schema.migration import Migration
+
+MIGRATION_FILE = Path(model.__file__).with_name("migration.py")  # its rules are part of the digest; imported only when needed
 
 
 DEFAULT_SCHEMA_NAME = "factcheck.v1.json"
@@ -52,9 +56,13 @@ def load_schema(path: str | Path) -> Schema:
     name; SchemaError lists every problem found, each with the file it is in."""
     path = Path(path)
     current = schema = _load_file(path)
+    if schema.migration is None:
+        return schema
+    from annotator.schema.migration import migration_problems  # launch time: imported only when a schema has a migration
+
     while schema.migration is not None:  # down the chain: each version is one less, so it ends
         previous_path, previous = _previous(path, schema.version, schema.migration.from_)
-        problems = migration.migration_problems(previous, schema)
+        problems = migration_problems(previous, schema)
         if problems:
             raise SchemaError([Problem(str(path), None, f"{at}: {message}") for at, message in problems])
         chain(schema, previous)
@@ -108,6 +116,8 @@ def parse_schema(text: str, name: str = "schema") -> Schema:
     """Validate the JSON text of a schema; SchemaError lists every problem, each under `name`."""
     import pydantic
 
+    from annotator.schema.migration import Migration  # noqa: F401  pydantic resolves `Schema.migration` from here
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -126,7 +136,7 @@ def _rules_digest() -> bytes | None:
     for; None if they cannot be read."""
     digest = hashlib.sha256()
     try:
-        for module in (model.__file__, migration.__file__, __file__):
+        for module in (model.__file__, MIGRATION_FILE, __file__):
             digest.update(read_bytes(module))
     except OSError:
         return None
@@ -166,6 +176,8 @@ def _build(data: dict) -> Schema:
 
 
 def _build_migration(data: dict) -> Migration:
+    from annotator.schema.migration import FieldChange, Migration, ValueMap
+
     return Migration(
         from_=data["from"],
         values=[ValueMap(field=entry["field"], from_=entry["from"], to=entry["to"]) for entry in data.get("values", [])],
@@ -181,7 +193,6 @@ def _build_field(data: dict) -> Field:
 
 
 _MODEL_UNDER = {"fields": Field, "values": Value, "when": Condition}
-_MIGRATION_MODEL_UNDER = {"migration": Migration, "values": ValueMap, "fields": FieldChange}
 
 
 def _messages(error: pydantic.ValidationError) -> list[str]:
@@ -214,7 +225,11 @@ def _message(item: Mapping[str, Any]) -> str:
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     keys = [part for part in loc if isinstance(part, str)]
-    models = _MIGRATION_MODEL_UNDER if keys[0] == "migration" else _MODEL_UNDER
+    models: dict[str, type] = _MODEL_UNDER
+    if keys[0] == "migration":
+        from annotator.schema.migration import FieldChange, Migration, ValueMap
+
+        models = {"migration": Migration, "values": ValueMap, "fields": FieldChange}
     model = models.get(keys[-2], Schema) if len(keys) > 1 else Schema
     allowed = [json_key(field.name) for field in dataclasses.fields(model)]
     close = difflib.get_close_matches(str(keys[-1]), allowed, n=1)

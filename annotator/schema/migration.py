@@ -21,18 +21,95 @@ split value, a required field) and the values as written of the split ones. File
 rewritten: labels are read this way each time.
 
 `migration_problems` holds the rules that need both versions at hand; the loader runs them
-(`annotator.schema.load`).
+(`annotator.schema.load`). This module is imported only where a schema has a migration: its
+classes cost launch time that a schema without one need not pay.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from annotator.schema.model import Condition, Field, FieldChange, Migration, Schema, ValueMap
+from annotator.schema.model import PYDANTIC_CONFIG, Check, Condition, Field, Id, Schema, custom_error
 
 Value = str | list[str]
 Labels = dict[str, Value]
+
+
+# The `migration` of a schema file (`Schema.migration`), validated by pydantic with the rest of it
+
+
+def _check_file_name(value: str) -> str:
+    if not value or "/" in value or "\\" in value or value in (".", ".."):
+        raise custom_error("file_name", "'{value}' is not a file name: name a file in this schema's folder", {"value": value})
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueMap:
+    """`{"field": F, "from": ..., "to": ...}`: how values of the earlier version read now. One value
+    to one is a rename (or a merge into a value that exists already), several to one a merge, one to
+    several a split: a label holding it needs a decision."""
+
+    __pydantic_config__ = PYDANTIC_CONFIG
+
+    field: Id
+    from_: Id | Annotated[list[Id], Check(min_length=1)]
+    to: Id | Annotated[list[Id], Check(min_length=2)]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.from_, list) and isinstance(self.to, list):
+            raise custom_error("value_map", "map several values to one, or one to several, not several to several")
+
+    @property
+    def old(self) -> list[str]:
+        return self.from_ if isinstance(self.from_, list) else [self.from_]
+
+    @property
+    def new(self) -> list[str]:
+        return self.to if isinstance(self.to, list) else [self.to]
+
+    @property
+    def is_split(self) -> bool:
+        return isinstance(self.to, list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldChange:
+    """`{"add": F}`, optionally with the `default` that labels of the earlier version get, or `{"remove": F}`."""
+
+    __pydantic_config__ = PYDANTIC_CONFIG
+
+    add: Id | None = None
+    remove: Id | None = None
+    default: str | list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.add is None) == (self.remove is None):
+            raise custom_error("field_change", "give exactly one of 'add' and 'remove'")
+        if self.remove is not None and self.default is not None:
+            raise custom_error("field_change", "a removed field has no default")
+
+    @property
+    def field(self) -> str:
+        return self.add or self.remove  # type: ignore[return-value]  # one of them is set
+
+
+@dataclass(frozen=True, kw_only=True)
+class Migration:
+    """How this version reads the labels of the one before it, written in the file `from` (in the
+    same folder). Values and fields that are the same in both versions need no entry."""
+
+    __pydantic_config__ = PYDANTIC_CONFIG
+
+    from_: Annotated[str, Check(_check_file_name)]
+    values: list[ValueMap] = dataclasses.field(default_factory=list)
+    fields: list[FieldChange] = dataclasses.field(default_factory=list)
+
+
+# What reading gives
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Migration  # imported only where a schema has one: it costs launch time
 
 MAX_VALUES = 10  # the UI picks values with the keys 1-9 and 0
 
@@ -29,7 +32,7 @@ _ID = re.compile(r"[a-z0-9_]+")
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
-def _custom_error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
+def custom_error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
     from pydantic_core import PydanticCustomError
 
     return PydanticCustomError(kind, message, context)
@@ -37,29 +40,23 @@ def _custom_error(kind: str, message: str, context: dict[str, Any] | None = None
 
 def _check_id(value: str) -> str:
     if not _ID.fullmatch(value):
-        raise _custom_error("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
+        raise custom_error("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
     return value
 
 
 def _check_name(value: str) -> str:
     if not _NAME.fullmatch(value):
-        raise _custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
-    return value
-
-
-def _check_file_name(value: str) -> str:
-    if not value or "/" in value or "\\" in value or value in (".", ".."):
-        raise _custom_error("file_name", "'{value}' is not a file name: name a file in this schema's folder", {"value": value})
+        raise custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
     return value
 
 
 def _check_one_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise _custom_error("one_line", "must be a single line")
+        raise custom_error("one_line", "must be a single line")
     return value
 
 
-class _Check:
+class Check:
     """`Annotated` metadata for pydantic: constraints of the type (`min_length=1`) and a function run
     on the value after them. It needs no pydantic import until pydantic builds a validator."""
 
@@ -74,9 +71,9 @@ class _Check:
         return core_schema.no_info_after_validator_function(self.check, schema) if self.check else schema
 
 
-Id = Annotated[str, _Check(_check_id)]
-Label = Annotated[str, _Check(_check_one_line, min_length=1)]
-OneLine = Annotated[str, _Check(_check_one_line)]
+Id = Annotated[str, Check(_check_id)]
+Label = Annotated[str, Check(_check_one_line, min_length=1)]
+OneLine = Annotated[str, Check(_check_one_line)]
 
 
 def json_key(attribute: str) -> str:
@@ -84,12 +81,12 @@ def json_key(attribute: str) -> str:
     return attribute.rstrip("_")
 
 
-_PYDANTIC_CONFIG = {"extra": "forbid", "alias_generator": json_key}  # pydantic's ConfigDict, as a plain dict
+PYDANTIC_CONFIG = {"extra": "forbid", "alias_generator": json_key}  # pydantic's ConfigDict, as a plain dict
 
 
 @dataclass(frozen=True, kw_only=True)
 class Value:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     id: Id
     label: Label
@@ -100,15 +97,15 @@ class Value:
 class Condition:
     """`{"field": F, "in": [value ids]}` or `{"field": F, "at_least": value_id}` (F ordinal)."""
 
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     field: Id
-    in_: Annotated[list[Id], _Check(min_length=1)] | None = None
+    in_: Annotated[list[Id], Check(min_length=1)] | None = None
     at_least: Id | None = None
 
     def __post_init__(self) -> None:
         if (self.in_ is None) == (self.at_least is None):
-            raise _custom_error("condition", "give exactly one of 'in' and 'at_least'")
+            raise custom_error("condition", "give exactly one of 'in' and 'at_least'")
 
     @property
     def in_values(self) -> list[str]:
@@ -131,7 +128,7 @@ class Condition:
 
 @dataclass(frozen=True, kw_only=True)
 class Field:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     id: Id
     label: Label
@@ -173,76 +170,14 @@ class Field:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ValueMap:
-    """`{"field": F, "from": ..., "to": ...}`: how values of the earlier version read now. One value
-    to one is a rename (or a merge into a value that exists already), several to one a merge, one to
-    several a split: a label holding it needs a decision."""
-
-    __pydantic_config__ = _PYDANTIC_CONFIG
-
-    field: Id
-    from_: Id | Annotated[list[Id], _Check(min_length=1)]
-    to: Id | Annotated[list[Id], _Check(min_length=2)]
-
-    def __post_init__(self) -> None:
-        if isinstance(self.from_, list) and isinstance(self.to, list):
-            raise _custom_error("value_map", "map several values to one, or one to several, not several to several")
-
-    @property
-    def old(self) -> list[str]:
-        return self.from_ if isinstance(self.from_, list) else [self.from_]
-
-    @property
-    def new(self) -> list[str]:
-        return self.to if isinstance(self.to, list) else [self.to]
-
-    @property
-    def is_split(self) -> bool:
-        return isinstance(self.to, list)
-
-
-@dataclass(frozen=True, kw_only=True)
-class FieldChange:
-    """`{"add": F}`, optionally with the `default` that labels of the earlier version get, or `{"remove": F}`."""
-
-    __pydantic_config__ = _PYDANTIC_CONFIG
-
-    add: Id | None = None
-    remove: Id | None = None
-    default: str | list[str] | None = None
-
-    def __post_init__(self) -> None:
-        if (self.add is None) == (self.remove is None):
-            raise _custom_error("field_change", "give exactly one of 'add' and 'remove'")
-        if self.remove is not None and self.default is not None:
-            raise _custom_error("field_change", "a removed field has no default")
-
-    @property
-    def field(self) -> str:
-        return self.add or self.remove  # type: ignore[return-value]  # one of them is set
-
-
-@dataclass(frozen=True, kw_only=True)
-class Migration:
-    """How this version reads the labels of the one before it, written in the file `from` (in the
-    same folder). Values and fields that are the same in both versions need no entry."""
-
-    __pydantic_config__ = _PYDANTIC_CONFIG
-
-    from_: Annotated[str, _Check(_check_file_name)]
-    values: list[ValueMap] = dataclasses.field(default_factory=list)
-    fields: list[FieldChange] = dataclasses.field(default_factory=list)
-
-
-@dataclass(frozen=True, kw_only=True)
 class Schema:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
-    name: Annotated[str, _Check(_check_name)]
-    version: Annotated[int, _Check(ge=1)]
+    name: Annotated[str, Check(_check_name)]
+    version: Annotated[int, Check(ge=1)]
     title: OneLine = ""
     description: str = ""
-    fields: Annotated[list[Field], _Check(min_length=1)]
+    fields: Annotated[list[Field], Check(min_length=1)]
     migration: Migration | None = None
     previous: Schema | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
     """The version before this one, whose labels `migration` reads; set by the loader (`chain`)."""
@@ -251,7 +186,7 @@ class Schema:
         problems = _rule_problems(self.fields)
         if problems:
             summary = "; ".join(f"{at}: {msg}" for at, msg in problems)
-            raise _custom_error("schema_rules", "{summary}", {"summary": summary, "problems": problems})
+            raise custom_error("schema_rules", "{summary}", {"summary": summary, "problems": problems})
 
     @cached_property
     def _by_id(self) -> dict[str, Field]:

@@ -32,10 +32,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annotator.corpus.document import Unit, document_runs
 from annotator.labels.versions import reading
-from annotator.schema.migration import Reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Origins, Record, Status, UnitKey
 
@@ -44,6 +44,9 @@ FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 SHOWN = (Status.DRAFT, *FINISHED)
 """Statuses whose labels are shown; a retracted head means the unit has no label."""
 TYPED, SUGGESTED = "typed", "suggested"
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Reading
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.corpus.document import Corpus, Unit
 from annotator.labels.gold import (
@@ -34,13 +35,15 @@ from annotator.labels.gold import (
     resolve_unit,
 )
 from annotator.labels.versions import current_labels
-from annotator.schema.migration import Reading
 from annotator.schema.model import Field, Schema
 from annotator.session.annotate import SaveRequest, Session
 from annotator.store.records import LabelKey, Labels, Record, Status, UnitKey, describe_left_out
 
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
 UNANSWERED = "?"  # the cell of a field that a label of an earlier schema version leaves unanswered
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Reading
 
 
 def review_order(units: Iterable[UnitGold]) -> list[UnitGold]:
