@@ -125,8 +125,8 @@ class Session:
     _last_search: tuple[str, list[int]] = field(default_factory=lambda: ("", []), init=False, repr=False)
     _set_aside: dict[int, Labels] = field(default_factory=dict, init=False, repr=False)
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
-    _read: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
-    """Per unit whose label at the start was read through a migration, how it was read."""
+    _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
+    """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
 
     def __post_init__(self) -> None:
         self._documents = document_runs(self.units)
@@ -136,16 +136,18 @@ class Session:
         self.cursor = self.next_unlabelled(-1, wrap=False)
 
     def _note_readings(self) -> None:
-        """Keep how the heads read through a migration were read, and hold the values their
-        unanswered fields leave unasked, to bring back."""
-        read = {key: found for key, record in self.heads.items() if (found := reading(record)) is not None}
+        """Keep how the heads read through a migration with fields to decide were read, and hold
+        the values that their undecided fields leave unasked, to bring back."""
+        read = {key: found for key, record in self.heads.items() if (found := reading(record)) is not None and (found.look or found.held)}
         if not read:
             return
         for index, unit in enumerate(self.units):
-            if unit.key in read:
-                self._read[index] = read[unit.key]
-                if read[unit.key].held:
-                    self._set_aside[index] = dict(read[unit.key].held)
+            found = read.get(unit.key)
+            if found is not None:
+                if found.look:
+                    self._to_look[index] = found
+                if found.held:
+                    self._set_aside[index] = dict(found.held)
 
     # What the screen shows
 
@@ -214,11 +216,11 @@ class Session:
 
     def needs_look(self, index: int) -> bool:
         """A schema migration left a field of the unit's label to decide, and it has no value yet."""
-        return bool(self.to_decide(index)) if index in self._read else False
+        return index in self._to_look and bool(self.to_decide(index))
 
     def was(self, index: int) -> dict[str, str]:
         """field id -> the value it held as written ("Restricted (v1)"), for the fields left to decide."""
-        read = self._read.get(index)
+        read = self._to_look.get(index)
         if read is None:
             return {}
         return {field_id: str(read.was[field_id]) for field_id in self.to_decide(index) if field_id in read.was}
@@ -228,7 +230,7 @@ class Session:
         return self._to_decide(index, self.labels(index))
 
     def _to_decide(self, index: int, labels: Labels) -> list[str]:
-        read = self._read.get(index)
+        read = self._to_look.get(index)
         if read is None:
             return []
         return [field_id for field_id in read.look if field_id not in labels and self.schema.applies(field_id, labels)]
@@ -286,7 +288,7 @@ class Session:
     def next_needing_look(self, after: int) -> int | None:
         """The first unit after `after` that needs a look (`needs_look`), wrapping round; None if no
         other unit does."""
-        waiting = [index for index in sorted(self._read) if index != after and self.needs_look(index)]
+        waiting = [index for index in sorted(self._to_look) if index != after and self.needs_look(index)]
         if not waiting:
             return None
         return next((index for index in waiting if index > after), waiting[0])
