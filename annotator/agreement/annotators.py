@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,9 @@ from annotator.agreement.ratings import CountedLabels, FieldRatings
 from annotator.labels.counting import NotAsked, Rating, rating
 from annotator.labels.dawid_skene import dawid_skene
 from annotator.labels.gold import ADJUDICATED, resolve_unit
+from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
+from annotator.store.records import Labels, Record
 
 NO_DECISION, NOT_RATED = -1, -2  # gold codes of a unit: no reviewer decided the field; decided a value nobody rated
 
@@ -68,19 +71,25 @@ def adjudicated_gold(schema: Schema, counted: CountedLabels) -> Decisions:
     """unit -> field id -> the rating a reviewer decided (the gold rule's `adjudicated` fields)."""
     if not counted.adjudications:
         return {}
-    annotations: dict[int, dict[str, dict]] = {unit: {} for unit in counted.adjudications}
+    annotations: dict[int, dict[str, Record]] = {unit: {} for unit in counted.adjudications}
     for row in np.flatnonzero(np.isin(counted.unit, list(counted.adjudications))):
         record = counted.records[row]
-        annotations[int(counted.unit[row])][record["annotator"]] = record["labels"]
+        annotations[int(counted.unit[row])][record["annotator"]] = record
     decided: Decisions = {}
     for unit, reviewers in counted.adjudications.items():
-        gold = resolve_unit(schema, counted.units[unit][:3], annotations[unit], reviewers)
+        records = {**annotations[unit], **reviewers}
+        readings = {name: read for name, record in records.items() if (read := reading(record)) is not None}
+        gold = resolve_unit(schema, counted.units[unit][:3], _labels(annotations[unit]), _labels(reviewers), readings=readings)
         decided[unit] = {}
         for field_id, label in gold.fields.items():
             said = rating(schema.field(field_id), label.value, asked=True)
             if label.resolution == ADJUDICATED and not isinstance(said, NotAsked):
                 decided[unit][field_id] = said
     return decided
+
+
+def _labels(records: Mapping[str, Record]) -> dict[str, Labels]:
+    return {name: record["labels"] for name, record in records.items()}
 
 
 def annotator_quality(schema_field: Field, ratings: FieldRatings, counted: CountedLabels, decisions: Decisions) -> list[AnnotatorQuality]:

@@ -6,7 +6,8 @@ that may break it go through `counting.unusable_reason`, which decides and words
 out. What a counted label says about a field is `counting.rating`'s answer, asked once per distinct
 (value, asked) pair of the field's column. A unit is a (doc, start, end) with the same sentence text
 (`text_sha256`); when a corpus is given, labels are placed on its current units first
-(`annotator.labels.anchors.anchor`).
+(`annotator.labels.anchors.anchor`). Labels of earlier schema versions are read as the current one
+first (`annotator.labels.versions`); a field such a label leaves unanswered counts as not asked.
 
 Beside the votes, the reviewers' counted decisions are kept per unit (agreement with adjudicated
 gold), and the annotators' current labels that are not `done` are counted per status (the report
@@ -27,11 +28,11 @@ import orjson
 
 from annotator.agreement.coefficients import Units, numbered, row_groups
 from annotator.corpus.document import Corpus, Unit
-from annotator.labels.anchors import anchor
 from annotator.labels.counting import NO_VALUE, NotAsked, Rating, is_done, rating, unusable_reason
+from annotator.labels.versions import MIGRATED, current_labels, read_heads, unanswered
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
-from annotator.store.records import ADJUDICATION, Labels, Record, Status, describe_left_out, is_adjudication
+from annotator.store.records import ADJUDICATION, LabelKey, Labels, Record, Status, describe_left_out, is_adjudication
 
 UnitId = tuple[str, int, int, str]  # doc, start, end, text_sha256
 
@@ -68,7 +69,8 @@ class CountedLabels:
     asked: dict[str, np.ndarray]  # field id -> whether the field is asked, per label
     left_out: list[str]
     records: list[Record]
-    adjudications: dict[int, dict[str, Labels]] = field(default_factory=dict)  # unit -> reviewer -> counted decision
+    migrated: np.ndarray  # per label: read through a migration from an earlier schema version
+    adjudications: dict[int, dict[str, Record]] = field(default_factory=dict)  # unit -> reviewer -> counted decision
     not_done: dict[str, Counter[str]] = field(default_factory=dict)  # annotator -> status -> current labels not done
 
 
@@ -111,6 +113,7 @@ class FieldRatings:
     kind: str  # the field's
     categories: int  # the values a rating can take: the schema's (and (none) if optional), or those seen (multi, text)
     annotators: int  # the report's; `coder` indexes them
+    migrated: int = 0  # ratings from labels read through a migration from an earlier schema version
 
     @cached_property
     def pairable(self) -> Units:
@@ -148,11 +151,12 @@ def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> C
     a lot); the few labels that fail one go through `counting.unusable_reason`, which decides (and
     words) whether they are left out.
     """
-    placed = _placed_labels(store, corpus)
+    placed = _placed_labels(store, schema, corpus)
     same, distinct = _distinct_labels(placed.labels)
     columns = {f.id: _column(f, distinct) for f in schema.fields}
     asked = {f.id: _asked(schema, f, columns) for f in schema.fields}
     suspect = _suspect_labels(schema, distinct, columns, asked)[same] | _other_schema(schema, placed)
+    answered = _answered(schema, placed.record)
     keep = np.ones(len(placed.labels), dtype=bool)
     left_out = list(placed.stale)
     for row in np.flatnonzero(suspect):
@@ -165,22 +169,34 @@ def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> C
         placed,
         keep,
         columns={f: Column(column.code[rows], column.domain) for f, column in columns.items()},
-        asked={f: mask[rows] for f, mask in asked.items()},
+        asked={f: mask[rows] & answered[f][keep] if f in answered else mask[rows] for f, mask in asked.items()},
         left_out=left_out,
     )
     counted.adjudications = _decisions(schema, placed.decisions, counted.units)
     return counted
 
 
-def _decisions(schema: Schema, decisions: list[tuple[UnitId, Record]], units: list[UnitId]) -> dict[int, dict[str, Labels]]:
-    """unit number -> reviewer -> labels, for the decisions that count on a unit some annotator rated."""
+def _answered(schema: Schema, records: list[Record]) -> dict[str, np.ndarray]:
+    """field id -> per label, whether it answers the field; only the fields that some label read
+    through a migration leaves unanswered (`versions.unanswered`)."""
+    found: dict[str, np.ndarray] = {}
+    if schema.previous is None:
+        return found
+    for row, record in enumerate(records):
+        for field_id in unanswered(record):
+            found.setdefault(field_id, np.ones(len(records), dtype=bool))[row] = False
+    return found
+
+
+def _decisions(schema: Schema, decisions: list[tuple[UnitId, Record]], units: list[UnitId]) -> dict[int, dict[str, Record]]:
+    """unit number -> reviewer -> record, for the decisions that count on a unit some annotator rated."""
     if not decisions:
         return {}
     number = {unit: index for index, unit in enumerate(units)}
-    found: dict[int, dict[str, Labels]] = {}
+    found: dict[int, dict[str, Record]] = {}
     for unit, record in decisions:
         if unit in number and unusable_reason(schema, record) is None:
-            found.setdefault(number[unit], {})[record["annotator"]] = record["labels"]
+            found.setdefault(number[unit], {})[record["annotator"]] = record
     return found
 
 
@@ -195,10 +211,10 @@ def _distinct_labels(labels: list[Labels]) -> tuple[np.ndarray, list[Labels]]:
     return same, [labels[row] for row in np.flatnonzero(first)]
 
 
-def _placed_labels(store: StoreView, corpus: Corpus | None) -> _Placed:
+def _placed_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> _Placed:
     if corpus is None:
-        return _heads(store)
-    anchoring = anchor(store.latest, corpus)
+        return _heads(read_heads(schema, store.latest))
+    anchoring = current_labels(schema, store.latest, corpus)
     current = list(anchoring.current.values())
     placed = [label for label in current if label.record["status"] == _DONE and not is_adjudication(label.record)]
     stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if _is_vote(label.record)]
@@ -226,19 +242,19 @@ def _unit_id(unit: Unit) -> UnitId:
     return unit.doc, unit.start, unit.end, unit.text_sha256
 
 
-def _heads(store: StoreView) -> _Placed:
-    """The votes (`counting.is_vote`) where the store has them.
+def _heads(latest: dict[LabelKey, Record]) -> _Placed:
+    """The votes (`counting.is_vote`) among a store's heads, where the store has them.
 
     Read column by column: one pass per column is far faster than a Python loop, and the keys of
-    `store.latest` give annotator, doc, start and end cheaper than the records do.
+    `latest` give annotator, doc, start and end cheaper than the records do.
     """
-    records = list(store.latest.values())
+    records = list(latest.values())
     done = np.fromiter(map(eq, map(itemgetter("status"), records), repeat(_DONE)), dtype=bool, count=len(records))
     decision = np.zeros(len(records), dtype=bool)
     kinds = map(methodcaller("get", "kind"), compress(records, done))  # `is_adjudication`, without a call per record
     decision[done] = np.fromiter(map(eq, kinds, repeat(ADJUDICATION)), dtype=bool, count=int(done.sum()))
     wanted = done & ~decision
-    keys = list(compress(store.latest, wanted))
+    keys = list(compress(latest, wanted))
     decisions = [((r["doc"], r["start"], r["end"], r["text_sha256"]), r) for r in compress(records, decision)]
     not_done = _not_done(compress(records, ~done))
     records = list(compress(records, wanted))
@@ -289,6 +305,7 @@ def _kept(
     kept_coders = all_coders[keep]
     annotators = sorted(names[number] for number in np.flatnonzero(np.bincount(kept_coders, minlength=len(names))))
     rank = {name: index for index, name in enumerate(annotators)}
+    records = list(compress(placed.record, keep))
     return CountedLabels(
         annotators=annotators,
         units=placed.keys(first_rows),
@@ -298,7 +315,8 @@ def _kept(
         columns=columns,
         asked=asked,
         left_out=left_out,
-        records=list(compress(placed.record, keep)),
+        records=records,
+        migrated=np.fromiter((MIGRATED in record for record in records), dtype=bool, count=len(records)),
         not_done=placed.not_done,
     )
 
@@ -423,7 +441,14 @@ def field_ratings(schema_field: Field, counted: CountedLabels) -> FieldRatings:
     units = Units(counted.unit[rated][order], code[rated][order], np.ones(len(counted.units)), max(len(domain), 1))
     categories = len(domain)
     return FieldRatings(
-        units, counted.coder[rated][order], domain, _level(schema_field), schema_field.kind, categories, len(counted.annotators)
+        units,
+        counted.coder[rated][order],
+        domain,
+        _level(schema_field),
+        schema_field.kind,
+        categories,
+        len(counted.annotators),
+        int(np.count_nonzero(counted.migrated[rated])),
     )
 
 

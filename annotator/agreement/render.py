@@ -23,7 +23,7 @@ import numpy as np
 from annotator.agreement.annotators import ModelGold
 from annotator.agreement.estimate import Estimate
 from annotator.agreement.report import FieldReport, Report
-from annotator.labels.counting import EMPTY_AND_NOT_ASKED
+from annotator.labels.counting import EMPTY_AND_NOT_ASKED, MIGRATED_UNANSWERED
 from annotator.text import json_safe, markdown_table, markdown_text, plural, printable
 
 Escape = Callable[[str], str]
@@ -101,10 +101,16 @@ def _summary_sentence(report: Report, text: Escape) -> str:
         else "No bootstrap intervals (0 resamples)."
     )
     left_out = f" {plural(len(report.left_out), 'label')} left out (another schema, or not valid for this one)." if report.left_out else ""
+    migrated = (
+        f" {plural(report.migrated, 'counted label')} came through a migration from an earlier schema version"
+        f" ({sum(f.migrated for f in report.fields)} ratings, column Migrated). {MIGRATED_UNANSWERED}"
+        if report.migrated
+        else ""
+    )
     return (
         f"Agreement of {plural(len(report.annotators), 'annotator')} ({names}) on {plural(report.units, 'unit')},"
         f" schema {text(report.schema)} v{report.schema_version}. Counted: each annotator's current label with status done;"
-        f" reviewers' decisions are gold, not ratings.{left_out} {text(EMPTY_AND_NOT_ASKED)} {interval}"
+        f" reviewers' decisions are gold, not ratings.{left_out}{migrated} {text(EMPTY_AND_NOT_ASKED)} {interval}"
     )
 
 
@@ -130,7 +136,10 @@ def _overview(report: Report, text: Escape) -> list[_Table | str]:
         ]
         for f in report.fields
     ]
-    parts.append(_Table("", header, rows, (2, 3)))
+    if report.migrated:
+        header.append("Migrated")
+        rows = [[*row, str(f.migrated)] for row, f in zip(rows, report.fields)]
+    parts.append(_Table("", header, rows, (2, 3, *((8,) if report.migrated else ()))))
     parts.append(
         "Fleiss' kappa: nominal fields only. Gwet's coefficient at each field's level: AC1 for nominal fields, AC2 with"
         " Gwet's ordinal weights for ordinal ones and with 1 - MASI distance for sets; unlike kappa and alpha it stays high"

@@ -99,6 +99,7 @@ class FieldReport:
     annotators: list[AnnotatorQuality]
     model: ModelGold | None = None  # the Dawid-Skene estimates, when asked for
     drift: list[WindowAgreement] = field(default_factory=list)  # agreement per time window, when asked for
+    migrated: int = 0  # ratings from labels of an earlier schema version, read through its migrations
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Report:
     left_out: list[str] = field(default_factory=list)  # labels not counted, and why
     not_counted: list[NotCounted] = field(default_factory=list)
     by: str | None = None  # the time window of FieldReport.drift: "week" or "day"
+    migrated: int = 0  # counted labels of an earlier schema version, read through its migrations
 
 
 def build_report(
@@ -176,6 +178,7 @@ def build_report(
         left_out=counted.left_out,
         not_counted=_not_counted(counted),
         by=by,
+        migrated=int(np.count_nonzero(counted.migrated)),
     )
 
 
@@ -221,6 +224,7 @@ class _Context:
             annotators=annotator_quality(schema_field, ratings, self.counted, self.gold),
             model=model_gold(ratings, self.counted, values) if self.model and not text else None,
             drift=window_agreement(ratings, self.windows, _statistic(ratings), 0 if text else self.resamples, rng) if self.windows else [],
+            migrated=ratings.migrated,
         )
 
 

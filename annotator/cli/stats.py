@@ -7,6 +7,10 @@ damaged lines are listed on stderr as file:line: reason and left out, like label
 the schema, and broken revision histories are listed with the number of labels they affect; the
 report is written all the same, and the exit status is then 1. No store folder, an unknown field, a
 broken schema or no readable document exit 2 before anything is computed.
+
+Labels of earlier schema versions are read as the current version (`annotator.labels.versions`).
+`--schema-version N` reports agreement as it stood under version N of the schema's history
+instead: each annotator's last label of every unit written with version N or earlier, on version N.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
 from annotator.cli.options import add_corpus_paths, add_schema_option, add_store_option, corpus_paths, say, say_segmenting, write_out
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK, UserError
+from annotator.labels.versions import as_it_stood
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
 from annotator.store.read import load_store, require_store
@@ -51,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " confusion matrix and accuracy, each unit's most probable value and its probability",
     )  # fmt: skip
     parser.add_argument("--by", choices=WINDOWS, help="agreement per week or day of each unit's last label (drift)")
+    parser.add_argument(
+        "--schema-version", type=int, metavar="N",
+        help="agreement as it stood under version N of the schema (an earlier one its migrations read):"
+        " each annotator's last label of every unit written with version N or before (default: the current version)",
+    )  # fmt: skip
 
 
 def _resamples(text: str) -> int:
@@ -61,14 +71,16 @@ def _resamples(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    schema = load_schema(args.schema)
+    schema = _version(args, load_schema(args.schema))
     _check(args, schema)
     corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
     for problem in corpus.problems:
         say(str(problem))
-    store = load_store(args.store)
+    store = load_store(args.store, keep_records=args.schema_version is not None)
     for problem in store.problems:
         say(str(problem))
+    if args.schema_version is not None:
+        store = as_it_stood(store, schema)
     report = build_report(
         store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed, corpus=corpus, by=args.by, model=args.annotators
     )
@@ -93,6 +105,17 @@ def run(args: argparse.Namespace) -> int:
 def _text_width() -> int:
     """The terminal's width for prose, at most TEXT_WIDTH; TEXT_WIDTH when the output is not a terminal."""
     return min(shutil.get_terminal_size().columns, TEXT_WIDTH) if sys.stdout.isatty() else TEXT_WIDTH
+
+
+def _version(args: argparse.Namespace, schema: Schema) -> Schema:
+    """The version of the schema `--schema-version` asks for (the current one without it)."""
+    if args.schema_version is None:
+        return schema
+    found = schema.at_version(args.schema_version)
+    if found is None:
+        known = ", ".join(str(version) for version in schema.versions)
+        raise UserError(f"schema {schema.name} ({args.schema}) has no version {args.schema_version} in its history; its versions: {known}")
+    return found
 
 
 def _check(args: argparse.Namespace, schema: Schema) -> None:

@@ -23,6 +23,7 @@ from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
 from annotator.labels.validation import ValidationReport, validate_store
 from annotator.schema.load import load_schema
+from annotator.schema.model import Schema
 from annotator.store.folder import TornSidecar
 from annotator.store.read import require_store
 from annotator.text import plural, printable
@@ -47,10 +48,15 @@ def run(args: argparse.Namespace) -> int:
     blocks = [
         [str(problem) for problem in report.problems],
         _sidecar_lines(report.sidecars),
-        _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema})"),
+        _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema}){_reads(schema)}"),
     ]
     write_out(["\n\n".join("\n".join(map(printable, block)) for block in blocks if block).encode() + b"\n"])
     return EXIT_OK if report.clean else EXIT_DATA_PROBLEMS
+
+
+def _reads(schema: Schema) -> str:
+    earlier = schema.versions[:-1]
+    return f", reads the labels of {', '.join(f'v{version}' for version in earlier)} through its migrations" if earlier else ""
 
 
 def _sidecar_lines(sidecars: list[TornSidecar]) -> list[str]:
@@ -69,10 +75,20 @@ def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
         ("records", str(report.records)),
         ("labels", f"{report.current} current ({report.done} done) on {plural(report.units_labelled, 'unit')}"),
         ("anchors", f"{report.moved} re-anchored, {report.stale} stale"),
+        *_migrated(report),
         ("torn", f"{plural(report.torn, 'file')} ending in an incomplete line{_set_aside(report)}"),
         ("result", _result(report)),
     ]
-    return [f"{name + ':':<9} {text}" for name, text in rows]
+    return [f"{name + ':' if name else '':<9} {text}" for name, text in rows]
+
+
+def _migrated(report: ValidationReport) -> list[tuple[str, str]]:
+    """Per annotator, the current labels read through the schema's migrations and those that need a look."""
+    found = report.migrated
+    return [
+        ("migrated" if number == 0 else "", f"{name}: {plural(count, 'label')} of earlier versions, {found.look[name]} to look at")
+        for number, (name, count) in enumerate(sorted(found.labels.items()))
+    ]
 
 
 def _set_aside(report: ValidationReport) -> str:

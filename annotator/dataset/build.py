@@ -8,6 +8,7 @@ documents are in sorted order.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,13 +19,15 @@ from annotator.agreement.report import build_report
 from annotator.corpus.document import Corpus
 from annotator.dataset.splits import DEFAULT_SHARES, Shares, assign_splits, split_spec
 from annotator.errors import DataProblems, Problem, UserError
-from annotator.labels.anchors import anchor
+from annotator.labels.counting import is_done
 from annotator.labels.gold import DAWID_SKENE, DEFAULT_MIN_AGREEMENT, VOTES, UnitGold, gold_units
-from annotator.schema.load import SchemaFile
+from annotator.labels.versions import current_labels, migrated
+from annotator.schema.load import SchemaFile, history_files
+from annotator.schema.migration import Change, changes
 from annotator.schema.model import Schema
 from annotator.store.folder import annotator_file
 from annotator.store.read import load_store
-from annotator.store.records import describe_label
+from annotator.store.records import Record, describe_label
 
 BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
 
@@ -77,6 +80,8 @@ class Dataset:
     inputs: dict[str, str]  # annotation file name -> sha256
     left_out: list[Problem]  # labels that are not in the dataset, and why
     agreement: str  # the agreement report, Markdown
+    history: dict[str, bytes] = dataclasses.field(default_factory=dict)  # file name -> bytes of the schema's earlier versions
+    migrations: list[tuple[Change, int]] = dataclasses.field(default_factory=list)  # every change from them, and the done labels it altered
 
     @property
     def rows(self) -> list[Row]:
@@ -118,7 +123,7 @@ def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, opti
     if problems:
         listed = "\n".join(str(problem) for problem in store.problems)
         raise DataProblems(f"{problems}; fix them before exporting (annotator validate lists them too):\n{listed}")
-    anchoring = anchor(store.latest, corpus)
+    anchoring = current_labels(schema, store.latest, corpus)
     gold = gold_units(schema, anchoring.current, options.min_agreement, options.gold)
     left_out = [_left_out(store_dir, stale.record, stale.reason) for stale in anchoring.stale]
     left_out += [_left_out(store_dir, record, reason) for record, reason in gold.unusable]
@@ -145,7 +150,15 @@ def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, opti
         inputs=dict(sorted(store.sha256.items())),
         left_out=left_out,
         agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus)),
+        history=history_files(schema_file.path, schema),
+        migrations=_migrations(schema, [label.record for label in anchoring.current.values() if is_done(label.record)]),
     )
+
+
+def _migrations(schema: Schema, done: list[Record]) -> list[tuple[Change, int]]:
+    """Every change of the schema's migrations, and how many of the `done` labels it altered."""
+    touched = migrated(done).touched
+    return [(change, touched[change]) for change in changes(schema)]
 
 
 def _nothing_to_export(labelled: int, store_dir: Path) -> str:

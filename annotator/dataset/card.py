@@ -56,10 +56,11 @@ def render_card(dataset: Dataset) -> str:
         _gold_rule(dataset),
         _distributions(dataset),
         _schema(dataset),
+        _migrations(dataset),
         _agreement(dataset),
         _provenance(dataset),
     ]
-    return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
+    return "\n\n".join(part.rstrip("\n") for part in parts if part) + "\n"
 
 
 def _header(dataset: Dataset) -> str:
@@ -258,6 +259,21 @@ def _schema(dataset: Dataset) -> str:
             )
         sections.append(text)
     return "\n\n".join(sections)
+
+
+def _migrations(dataset: Dataset) -> str:
+    """The schema's earlier versions and the migrations that read their labels; nothing without them."""
+    if not dataset.history:
+        return ""
+    files = ", ".join(f"`{name}`" for name in dataset.history)
+    rows = [(f"v{change.version}", markdown_text(change.text), count) for change, count in dataset.migrations]
+    return (
+        "## Schema versions\n\n"
+        f"Labels written with earlier versions of `{dataset.schema.name}` are read as version {dataset.schema.version}"
+        " through the migrations below; the annotation files keep them as written. A field a migration leaves"
+        " unanswered (a split value not yet decided, a field added since) gives no vote. The earlier versions'"
+        f" files are in this folder: {files}.\n\n" + _table(("to version", "change", "done labels it changed"), rows)
+    )
 
 
 def _provenance(dataset: Dataset) -> str:

@@ -6,6 +6,7 @@ Layout:
     README.md            dataset card (YAML header with the splits, schema, distributions, agreement)
     manifest.json        tool and schema versions, sha256 of every input and output file, counts
     <schema file name>   a copy of the schema the labels follow (`schema-<name>` if the name is taken)
+    <earlier versions>   the files of the schema's earlier versions, whose labels its migrations read
     data/<split>.<ext>   one file per non-empty split (jsonl, csv or parquet)
 
 The folder is written and synced in a hidden sibling, then swapped with `--out` in one step
@@ -46,6 +47,7 @@ def render_files(dataset: Dataset) -> dict[str, bytes]:
         if path is not None:
             files[path] = _encode(dataset, rows)
     files[dataset.schema_file] = dataset.schema_bytes
+    files.update(dataset.history)
     files[CARD] = render_card(dataset).encode("utf-8")
     files[MANIFEST] = _manifest(dataset, files)
     return files
@@ -69,6 +71,11 @@ def _manifest(dataset: Dataset, files: Mapping[str, bytes]) -> bytes:
             "version": dataset.schema.version,
             "file": dataset.schema_file,
             "sha256": bytes_sha256(dataset.schema_bytes),
+            **(
+                {"history": [{"file": name, "sha256": bytes_sha256(data)} for name, data in dataset.history.items()]}
+                if dataset.history
+                else {}
+            ),
         },
         "inputs": {"annotations": dataset.inputs, "documents": dataset.documents},
         "outputs": {name: bytes_sha256(data) for name, data in sorted(files.items())},

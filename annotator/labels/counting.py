@@ -4,11 +4,14 @@ export and validation share.
 Only a unit's current head counts, and only with status `done`: an annotator's such head is a vote, a
 reviewer's (`kind: "adjudication"`) a decision. It counts only if it was labelled with the schema in
 use (name and version) and its labels fit that schema; a `done` vote must also have every asked
-required field. Anything else (draft, skipped, flagged, retracted) says nothing about the gold label.
+required field. A label of an earlier version of the schema counts as it reads through the
+migrations (`annotator.labels.versions`, which every reader reads the heads of a store with).
+Anything else (draft, skipped, flagged, retracted) says nothing about the gold label.
 
 What a counted label says about one field (`rating`):
-- the field is not asked (its `when` does not hold for the label's own values): nothing, not
-  applicable. It is neither a vote nor a rating, and never a disagreement;
+- the field is not asked (its `when` does not hold for the label's own values), or the label was
+  read through a migration that left the field unanswered (a split value, a field added or newly
+  asked since): nothing. It is neither a vote nor a rating, and never a disagreement;
 - the field is asked and left empty: the rating "no value" (`NO_VALUE`), like any other value. An
   empty multiple choice is the empty set, an empty text the empty answer: two annotators who both
   leave it empty agree, one who ticks a flag and one who does not disagree;
@@ -18,8 +21,10 @@ What a counted label says about one field (`rating`):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Final
 
+from annotator.labels.versions import unanswered
 from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Record, Status, is_adjudication
 
@@ -45,6 +50,12 @@ EMPTY_AND_NOT_ASKED = (
     " never a disagreement. An asked field left empty is the rating (none): an empty multiple choice or text agrees"
     " with another empty one and disagrees with any value."
 )
+
+MIGRATED_UNANSWERED = (
+    "A label of an earlier version of the schema is read through its migrations; a field they leave unanswered (a"
+    " split value to decide, a field added or newly asked since) is no rating either."
+)
+"""What the rule does with labels of earlier versions, in one sentence (said where some were read so)."""
 """The rule above in one sentence, for reports and dataset cards."""
 
 
@@ -59,19 +70,31 @@ def is_vote(record: Record) -> bool:
 
 
 def label_problems(schema: Schema, record: Record) -> list[str]:
-    """What is wrong with a well-formed record's labels under `schema`, one reason each."""
-    if (record["schema"], record["schema_version"]) != (schema.name, schema.version):
-        return [f"labelled with schema {record['schema']} v{record['schema_version']}, not {schema.name} v{schema.version}"]
-    reasons = [f"labels: {error}" for error in schema.label_errors(record["labels"])]
+    """What is wrong with a well-formed record's labels under the version of `schema` it names (the
+    current one or one in its history), one reason each."""
+    written = schema.at_version(record["schema_version"]) if record["schema"] == schema.name else None
+    if written is None:
+        return [f"labelled with schema {record['schema']} v{record['schema_version']}, not {_versions(schema)}"]
+    reasons = [f"labels: {error}" for error in written.label_errors(record["labels"])]
     if is_vote(record):
-        missing = schema.missing_required(record["labels"])
+        missing = [field_id for field_id in written.missing_required(record["labels"]) if field_id not in unanswered(record)]
         reasons += [f"status done but required field '{field_id}' has no value" for field_id in missing]
     return reasons
 
 
+def _versions(schema: Schema) -> str:
+    earlier = schema.versions[:-1]
+    known = f" (or the versions it reads: {', '.join(f'v{version}' for version in earlier)})" if earlier else ""
+    return f"{schema.name} v{schema.version}{known}"
+
+
 def unusable_reason(schema: Schema, record: Record) -> str | None:
-    """Why a `done` record cannot count under `schema`, or None when it counts."""
-    return "; ".join(label_problems(schema, record)) or None
+    """Why a `done` record cannot count under `schema`, or None when it counts. A record of an earlier
+    version counts once read as the current one (`versions.read_heads`)."""
+    problems = label_problems(schema, record)
+    if not problems and record["schema_version"] != schema.version:
+        problems = [f"labelled with schema {schema.name} v{record['schema_version']}, not read as v{schema.version}"]
+    return "; ".join(problems) or None
 
 
 def rating(field: Field, value: object, asked: bool) -> Rating | NotAsked:
@@ -87,11 +110,19 @@ def rating(field: Field, value: object, asked: bool) -> Rating | NotAsked:
     return str(value)
 
 
-def field_ratings(schema: Schema, field: Field, labels_by_coder: Mapping[str, Mapping[str, object]]) -> dict[str, Rating]:
-    """coder -> rating of `field`, for the coders who are asked it (its `when` holds for their labels)."""
+def field_ratings(
+    schema: Schema,
+    field: Field,
+    labels_by_coder: Mapping[str, Mapping[str, object]],
+    unanswered: Mapping[str, AbstractSet[str]] | None = None,
+) -> dict[str, Rating]:
+    """coder -> rating of `field`, for the coders who are asked it (its `when` holds for their labels)
+    and answer it: `unanswered` gives the fields a coder's label read through a migration leaves
+    unanswered (`versions.unanswered`)."""
     found = {}
     for coder, labels in labels_by_coder.items():
-        said = rating(field, labels.get(field.id), schema.applies(field, labels))
+        asked = schema.applies(field, labels) and not (unanswered and field.id in unanswered.get(coder, ()))
+        said = rating(field, labels.get(field.id), asked)
         if not isinstance(said, NotAsked):
             found[coder] = said
     return found

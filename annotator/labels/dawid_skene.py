@@ -14,6 +14,7 @@ gains less than 1e-5. Only the values someone gave take part; a value nobody gav
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -137,14 +138,18 @@ class FieldEstimate:
 
 
 def field_estimates(
-    schema: Schema, field: Field, labels_by_unit: Mapping[UnitT, Mapping[str, Mapping[str, object]]]
+    schema: Schema,
+    field: Field,
+    labels_by_unit: Mapping[UnitT, Mapping[str, Mapping[str, object]]],
+    unanswered: Mapping[UnitT, Mapping[str, AbstractSet[str]]] | None = None,
 ) -> dict[UnitT, FieldEstimate]:
-    """unit -> FieldEstimate of `field`, from the ratings of the annotators asked it (`counting.field_ratings`);
-    units where nobody was asked are left out."""
+    """unit -> FieldEstimate of `field`, from the ratings of the annotators asked it (`counting.field_ratings`;
+    `unanswered`: per unit, the fields a label read through a migration leaves unanswered); units where
+    nobody was asked are left out."""
     units: list[UnitT] = []
     rows: list[tuple[int, str, Rating]] = []
     for unit, labels_by_coder in labels_by_unit.items():
-        ratings = field_ratings(schema, field, labels_by_coder)
+        ratings = field_ratings(schema, field, labels_by_coder, (unanswered or {}).get(unit))
         if ratings:
             rows += [(len(units), coder, rated) for coder, rated in ratings.items()]
             units.append(unit)

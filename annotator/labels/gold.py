@@ -15,7 +15,8 @@ The rule, per field in schema order (conditions refer to earlier fields):
    `unresolved` too: whether it is asked at all is undecided.
 3. Votes: every annotator for whom the field is asked (its `when` holds for their own labels) votes
    for their value, or for "no value" if they left it empty (`counting.rating`, the rule the
-   agreement report counts by). Annotators for whom it is not asked do not vote. Multi values are
+   agreement report counts by). Annotators for whom it is not asked, or whose label of an earlier
+   schema version leaves it unanswered, do not vote. Multi values are
    compared as whole sets. With `method=DAWID_SKENE`, a choice field with votes is `dawid_skene`:
    the value the Dawid-Skene model (`annotator.labels.dawid_skene`, fitted on every unit's votes of
    the field) finds most probable, with that probability as its `confidence`. Otherwise
@@ -32,6 +33,7 @@ as a note) keep their own resolution but do not hold a unit back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,11 +42,13 @@ from typing import TYPE_CHECKING
 from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
+from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
 
 if TYPE_CHECKING:
     from annotator.labels.dawid_skene import FieldEstimate
+    from annotator.schema.migration import Reading
 
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
@@ -81,6 +85,12 @@ class UnitGold:
     disagreeing: tuple[str, ...]  # fields on which the annotators' votes differ, schema order
     disagreeing_pairs: int  # pairs of annotators voting differently, summed over fields
     resolved: bool  # no required field is unresolved
+    readings: dict[str, Reading] = dataclasses.field(default_factory=dict)  # name -> how their label of an earlier version was read
+
+    @property
+    def unanswered(self) -> dict[str, frozenset[str]]:
+        """name -> the fields their label, read through a migration, leaves unanswered."""
+        return {name: read.unanswered for name, read in self.readings.items()}
 
     @property
     def labels(self) -> Labels:
@@ -112,12 +122,14 @@ def gold_units(
     method: str = VOTES,
 ) -> Gold:
     """The gold labels of every labelled unit, from the current labels placed on the corpus
-    (`anchors.anchor(...).current`). Labels that do not fit `schema` are returned as unusable."""
+    (`versions.current_labels(...).current`, earlier schema versions read as the current one). Labels
+    that do not fit `schema` are returned as unusable."""
     check_min_agreement(min_agreement)
     if method not in METHODS:
         raise ValueError(f"unknown gold method {method!r}: use one of {', '.join(METHODS)}")
     annotations: dict[UnitKey, dict[str, Labels]] = {}
     adjudications: dict[UnitKey, dict[str, Labels]] = {}
+    readings: dict[UnitKey, dict[str, Reading]] = {}
     unusable: list[tuple[Record, str]] = []
     for (annotator, key), placed in sorted(current.items()):
         record = placed.record
@@ -129,23 +141,31 @@ def gold_units(
             continue
         into = adjudications if is_adjudication(record) else annotations
         into.setdefault(key, {})[annotator] = record["labels"]
-    estimates = _model_estimates(schema, annotations) if method == DAWID_SKENE else {}
+        read = reading(record)
+        if read is not None:
+            readings.setdefault(key, {})[annotator] = read
+    estimates = _model_estimates(schema, annotations, readings) if method == DAWID_SKENE else {}
     units = [
-        resolve_unit(schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement, estimates.get(key, {}))
+        resolve_unit(
+            schema, key, annotations.get(key, {}), adjudications.get(key, {}), min_agreement, estimates.get(key, {}), readings.get(key)
+        )
         for key in sorted(annotations.keys() | adjudications.keys())
     ]
     return Gold(units, unusable)
 
 
-def _model_estimates(schema: Schema, annotations: Mapping[UnitKey, Mapping[str, Labels]]) -> dict[UnitKey, dict[str, FieldEstimate]]:
+def _model_estimates(
+    schema: Schema, annotations: Mapping[UnitKey, Mapping[str, Labels]], readings: Mapping[UnitKey, Mapping[str, Reading]]
+) -> dict[UnitKey, dict[str, FieldEstimate]]:
     """unit -> field id -> the Dawid-Skene estimate, for every choice field (free text has no values to model)."""
     from annotator.labels.dawid_skene import field_estimates  # numpy: the annotation UI, which imports this module, starts without it
 
+    unanswered = {key: {name: read.unanswered for name, read in read_by.items()} for key, read_by in readings.items()}
     found: dict[UnitKey, dict[str, FieldEstimate]] = {}
-    for field in schema.fields:
-        if field.kind != "text":
-            for key, estimate in field_estimates(schema, field, annotations).items():
-                found.setdefault(key, {})[field.id] = estimate
+    for schema_field in schema.fields:
+        if schema_field.kind != "text":
+            for key, estimate in field_estimates(schema, schema_field, annotations, unanswered).items():
+                found.setdefault(key, {})[schema_field.id] = estimate
     return found
 
 
@@ -156,18 +176,23 @@ def resolve_unit(
     adjudications: Mapping[str, Labels],
     min_agreement: float = DEFAULT_MIN_AGREEMENT,
     estimates: Estimates | None = None,
+    readings: Mapping[str, Reading] | None = None,
 ) -> UnitGold:
     """The gold label of every field of one unit; see the module docstring for the rule. `estimates`:
-    the Dawid-Skene model's, for `method=DAWID_SKENE`."""
+    the Dawid-Skene model's, for `method=DAWID_SKENE`; `readings`: how the labels of earlier schema
+    versions among `annotations` and `adjudications` were read (`versions.reading`), by name."""
     check_min_agreement(min_agreement)
+    readings = dict(readings or {})
+    unanswered = {name: read.unanswered for name, read in readings.items()}
     golds: dict[str, GoldLabel] = {}
     disagreeing: list[str] = []
     pairs = 0
-    for field in schema.fields:
-        votes = field_ratings(schema, field, annotations)
-        golds[field.id] = _field_gold(schema, field, votes, adjudications, golds, min_agreement, (estimates or {}).get(field.id))
+    for schema_field in schema.fields:
+        votes = field_ratings(schema, schema_field, annotations, unanswered)
+        estimate = (estimates or {}).get(schema_field.id)
+        golds[schema_field.id] = _field_gold(schema, schema_field, votes, adjudications, unanswered, golds, min_agreement, estimate)
         if len(set(votes.values())) > 1:
-            disagreeing.append(field.id)
+            disagreeing.append(schema_field.id)
             pairs += _differing_pairs(votes.values())
     return UnitGold(
         key=key,
@@ -177,6 +202,7 @@ def resolve_unit(
         disagreeing=tuple(disagreeing),
         disagreeing_pairs=pairs,
         resolved=not any(golds[f.id].resolution == UNRESOLVED for f in schema.fields if f.required),
+        readings=readings,
     )
 
 
@@ -185,11 +211,12 @@ def _field_gold(
     field: Field,
     votes: Mapping[str, Vote],
     adjudications: Mapping[str, Labels],
+    unanswered: Mapping[str, frozenset[str]],
     earlier: Mapping[str, GoldLabel],
     min_agreement: float,
     estimate: FieldEstimate | None,
 ) -> GoldLabel:
-    decided = set(field_ratings(schema, field, adjudications).values())
+    decided = set(field_ratings(schema, field, adjudications, unanswered).values())
     if field.required:
         decided.discard(None)  # an empty required field decides nothing
     if decided:

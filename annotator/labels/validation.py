@@ -16,6 +16,7 @@ from annotator.corpus.document import Corpus
 from annotator.errors import Problem
 from annotator.labels.anchors import anchor
 from annotator.labels.counting import label_problems
+from annotator.labels.versions import Migrated, migrated, read_heads
 from annotator.memory import gc_paused
 from annotator.schema.model import Schema
 from annotator.store.folder import TornSidecar, annotator_file, torn_sidecars
@@ -39,6 +40,7 @@ class ValidationReport:
     torn: int  # files ending in an incomplete line
     problems: list[Problem] = field(default_factory=list)  # sorted by file and line
     sidecars: list[TornSidecar] = field(default_factory=list)  # torn last lines set aside earlier
+    migrated: Migrated = field(default_factory=Migrated)  # current labels of earlier schema versions, per annotator
 
     @property
     def clean(self) -> bool:
@@ -72,6 +74,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus) 
         torn=len(view.torn),
         problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
         sidecars=torn_sidecars(store_dir),
+        migrated=migrated(read_heads(schema, {key: label.record for key, label in anchoring.current.items()}).values()),
     )
 
 

@@ -7,6 +7,9 @@ field whose condition does not hold is "not asked" and must have no value.
 Labels are `dict[str, str | list[str]]`: single -> value id, multi -> list of value ids, text ->
 non-empty string. An unset field is absent from the dict.
 
+A schema of version N may carry a `migration`: how to read the labels of version N-1, whose file it
+names (`annotator.schema.migration` checks it against that version and reads labels through it).
+
 The model is plain frozen dataclasses. Their checks are `Annotated` metadata that pydantic reads
 when it validates a file (`annotator.schema.load`); defining them imports no pydantic.
 """
@@ -18,7 +21,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Migration  # imported only where a schema has one: it costs launch time
 
 MAX_VALUES = 10  # the UI picks values with the keys 1-9 and 0
 
@@ -26,7 +32,7 @@ _ID = re.compile(r"[a-z0-9_]+")
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
-def _custom_error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
+def custom_error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
     from pydantic_core import PydanticCustomError
 
     return PydanticCustomError(kind, message, context)
@@ -34,23 +40,23 @@ def _custom_error(kind: str, message: str, context: dict[str, Any] | None = None
 
 def _check_id(value: str) -> str:
     if not _ID.fullmatch(value):
-        raise _custom_error("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
+        raise custom_error("id", "'{value}' is not a valid id: use a-z, 0-9 and _", {"value": value})
     return value
 
 
 def _check_name(value: str) -> str:
     if not _NAME.fullmatch(value):
-        raise _custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
+        raise custom_error("name", "'{value}' is not a valid name: use letters, digits, '.', '_' and '-'", {"value": value})
     return value
 
 
 def _check_one_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise _custom_error("one_line", "must be a single line")
+        raise custom_error("one_line", "must be a single line")
     return value
 
 
-class _Check:
+class Check:
     """`Annotated` metadata for pydantic: constraints of the type (`min_length=1`) and a function run
     on the value after them. It needs no pydantic import until pydantic builds a validator."""
 
@@ -65,9 +71,9 @@ class _Check:
         return core_schema.no_info_after_validator_function(self.check, schema) if self.check else schema
 
 
-Id = Annotated[str, _Check(_check_id)]
-Label = Annotated[str, _Check(_check_one_line, min_length=1)]
-OneLine = Annotated[str, _Check(_check_one_line)]
+Id = Annotated[str, Check(_check_id)]
+Label = Annotated[str, Check(_check_one_line, min_length=1)]
+OneLine = Annotated[str, Check(_check_one_line)]
 
 
 def json_key(attribute: str) -> str:
@@ -75,12 +81,12 @@ def json_key(attribute: str) -> str:
     return attribute.rstrip("_")
 
 
-_PYDANTIC_CONFIG = {"extra": "forbid", "alias_generator": json_key}  # pydantic's ConfigDict, as a plain dict
+PYDANTIC_CONFIG = {"extra": "forbid", "alias_generator": json_key}  # pydantic's ConfigDict, as a plain dict
 
 
 @dataclass(frozen=True, kw_only=True)
 class Value:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     id: Id
     label: Label
@@ -91,15 +97,15 @@ class Value:
 class Condition:
     """`{"field": F, "in": [value ids]}` or `{"field": F, "at_least": value_id}` (F ordinal)."""
 
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     field: Id
-    in_: Annotated[list[Id], _Check(min_length=1)] | None = None
+    in_: Annotated[list[Id], Check(min_length=1)] | None = None
     at_least: Id | None = None
 
     def __post_init__(self) -> None:
         if (self.in_ is None) == (self.at_least is None):
-            raise _custom_error("condition", "give exactly one of 'in' and 'at_least'")
+            raise custom_error("condition", "give exactly one of 'in' and 'at_least'")
 
     @property
     def in_values(self) -> list[str]:
@@ -122,7 +128,7 @@ class Condition:
 
 @dataclass(frozen=True, kw_only=True)
 class Field:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
     id: Id
     label: Label
@@ -165,19 +171,22 @@ class Field:
 
 @dataclass(frozen=True, kw_only=True)
 class Schema:
-    __pydantic_config__ = _PYDANTIC_CONFIG
+    __pydantic_config__ = PYDANTIC_CONFIG
 
-    name: Annotated[str, _Check(_check_name)]
-    version: Annotated[int, _Check(ge=1)]
+    name: Annotated[str, Check(_check_name)]
+    version: Annotated[int, Check(ge=1)]
     title: OneLine = ""
     description: str = ""
-    fields: Annotated[list[Field], _Check(min_length=1)]
+    fields: Annotated[list[Field], Check(min_length=1)]
+    migration: Migration | None = None
+    previous: Schema | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+    """The version before this one, whose labels `migration` reads; set by the loader (`chain`)."""
 
     def __post_init__(self) -> None:
         problems = _rule_problems(self.fields)
         if problems:
             summary = "; ".join(f"{at}: {msg}" for at, msg in problems)
-            raise _custom_error("schema_rules", "{summary}", {"summary": summary, "problems": problems})
+            raise custom_error("schema_rules", "{summary}", {"summary": summary, "problems": problems})
 
     @cached_property
     def _by_id(self) -> dict[str, Field]:
@@ -192,13 +201,13 @@ class Schema:
 
     def applies(self, field: Field | str, labels: Mapping[str, object]) -> bool:
         """Whether `field` is asked given `labels`: its condition, and its parents', hold."""
-        return (field if isinstance(field, str) else field.id) in self._asked(labels)
+        return (field if isinstance(field, str) else field.id) in self.asked_ids(labels)
 
     def applicable_fields(self, labels: Mapping[str, object]) -> list[Field]:
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return [field for field in self.fields if field.id in asked]
 
-    def _asked(self, labels: Mapping[str, object]) -> set[str]:
+    def asked_ids(self, labels: Mapping[str, object]) -> set[str]:
         """Ids of the fields asked given `labels`, in one pass: a condition tests an earlier field."""
         asked: set[str] = set()
         for field in self.fields:
@@ -214,7 +223,7 @@ class Schema:
         if not isinstance(labels, Mapping):
             return ["labels must be an object"]
         errors = [f"unknown field '{key}' (fields: {', '.join(self._by_id)})" for key in labels if key not in self._by_id]
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         invalid: set[str] = set()
         for field in self.fields:
             if field.id not in labels:
@@ -230,13 +239,37 @@ class Schema:
 
     def missing_required(self, labels: Mapping[str, object]) -> list[str]:
         """Ids of the applicable required fields that have no value."""
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return [field.id for field in self.fields if field.required and field.id in asked and is_unset(labels.get(field.id))]
 
     def prune(self, labels: Mapping[str, object]) -> dict:
         """`labels` without the values of fields that are not asked (conditions chain, in field order)."""
-        asked = self._asked(labels)
+        asked = self.asked_ids(labels)
         return {key: value for key, value in labels.items() if key in asked or key not in self._by_id}
+
+    def at_version(self, version: object) -> Schema | None:
+        """This schema or the earlier version of it numbered `version`; None if its history has none."""
+        schema: Schema | None = self
+        while schema is not None and schema.version != version:
+            schema = schema.previous
+        return schema
+
+    @property
+    def versions(self) -> list[int]:
+        """The versions this schema reads labels of, oldest first (its own last)."""
+        found: list[int] = []
+        schema: Schema | None = self
+        while schema is not None:
+            found.append(schema.version)
+            schema = schema.previous
+        return found[::-1]
+
+
+def chain(schema: Schema, previous: Schema) -> Schema:
+    """`schema`, reading the labels of `previous` through its migration. Only the loader calls it,
+    once, before anyone else has the schema (the dataclass is frozen to everyone else)."""
+    object.__setattr__(schema, "previous", previous)
+    return schema
 
 
 def is_unset(value: object) -> bool:

@@ -19,6 +19,11 @@ Origin: each saved value carries where it came from (`SaveRequest.origin`, the r
 `typed` for a value the annotator picked, toggled or typed, `suggested` for a suggestion accepted as
 it is (`accept_suggested`). A change keeps the origin of the values it leaves unchanged; a value
 whose origin is not known (a record written before origins were kept, a value brought back) has none.
+
+A label written with an earlier version of the schema shows as the current version reads it
+(`annotator.labels.versions`). When that leaves a field for its annotator to decide (a split value),
+the unit "needs a look": the old value is shown beside the field, and the unit cannot be done until
+the field has a value, like a missing required one. The decision is an ordinary new revision.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annotator.corpus.document import Unit, document_runs
+from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Origins, Record, Status, UnitKey
 
@@ -37,6 +44,9 @@ FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 SHOWN = (Status.DRAFT, *FINISHED)
 """Statuses whose labels are shown; a retracted head means the unit has no label."""
 TYPED, SUGGESTED = "typed", "suggested"
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +125,29 @@ class Session:
     _last_search: tuple[str, list[int]] = field(default_factory=lambda: ("", []), init=False, repr=False)
     _set_aside: dict[int, Labels] = field(default_factory=dict, init=False, repr=False)
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
+    _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
+    """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
 
     def __post_init__(self) -> None:
         self._documents = document_runs(self.units)
         self._doc_starts = [start for start, _doc in self._documents]
         self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self._note_readings()
         self.cursor = self.next_unlabelled(-1, wrap=False)
+
+    def _note_readings(self) -> None:
+        """Keep how the heads read through a migration with fields to decide were read, and hold
+        the values that their undecided fields leave unasked, to bring back."""
+        read = {key: found for key, record in self.heads.items() if (found := reading(record)) is not None and (found.look or found.held)}
+        if not read:
+            return
+        for index, unit in enumerate(self.units):
+            found = read.get(unit.key)
+            if found is not None:
+                if found.look:
+                    self._to_look[index] = found
+                if found.held:
+                    self._set_aside[index] = dict(found.held)
 
     # What the screen shows
 
@@ -178,12 +205,40 @@ class Session:
 
     def mark(self, index: int) -> str | None:
         """The sentence list's mark: unsaved, moved (re-anchored, until saved again at its new place),
-        the saved status, or None."""
+        look (a field to decide after a schema migration), the saved status, or None."""
         if self.is_unsaved(index):
             return "unsaved"
         if self.units[index].key in self.moved:
             return "moved"
+        if self.needs_look(index):
+            return "look"
         return self.status(index)
+
+    def needs_look(self, index: int) -> bool:
+        """A schema migration left a field of the unit's label to decide, and it has no value yet."""
+        return index in self._to_look and bool(self.to_decide(index))
+
+    def was(self, index: int) -> dict[str, str]:
+        """field id -> the value it held as written ("Restricted (v1)"), for the fields left to decide."""
+        read = self._to_look.get(index)
+        if read is None:
+            return {}
+        return {field_id: str(read.was[field_id]) for field_id in self.to_decide(index) if field_id in read.was}
+
+    def to_decide(self, index: int) -> list[str]:
+        """The fields that a schema migration left for the annotator to decide and that have no value yet."""
+        return self._to_decide(index, self.labels(index))
+
+    def _to_decide(self, index: int, labels: Labels) -> list[str]:
+        read = self._to_look.get(index)
+        if read is None:
+            return []
+        return [field_id for field_id in read.look if field_id not in labels and self.schema.applies(field_id, labels)]
+
+    def _missing(self, index: int, labels: Labels) -> list[str]:
+        """What keeps the unit from being done: required fields without a value, fields to decide."""
+        missing = self.schema.missing_required(labels)
+        return missing + [field_id for field_id in self._to_decide(index, labels) if field_id not in missing]
 
     def applicable_fields(self, index: int) -> list[Field]:
         return self.schema.applicable_fields(self.labels(index))
@@ -229,6 +284,14 @@ class Session:
             if self.shown_status(index) == status:
                 return index
         return None
+
+    def next_needing_look(self, after: int) -> int | None:
+        """The first unit after `after` that needs a look (`needs_look`), wrapping round; None if no
+        other unit does."""
+        waiting = [index for index in sorted(self._to_look) if index != after and self.needs_look(index)]
+        if not waiting:
+            return None
+        return next((index for index in waiting if index > after), waiting[0])
 
     def search(self, query: str, after: int) -> Found | None:
         """The next unit after `after` whose text contains `query` (case-insensitive), wrapping
@@ -333,14 +396,14 @@ class Session:
     def _status_after_change(self, index: int, labels: Labels) -> str:
         """The saving rule (see the module doc) for a change that leaves the unit with `labels`."""
         status = self.shown_status(index)
-        if status == Status.FLAGGED or (status == Status.DONE and not self.schema.missing_required(labels)):
+        if status == Status.FLAGGED or (status == Status.DONE and not self._missing(index, labels)):
             return status
         return Status.DRAFT
 
     def mark_done(self, index: int) -> SaveRequest | Missing:
-        """Save the unit as done, if no required field is missing."""
+        """Save the unit as done, if no required field is missing and no field is left to decide."""
         labels = self.labels(index)
-        missing = self.schema.missing_required(labels)
+        missing = self._missing(index, labels)
         if missing:
             retry = self._request(index, labels, self._pending[index].status, self.origins(index)) if self.is_unsaved(index) else None
             return Missing(missing, retry)
@@ -356,7 +419,10 @@ class Session:
         if not self._undo:
             return None
         before = self._undo.pop()
-        return self._request(before.index, before.labels, before.status or Status.RETRACTED, before.origin)
+        status = before.status or Status.RETRACTED
+        if status == Status.DONE and self._missing(before.index, before.labels):
+            status = Status.DRAFT  # a label read through a migration, with a field still to decide
+        return self._request(before.index, before.labels, status, before.origin)
 
     def replace(self, index: int, labels: Labels, status: str, origin: Mapping[str, str] | None = None) -> SaveRequest:
         """Replace the unit's labels and status with these (values of fields not asked are dropped):

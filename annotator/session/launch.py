@@ -7,7 +7,7 @@ locked log of the one who labels, and the notices the UI shows first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NotRequired, TypedDict, Unpack
@@ -16,8 +16,9 @@ from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_documents
 from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import NothingToDo, UserError
-from annotator.labels.anchors import StaleLabel, anchor
+from annotator.labels.anchors import StaleLabel
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
+from annotator.labels.versions import current_labels, migrated
 from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
 from annotator.session.annotate import Session
@@ -138,10 +139,11 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
 def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> tuple[Session, list[str]]:
     """The session over the corpus with this annotator's current records (by unit key) placed on it,
     and notices about labels that could not be placed (stale)."""
-    placed = place_heads(corpus, records, annotator)
+    placed = place_heads(corpus, schema, records, annotator)
     notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in placed.stale]
     if placed.moved:
         notices.append(f"{len(placed.moved)} labels moved with their sentence to new offsets (marked ~)")
+    notices += migration_notices(schema, placed.heads.values())
     return Session(schema, corpus.units(), heads=placed.heads, moved=placed.moved), notices
 
 
@@ -149,16 +151,26 @@ def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Re
 class PlacedHeads:
     """One annotator's current records placed on the corpus, as a session holds them."""
 
-    heads: dict[UnitKey, Record]  # unit key -> the record
+    heads: dict[UnitKey, Record]  # unit key -> the record, read as the current schema version
     moved: set[UnitKey]  # units whose record was re-anchored to new offsets
     stale: list[StaleLabel]  # records that could not be placed
 
 
-def place_heads(corpus: Corpus, records: dict[UnitKey, Record], annotator: str) -> PlacedHeads:
+def place_heads(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> PlacedHeads:
     """`records` (the heads of the annotator's log, by their own unit keys) placed on the corpus."""
-    anchoring = anchor({(annotator, *key): record for key, record in records.items()}, corpus)
+    anchoring = current_labels(schema, {(annotator, *key): record for key, record in records.items()}, corpus)
     heads = {label.unit.key: label.record for label in anchoring.current.values()}
     return PlacedHeads(heads, {label.unit.key for label in anchoring.moved}, anchoring.stale)
+
+
+def migration_notices(schema: Schema, heads: Iterable[Record]) -> list[str]:
+    """What a session says first about labels written with an earlier version of the schema."""
+    found = migrated(heads)
+    if not found.total:
+        return []
+    look = sum(found.look.values())
+    decide = f"; {plural(look, 'label')} with a field to decide (marked ?)" if look else ""
+    return [f"{plural(found.total, 'label')} written with an earlier version of {schema.name}, read as v{schema.version}{decide}"]
 
 
 def log_notices(log: AnnotationLog) -> list[str]:

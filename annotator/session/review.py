@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.corpus.document import Corpus, Unit
-from annotator.labels.anchors import anchor
 from annotator.labels.gold import (
     ADJUDICATED,
     DEFAULT_MIN_AGREEMENT,
@@ -34,11 +34,16 @@ from annotator.labels.gold import (
     gold_units,
     resolve_unit,
 )
+from annotator.labels.versions import current_labels
 from annotator.schema.model import Field, Schema
 from annotator.session.annotate import SaveRequest, Session
 from annotator.store.records import LabelKey, Labels, Record, Status, UnitKey, describe_left_out
 
 Cell = str | None  # an annotator's value as text ("" when asked but left empty); None when not asked
+UNANSWERED = "?"  # the cell of a field that a label of an earlier schema version leaves unanswered
+
+if TYPE_CHECKING:
+    from annotator.schema.migration import Reading
 
 
 def review_order(units: Iterable[UnitGold]) -> list[UnitGold]:
@@ -70,14 +75,20 @@ def side_by_side(schema: Schema, unit: UnitGold) -> list[FieldRow]:
     return [
         FieldRow(
             field,
-            tuple(
-                value_text(field, labels.get(field.id)) if schema.applies(field, labels) else None for labels in unit.annotations.values()
-            ),
+            tuple(_cell(schema, field, labels, unit.readings.get(name)) for name, labels in unit.annotations.items()),
             unit.fields[field.id],
             field.id in unit.disagreeing,
         )
         for field in schema.fields
     ]
+
+
+def _cell(schema: Schema, field: Field, labels: Labels, read: Reading | None) -> Cell:
+    """An annotator's value of `field`; for a field their label of an earlier schema version leaves
+    unanswered, UNANSWERED and the value as written if a split left it to decide."""
+    if read is not None and field.id in read.unanswered:
+        return f"{UNANSWERED} was {read.was[field.id]}" if field.id in read.was else UNANSWERED
+    return value_text(field, labels.get(field.id)) if schema.applies(field, labels) else None
 
 
 def value_text(field: Field, value: object) -> str:
@@ -124,9 +135,15 @@ class Review:
         """Every labelled unit, or only those the annotators disagree on."""
         return self.units if everything else self.units[: self.disputed]
 
-    def accepted(self, key: UnitKey, annotator: str) -> Labels:
-        """The labels a decision accepting `annotator`'s labels on unit `key` writes."""
-        return self.schema.prune(self.golds[key].annotations[annotator])
+    def accepted(self, key: UnitKey, annotator: str) -> Labels | str:
+        """The labels a decision accepting `annotator`'s labels on unit `key` writes; or, when their
+        label of an earlier schema version has a field to decide, which one (a decision must give it)."""
+        unit = self.golds[key]
+        read = unit.readings.get(annotator)
+        if read is not None and read.look:
+            fields = ", ".join(self.schema.field(field_id).label for field_id in read.look)
+            return f"{annotator}'s label, of schema v{read.version}, leaves {fields} to decide: accept another's or pick the values"
+        return self.schema.prune(unit.annotations[annotator])
 
     def gold_labels(self, key: UnitKey) -> Labels | str:
         """The labels a decision accepting unit `key`'s gold labels writes; or, when a required field
@@ -143,7 +160,8 @@ class Review:
         adjudications = {name: labels for name, labels in unit.adjudications.items() if name != self.reviewer}
         if head is not None and head["status"] == Status.DONE:
             adjudications[self.reviewer] = head["labels"]
-        self.golds[key] = resolve_unit(self.schema, key, unit.annotations, adjudications, self.min_agreement)
+        readings = {name: read for name, read in unit.readings.items() if name != self.reviewer}
+        self.golds[key] = resolve_unit(self.schema, key, unit.annotations, adjudications, self.min_agreement, readings=readings)
 
 
 def load_review(
@@ -155,7 +173,7 @@ def load_review(
 ) -> Review:
     """The review of the current labels `latest` (`StoreView.latest`, the reviewer's file included)
     placed on `corpus`."""
-    anchoring = anchor(latest, corpus)
+    anchoring = current_labels(schema, latest, corpus)
     gold = gold_units(schema, anchoring.current, min_agreement)
     placed = {key: label.unit for (_name, key), label in anchoring.current.items()}
     ordered = review_order(gold.units)
@@ -203,9 +221,11 @@ class ReviewSession(Session):
         """Done with its last change, which is on disk or on its way: enter has nothing to save."""
         return self.shown_status(index) == Status.DONE and not self.is_unsaved(index)
 
-    def accept(self, index: int, annotator: str) -> SaveRequest:
-        """Decide unit `index` with `annotator`'s labels: a `done` record of them (undo takes it back)."""
-        return self.replace(index, self.review.accepted(self.units[index].key, annotator), Status.DONE)
+    def accept(self, index: int, annotator: str) -> SaveRequest | str:
+        """Decide unit `index` with `annotator`'s labels: a `done` record of them (undo takes it back);
+        or why they cannot be accepted."""
+        labels = self.review.accepted(self.units[index].key, annotator)
+        return labels if isinstance(labels, str) else self.replace(index, labels, Status.DONE)
 
     def accept_gold(self, index: int) -> SaveRequest | str:
         """Decide unit `index` with its gold labels (a majority's, a single vote's...): a `done`

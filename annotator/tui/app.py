@@ -144,7 +144,7 @@ class AnnotatorApp(KeysInOrder):
     def _file_changed(self, news: list[str]) -> None:
         """The writer's on_news, on the writer thread, before the outcome of the append that found
         the change: the heads are placed on the corpus here, off the event loop."""
-        self.post_message(FileChanged(news, place_heads(self.corpus, self.annotation_log.latest(), self.annotator)))
+        self.post_message(FileChanged(news, place_heads(self.corpus, self.session.schema, self.annotation_log.latest(), self.annotator)))
 
     def on_file_changed(self, message: FileChanged) -> None:
         screen = self.annotate_screen

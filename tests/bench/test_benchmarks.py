@@ -60,3 +60,10 @@ def test_bench_suggest_prints_accuracy_per_field_and_the_ratio_to_pysbd() -> Non
     for field in ("checkworthiness", "source_type", "source", "claim_type", "hedging"):
         assert re.search(rf"^  {field} +\d+ +\d+ +\d+ +\d+ +{RATIO} +{RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio suggestions / pySBD: {RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_versions_prints_schema_loading_and_reading_ratios() -> None:
+    output = run_benchmark("bench_versions.py", "--heads", "200", "--repeat", "1")
+    assert re.search(rf"^ratio no migration / json.loads: {RATIO}$", output, re.MULTILINE), output
+    assert re.search(rf"^ratio v2 with history / no migration: {RATIO}$", output, re.MULTILINE), output
+    assert re.search(rf"^ratio read_heads / anchor: {RATIO}$", output, re.MULTILINE), output

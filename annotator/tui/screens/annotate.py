@@ -69,6 +69,7 @@ TYPED_IN_A_FIELD = frozenset(
         "undo",
         "next_unlabelled",
         "next_with_status",
+        "next_needing_look",
         "search",
         "search_next",
         "highlight",
@@ -121,6 +122,14 @@ class AnnotateScreen(Screen):
         ),
         Binding(
             "S", "next_with_status('skipped')", "Next skipped", show=False, tooltip="Go to the next skipped sentence", id="next-skipped"
+        ),
+        Binding(
+            "L",
+            "next_needing_look",
+            "Next to look at",
+            show=False,
+            tooltip="Go to the next sentence whose label, of an earlier schema version, has a field to decide (marked ?)",
+            id="next-look",
         ),
         Binding(
             "g",
@@ -203,7 +212,7 @@ class AnnotateScreen(Screen):
         session = self.session
         index = session.cursor
         labels = session.labels(index)
-        self.form.show(labels, {field.id for field in session.applicable_fields(index)})
+        self.form.show(labels, {field.id for field in session.applicable_fields(index)}, session.was(index))
         unit = session.unit
         self.query_one("#context", ContextPane).show(self.context.corpus.document(unit.doc), unit)
         self.show_header()
@@ -293,6 +302,16 @@ class AnnotateScreen(Screen):
             return
         self.move_to(index)
 
+    def action_next_needing_look(self) -> None:
+        index = self.session.next_needing_look(self.session.cursor)
+        if index is None:
+            self.say(Content("no other sentence has a field to decide after a schema change"))
+            return
+        self.move_to(index)
+        field = self.query_one(f"#field-{self.session.to_decide(index)[0]}")
+        field.focus()
+        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
+
     def action_next_with_status(self, status: str) -> None:
         index = self.session.next_with_status(self.session.cursor, status)
         if index is None:
@@ -374,7 +393,7 @@ class AnnotateScreen(Screen):
         """Redraw what a change of the current unit's labels affects."""
         index = self.session.cursor
         labels = self.session.labels(index)
-        self.form.show(labels, {field.id for field in self.session.applicable_fields(index)})
+        self.form.show(labels, {field.id for field in self.session.applicable_fields(index)}, self.session.was(index))
         if self.missing_said and not self.session.schema.missing_required(labels):
             self.missing_said = False
             self.message = None

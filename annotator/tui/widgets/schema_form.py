@@ -7,7 +7,7 @@ screen asks the session what a key changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from textual.app import ComposeResult
@@ -70,13 +70,15 @@ class ChoiceField(Widget, can_focus=True):
         self.field = field
         self.keys = keys  # the key that picks each value, in order
         self.chosen: list[str] = []
+        self.was = ""  # the value it held in an earlier schema version, when that is to be decided again
 
-    def show(self, value: str | list[str] | None) -> None:
-        """Display the field's current value (None when unset)."""
+    def show(self, value: str | list[str] | None, was: str = "") -> None:
+        """Display the field's current value (None when unset) and, if it has to be decided again
+        after a schema change, its value as written (`was`)."""
         chosen = value if isinstance(value, list) else [] if value is None else [value]
-        if chosen == self.chosen:
+        if chosen == self.chosen and was == self.was:
             return
-        self.chosen = chosen
+        self.chosen, self.was = chosen, was
         if chosen:
             self.highlight = self.field.value_ids.index(chosen[0])
         self.refresh()
@@ -97,6 +99,8 @@ class ChoiceField(Widget, can_focus=True):
         """Heading, then the chips flowed onto lines of `width` cells without splitting a chip."""
         kind = "one" if self.field.kind == "single" else "any"
         lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"))]
+        if self.was:
+            lines.append(Content.assemble(("? was ", "$text-warning"), (safe_line(self.was), "bold $text-warning")))
         line = Content("")
         for position in range(len(self.field.values)):
             chip = self._chip(position)
@@ -138,7 +142,7 @@ class TextField(Input):
         handle later, after the field had taken them in)."""
         await self.run_action("screen.done")
 
-    def show(self, value: str | list[str] | None) -> None:
+    def show(self, value: str | list[str] | None, was: str = "") -> None:
         text = value if isinstance(value, str) else ""
         if self.value.strip() != text:  # the space just typed stays when typed text is saved
             self.value = text
@@ -175,10 +179,11 @@ class SchemaForm(VerticalScroll, can_focus=False, inherit_bindings=False):
     def fields(self) -> list[FieldWidget]:
         return list(self.query(".field").results(Widget))  # type: ignore[arg-type]
 
-    def show(self, labels: dict, applicable: set[str]) -> None:
-        """Show `labels`; only the fields in `applicable` are displayed."""
+    def show(self, labels: dict, applicable: set[str], was: Mapping[str, str] | None = None) -> None:
+        """Show `labels`; only the fields in `applicable` are displayed. `was`: the values as written
+        of the fields to decide again after a schema change."""
         for widget in self.fields:
             shown = widget.field.id in applicable
             if widget.display != shown:
                 widget.display = shown
-            widget.show(labels.get(widget.field.id))
+            widget.show(labels.get(widget.field.id), (was or {}).get(widget.field.id, ""))

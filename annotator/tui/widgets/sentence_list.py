@@ -32,6 +32,7 @@ MARKS: dict[str | None, tuple[str, str]] = {
     Status.DRAFT: ("✎", "sentence-list--draft"),
     "unsaved": ("!", "sentence-list--unsaved"),
     "moved": ("~", "sentence-list--moved"),
+    "look": ("?", "sentence-list--look"),
 }
 """Gutter glyph and its style for each row mark the session reports."""
 
