@@ -1,7 +1,7 @@
 """Files: reading whole input files with the system calls alone (`open(path, "rb").read()` builds a
 buffered reader for every file, which is most of the cost of opening a corpus of many small files),
-refusing what is not a regular file or is too large before reading it, and swapping two folders
-atomically."""
+refusing what is not a regular file or is too large before reading it, replacing a file whole, and
+swapping two folders atomically."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import errno
 import os
 import stat
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import NoReturn
@@ -71,6 +72,12 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The whole file; OSError as `open` raises it (missing, no permission, ...), IsADirectoryError
     for a folder, NotARegularFile for a pipe, device or socket (or a link to one), and TooLarge for
     a file over `max_bytes`; neither of the last two is read."""
+    return read_with_status(path, max_bytes)[0]
+
+
+def read_with_status(path: str | Path, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
+    """`read_bytes`, with the status of the file read (which file it was: a path may name another
+    file by the time it is looked at again)."""
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
         _refuse(mode, path)
@@ -90,10 +97,24 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
             if size > limit:
                 raise TooLarge(errno.EFBIG, too_large(size, limit), str(path))
             if len(chunks[-1]) < wanted:
-                return b"".join(chunks)
+                return b"".join(chunks), status
             wanted = 1 << 20  # a file that grew, or one that reports no size (/proc)
     finally:
         os.close(fd)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Make `path` hold `data`, written beside it first, so that a reader finds the old file or the
+    new one whole, never part of one (no fsync: for caches, which may be lost)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def fsync_dir(directory: Path) -> None:

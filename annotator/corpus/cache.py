@@ -7,8 +7,6 @@ markdown-it-py changes.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from importlib.metadata import version
@@ -17,7 +15,7 @@ from pathlib import Path
 import orjson
 
 from annotator.corpus.segment import SEGMENTER_VERSION, Segmentation
-from annotator.files import read_bytes
+from annotator.files import read_bytes, replace_file
 from annotator.memory import gc_paused
 from annotator.text import bytes_sha256
 
@@ -64,7 +62,7 @@ class SegmentCache:
                 entries[sha] = [[n for span in seg.paragraphs for n in span], seg.flat_units]
             body = orjson.dumps(entries)
             try:
-                self._write(shard, _checksum(body) + b"\n" + body)
+                replace_file(self._path(shard), _checksum(body) + b"\n" + body)
             except OSError:
                 return
 
@@ -78,17 +76,6 @@ class SegmentCache:
         except (OSError, orjson.JSONDecodeError):
             return {}
         return entries if isinstance(entries, dict) else {}
-
-    def _write(self, shard: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{shard}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, self._path(shard))
-        except BaseException:
-            os.unlink(tmp)
-            raise
 
 
 def _checksum(body: bytes) -> bytes:

@@ -8,7 +8,7 @@ record's `prev` lies at the old ones, in the same document and with the same sen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from annotator.store.records import LabelKey, Record, label_key
@@ -26,11 +26,12 @@ def chain_heads(records: Iterable[Record]) -> dict[LabelKey, Record]:
     return read_heads(records).heads
 
 
-def read_heads(records: Iterable[Record]) -> Heads:
+def read_heads(records: Iterable[Record], before: Mapping[LabelKey, Record] | None = None) -> Heads:
     """`chain_heads`, and whether every record took the common path: a unit's first record, or the
     next revision of its head. When one did not (a label edited after it moved, or a broken
-    chain), `broken_links` says whether a chain is broken."""
-    heads: dict[LabelKey, Record] = {}
+    chain), `broken_links` says whether a chain is broken. `before`: the heads of the file's
+    records before these, which took the common path (`store.index`)."""
+    heads: dict[LabelKey, Record] = dict(before or {})
     moved: set[str] = set()  # prevs that were not the head of their record's own key
     plain = True
     for record in records:

@@ -7,6 +7,7 @@ which stays until the user moves or deletes it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,13 @@ from annotator.store.records import is_annotator_name
 def annotator_file(store_dir: Path, annotator: str) -> Path:
     """The file of `annotator`'s records in `store_dir`."""
     return Path(store_dir) / f"{annotator}.jsonl"
+
+
+Identity = tuple[int, int]  # (device, inode): which file a path names
+
+
+def file_identity(status: os.stat_result) -> Identity:
+    return status.st_dev, status.st_ino
 
 
 class NameCaseClash(UserError):

@@ -34,7 +34,7 @@ import orjson
 from annotator.errors import Problem, UserError
 from annotator.files import fsync_dir
 from annotator.store.chains import broken_links, chain_heads, read_heads
-from annotator.store.folder import annotator_file, sidecar_name
+from annotator.store.folder import Identity, annotator_file, file_identity, sidecar_name
 from annotator.store.read import LogContents, parse_log, torn_problem
 from annotator.store.records import (
     FORMAT,
@@ -116,13 +116,6 @@ def _make_folder(folder: Path) -> None:
         fsync_dir(folder.parent)
 
 
-Identity = tuple[int, int]  # (device, inode): which file a path names
-
-
-def _identity(status: os.stat_result) -> Identity:
-    return status.st_dev, status.st_ino
-
-
 def _path_status(path: Path) -> os.stat_result | None:
     """What `path` names now; None if nothing."""
     try:
@@ -152,7 +145,7 @@ def _open_locked(path: Path, flags: int = os.O_CREAT) -> int:
             if created:
                 fsync_dir(path.parent)
             status = _path_status(path)
-            if status is not None and _identity(status) == _identity(os.fstat(fd)):
+            if status is not None and file_identity(status) == file_identity(os.fstat(fd)):
                 return fd
         except BaseException:
             os.close(fd)
@@ -217,7 +210,7 @@ class _File:
 
 
 def _the_file(fd: int, contents: LogContents, size: int) -> _File:
-    return _File(fd, _identity(os.fstat(fd)), size, len(contents.records) + len(contents.problems), contents.torn or b"")
+    return _File(fd, file_identity(os.fstat(fd)), size, len(contents.records) + len(contents.problems), contents.torn or b"")
 
 
 # The log
@@ -396,7 +389,7 @@ class AnnotationLog:
         before = self._file
         written = self._write_line(line)
         status = _path_status(self.path)
-        if status is not None and _identity(status) == before.identity and status.st_size == before.size + len(written):
+        if status is not None and file_identity(status) == before.identity and status.st_size == before.size + len(written):
             saved: Record = orjson.loads(line)
             self._remember(saved, superseded, written)
             return saved
@@ -471,7 +464,7 @@ class AnnotationLog:
             if status is None:
                 self._write_again()  # then read back what the copy holds beyond what the log had
                 continue
-            if _identity(status) != self._file.identity:
+            if file_identity(status) != self._file.identity:
                 self._take_over(pending)
             elif status.st_size < self._file.size:
                 self._read_again(pending, f"{self.path} was cut short while open and is read again")
@@ -577,7 +570,7 @@ class AnnotationLog:
             os.close(fd)
             raise StoreError(f"{self.path} was deleted and cannot be written again: {error.strerror or error}") from None
         old.close()
-        self._file = _File(fd, _identity(os.fstat(fd)), old.size, old.lines, old.partial)
+        self._file = _File(fd, file_identity(os.fstat(fd)), old.size, old.lines, old.partial)
         self._news.append(f"{self.path} was deleted while open: written again with the {plural(len(self._records), 'record')} it held")
 
     def _add_records(self, records: list[Record]) -> None:

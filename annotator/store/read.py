@@ -1,12 +1,14 @@
 """Reading the store: the records of one file, and the current label of every unit of a folder.
 
-Reading never modifies anything. A malformed line is reported as `file:line: reason` and left out;
+Reading never modifies the store. A malformed line is reported as `file:line: reason` and left out;
 an incomplete last line (left by a crash mid-write) and a broken revision chain (`chains`) are
-reported too.
+reported too. A file read before is parsed only from where it grew, through its index in the cache
+(`store.index`), as long as the bytes read before are unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +16,11 @@ from pathlib import Path
 import orjson
 
 from annotator.errors import Problem, UserError
+from annotator.files import read_with_status
 from annotator.memory import gc_paused
 from annotator.store.chains import broken_links, read_heads
+from annotator.store.folder import Identity, file_identity
+from annotator.store.index import FileIndex, line_starts, read_index, read_prefix, write_index
 from annotator.store.records import (
     ADJUDICATION,
     ANNOTATION,
@@ -24,6 +29,7 @@ from annotator.store.records import (
     Record,
     is_adjudication,
     is_annotator_name,
+    label_key,
     line_problem,
     looks_valid,
 )
@@ -132,21 +138,54 @@ def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
         return
     try:
-        data = path.read_bytes()
+        data, status = read_with_status(path)
     except OSError as error:
         view.problems.append(_unreadable(path, error))
         return
     if hash_files:
         view.sha256[path.name] = bytes_sha256(data)
+    identity = file_identity(status)
+    if keep_records or not _load_appended(view, path, annotator, data, identity):
+        _load_whole(view, path, annotator, data, identity, keep_records)
+
+
+def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity) -> bool:
+    """Read only what was appended to the file since its index was made (`store.index`); False,
+    with nothing read, when there is no index to trust or the new lines hold anything to report
+    but a torn last line: the whole file is read then, for the messages."""
+    index = read_index(path)
+    prefix = None if index is None else read_prefix(index, identity, data)
+    if index is None or prefix is None:
+        return False
+    lines, torn = _split_lines(data[index.size :])
+    problems: list[Problem] = []
+    records = list(_valid_records(lines, path, problems, index.lines + 1))
+    reading = _Reading()
+    heads = read_heads(reading.through(records), prefix.heads)
+    if problems or not heads.plain:
+        return False
+    view.latest.update(heads.heads)
+    view.kinds[annotator] = index.kinds | reading.kinds
+    if records:
+        size = len(data) - len(torn or b"")
+        prefix.digest.update(memoryview(data)[index.size : size])
+        offsets = dict(zip(prefix.heads, prefix.offsets, strict=True)) | line_starts(reading.last_lines, lines, index.size)
+        heads_at = [offsets[key] for key in heads.heads]
+        write_index(path, FileIndex(identity, size, prefix.digest.hexdigest(), index.lines + len(lines), view.kinds[annotator], heads_at))
+    _note_torn(view, path, annotator, index.lines + len(lines), torn)
+    return True
+
+
+def _load_whole(view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity, keep_records: bool) -> None:
     lines, torn = _split_lines(data)
     problems: list[Problem] = []
     records: Iterable[Record] = _valid_records(lines, path, problems)
     if keep_records:
         records = view.records[annotator] = list(records)
-    kinds: set[str] = set()
-    heads = read_heads(_noting_kinds(records, kinds))
+    reading = _Reading()
+    heads = read_heads(reading.through(records))
     view.latest.update(heads.heads)
-    view.kinds[annotator] = frozenset(kinds)
+    view.kinds[annotator] = frozenset(reading.kinds)
     if keep_records or not heads.plain:
         # Read again only when needed: most files are edits of heads only, which break no chain.
         records = records if isinstance(records, list) else list(_valid_records(lines, path, []))
@@ -155,10 +194,20 @@ def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool
         for link in broken_links(records, numbers):
             problems.append(Problem(str(path), link.line, link.reason))
             view.broken.add(link.label)
+    if heads.plain and not problems:
+        size = len(data) - len(torn or b"")
+        starts = line_starts(reading.last_lines, lines, 0)
+        sha256 = hashlib.sha256(memoryview(data)[:size]).hexdigest()
+        heads_at = [starts[key] for key in heads.heads]
+        write_index(path, FileIndex(identity, size, sha256, len(lines), view.kinds[annotator], heads_at))
     view.problems += problems
+    _note_torn(view, path, annotator, len(lines), torn)
+
+
+def _note_torn(view: StoreView, path: Path, annotator: str, complete_lines: int, torn: bytes | None) -> None:
     if torn:
         view.torn.append(annotator)
-        view.problems.append(torn_problem(path, len(lines), torn, "; it is set aside when this annotator next opens the file"))
+        view.problems.append(torn_problem(path, complete_lines, torn, "; it is set aside when this annotator next opens the file"))
 
 
 def record_lines(count: int, bad_lines: set[int | None]) -> Sequence[int]:
@@ -176,11 +225,21 @@ def record_lines(count: int, bad_lines: set[int | None]) -> Sequence[int]:
     return numbers
 
 
-def _noting_kinds(records: Iterable[Record], kinds: set[str]) -> Iterator[Record]:
-    """`records`, adding the kind of each to `kinds`."""
-    for record in records:
-        kinds.add(ADJUDICATION if is_adjudication(record) else ANNOTATION)
-        yield record
+class _Reading:
+    """What is noted of the records of a file while they are read: their kinds, and the number of
+    the last record at each key (its line, in a file of records only)."""
+
+    def __init__(self) -> None:
+        self.kinds: set[str] = set()
+        self.last_lines: dict[LabelKey, int] = {}
+
+    def through(self, records: Iterable[Record]) -> Iterator[Record]:
+        """`records`, noted as they pass."""
+        kinds, last_lines = self.kinds, self.last_lines
+        for number, record in enumerate(records):
+            kinds.add(ADJUDICATION if is_adjudication(record) else ANNOTATION)
+            last_lines[label_key(record)] = number
+            yield record
 
 
 def torn_problem(path: Path, complete_lines: int, torn: bytes, what_next: str) -> Problem:

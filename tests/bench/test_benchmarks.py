@@ -67,3 +67,10 @@ def test_bench_versions_prints_schema_loading_and_reading_ratios() -> None:
     assert re.search(rf"^ratio no migration / json.loads: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio v2 with history / no migration: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio read_heads / anchor: {RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_reopen_prints_the_reopen_ratio_against_a_full_load() -> None:
+    output = run_benchmark("bench_reopen.py", "--records", "2000", "--appended", "20", "--repeat", "1")
+    for measure in ("full load", "reopen"):
+        assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
+    assert re.search(rf"^reopen / full load \(wall\): {RATIO} \((within|OVER) the target of 0\.2\)$", output, re.MULTILINE), output

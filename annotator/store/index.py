@@ -1,0 +1,114 @@
+"""The index of an annotator file, kept in the cache: where the heads of the file's first bytes are,
+so that a store read before is parsed again only from where it grew.
+
+An annotator file only grows by appends, so the heads of its first `size` bytes stay heads until a
+later record supersedes them. The index is trusted only when the path names the same file (device
+and inode) at least `size` bytes long, whose first `size` bytes have the sha256 the index holds: a
+rewrite, a truncation, a git checkout, pull or union merge (which write the file anew and may put
+lines anywhere) each fail one of these, and the file is then read whole, with the messages a whole
+read gives. An index is made only of a clean prefix, every line a record and every record the first
+of its unit or the next revision of its head, so the bytes it skips hold nothing to report. The
+heads are parsed from the file's own bytes (the index holds only where they are); an index that
+does not read back as written (its checksum) counts as missing. Deleting the cache is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import accumulate
+from pathlib import Path
+
+import orjson
+
+from annotator.files import read_bytes, replace_file
+from annotator.paths import cache_dir
+from annotator.store.folder import Identity
+from annotator.store.records import LabelKey, Record, label_key
+from annotator.text import bytes_sha256, sha256_hex
+
+INDEX_FORMAT = 1
+INDEX_FOLDER = f"store-index-v{INDEX_FORMAT}"
+
+
+@dataclass(frozen=True)
+class FileIndex:
+    identity: Identity  # the file it was made from
+    size: int  # the bytes it covers: whole lines, each a record
+    sha256: str  # of those bytes
+    lines: int  # how many lines they hold
+    kinds: frozenset[str]  # the KINDS among their records
+    heads: list[int]  # where the line of each head starts
+
+
+@dataclass
+class Prefix:
+    """The heads of the bytes an index covers, read from the file."""
+
+    heads: dict[LabelKey, Record]
+    offsets: list[int]  # where the line of each head starts, in the order of `heads`
+    digest: hashlib._Hash  # the sha256 of the bytes covered, to go on with the bytes after them
+
+
+def index_path(path: Path) -> Path:
+    """Where the index of the annotator file `path` is kept: one per absolute path."""
+    return cache_dir() / INDEX_FOLDER / f"{sha256_hex(str(Path(path).resolve()))}.json"
+
+
+def read_index(path: Path) -> FileIndex | None:
+    """The index last made of the annotator file `path`; None if there is none, or it is damaged."""
+    try:
+        checksum, _, body = read_bytes(index_path(path)).partition(b"\n")
+        if checksum != bytes_sha256(body).encode("ascii"):
+            return None
+        raw = orjson.loads(body)
+        return FileIndex((raw["device"], raw["inode"]), raw["size"], raw["sha256"], raw["lines"], frozenset(raw["kinds"]), raw["heads"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_index(path: Path, index: FileIndex) -> None:
+    """Keep `index` for the annotator file `path`; a cache that cannot be written is only slower."""
+    body = orjson.dumps({
+        "device": index.identity[0], "inode": index.identity[1], "size": index.size, "sha256": index.sha256,
+        "lines": index.lines, "kinds": sorted(index.kinds), "heads": index.heads,
+    })  # fmt: skip
+    with contextlib.suppress(OSError):
+        replace_file(index_path(path), bytes_sha256(body).encode("ascii") + b"\n" + body)
+
+
+def read_prefix(index: FileIndex, identity: Identity, data: bytes) -> Prefix | None:
+    """The heads `index` places in `data` (the bytes of the file now); None unless the file is the
+    one indexed and the bytes it covers are unchanged."""
+    if index.identity != identity or len(data) < index.size:
+        return None
+    covered = memoryview(data)[: index.size]
+    with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the parsing
+        hashing = pool.submit(hashlib.sha256, covered)
+        heads = _heads_at(data, index.size, index.heads)
+        digest = hashing.result()
+    if digest.hexdigest() != index.sha256 or heads is None:
+        return None
+    return Prefix(heads, index.heads, digest)
+
+
+def _heads_at(data: bytes, size: int, starts: list[int]) -> dict[LabelKey, Record] | None:
+    """The records whose lines start at `starts` in the first `size` bytes of `data`, by label; None
+    if they are not lines of records."""
+    view = memoryview(data)
+    try:
+        lines = [view[start : data.index(b"\n", start, size)] for start in starts]
+        records = orjson.loads(b"[" + b",".join(lines) + b"]")
+        heads = dict(zip(map(label_key, records), records, strict=True))
+    except (ValueError, TypeError, KeyError):
+        return None
+    return heads if len(heads) == len(starts) else None
+
+
+def line_starts(last_lines: dict[LabelKey, int], lines: list[bytes], at: int) -> dict[LabelKey, int]:
+    """Where the line of each key starts in the file, given its number (from 0) among `lines`, the
+    lines of the file from offset `at`."""
+    before = list(accumulate(map(len, lines), initial=0))
+    return {key: at + before[line] + line for key, line in last_lines.items()}
