@@ -40,7 +40,7 @@ class FileIndex:
     sha256: str  # of those bytes
     lines: int  # how many lines they hold
     kinds: frozenset[str]  # the KINDS among their records
-    heads: list[int]  # where the line of each head starts
+    heads: list[tuple[int, int]]  # where the line of each head starts and ends (before its newline)
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Prefix:
     """The heads of the bytes an index covers, read from the file."""
 
     heads: dict[LabelKey, Record]
-    offsets: list[int]  # where the line of each head starts, in the order of `heads`
+    lines: list[tuple[int, int]]  # where the line of each head starts and ends, in the order of `heads`
     digest: hashlib._Hash  # the sha256 of the bytes covered, to go on with the bytes after them
 
 
@@ -64,7 +64,8 @@ def read_index(path: Path) -> FileIndex | None:
         if checksum != bytes_sha256(body).encode("ascii"):
             return None
         raw = orjson.loads(body)
-        return FileIndex((raw["device"], raw["inode"]), raw["size"], raw["sha256"], raw["lines"], frozenset(raw["kinds"]), raw["heads"])
+        heads = list(zip(raw["starts"], raw["ends"], strict=True))
+        return FileIndex((raw["device"], raw["inode"]), raw["size"], raw["sha256"], raw["lines"], frozenset(raw["kinds"]), heads)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -73,7 +74,8 @@ def write_index(path: Path, index: FileIndex) -> None:
     """Keep `index` for the annotator file `path`; a cache that cannot be written is only slower."""
     body = orjson.dumps({
         "device": index.identity[0], "inode": index.identity[1], "size": index.size, "sha256": index.sha256,
-        "lines": index.lines, "kinds": sorted(index.kinds), "heads": index.heads,
+        "lines": index.lines, "kinds": sorted(index.kinds),
+        "starts": [start for start, _ in index.heads], "ends": [end for _, end in index.heads],
     })  # fmt: skip
     with contextlib.suppress(OSError):
         replace_file(index_path(path), bytes_sha256(body).encode("ascii") + b"\n" + body)
@@ -87,28 +89,29 @@ def read_prefix(index: FileIndex, identity: Identity, data: bytes) -> Prefix | N
     covered = memoryview(data)[: index.size]
     with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the parsing
         hashing = pool.submit(hashlib.sha256, covered)
-        heads = _heads_at(data, index.size, index.heads)
+        heads = _heads_at(covered, index.heads)
         digest = hashing.result()
     if digest.hexdigest() != index.sha256 or heads is None:
         return None
     return Prefix(heads, index.heads, digest)
 
 
-def _heads_at(data: bytes, size: int, starts: list[int]) -> dict[LabelKey, Record] | None:
-    """The records whose lines start at `starts` in the first `size` bytes of `data`, by label; None
-    if they are not lines of records."""
-    view = memoryview(data)
+def _heads_at(covered: memoryview, lines: list[tuple[int, int]]) -> dict[LabelKey, Record] | None:
+    """The records on `lines` (start, end) of `covered`, by label; None if they are not records."""
     try:
-        lines = [view[start : data.index(b"\n", start, size)] for start in starts]
-        records = orjson.loads(b"[" + b",".join(lines) + b"]")
+        records = orjson.loads(b"[" + b",".join([covered[start:end] for start, end in lines]) + b"]")
         heads = dict(zip(map(label_key, records), records, strict=True))
     except (ValueError, TypeError, KeyError):
         return None
-    return heads if len(heads) == len(starts) else None
+    return heads if len(heads) == len(lines) else None
 
 
-def line_starts(last_lines: dict[LabelKey, int], lines: list[bytes], at: int) -> dict[LabelKey, int]:
-    """Where the line of each key starts in the file, given its number (from 0) among `lines`, the
-    lines of the file from offset `at`."""
+def line_spans(last_lines: dict[LabelKey, int], lines: list[bytes], at: int) -> dict[LabelKey, tuple[int, int]]:
+    """Where the line of each key starts and ends in the file, given its number (from 0) among
+    `lines`, the lines of the file from offset `at`."""
     before = list(accumulate(map(len, lines), initial=0))
-    return {key: at + before[line] + line for key, line in last_lines.items()}
+    spans = {}
+    for key, line in last_lines.items():
+        start = at + before[line] + line
+        spans[key] = (start, start + len(lines[line]))
+    return spans

@@ -20,7 +20,7 @@ from annotator.files import read_with_status
 from annotator.memory import gc_paused
 from annotator.store.chains import broken_links, read_heads
 from annotator.store.folder import Identity, file_identity
-from annotator.store.index import FileIndex, line_starts, read_index, read_prefix, write_index
+from annotator.store.index import FileIndex, line_spans, read_index, read_prefix, write_index
 from annotator.store.records import (
     ADJUDICATION,
     ANNOTATION,
@@ -169,8 +169,8 @@ def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, ide
     if records:
         size = len(data) - len(torn or b"")
         prefix.digest.update(memoryview(data)[index.size : size])
-        offsets = dict(zip(prefix.heads, prefix.offsets, strict=True)) | line_starts(reading.last_lines, lines, index.size)
-        heads_at = [offsets[key] for key in heads.heads]
+        spans = dict(zip(prefix.heads, prefix.lines, strict=True)) | line_spans(reading.last_lines, lines, index.size)
+        heads_at = [spans[key] for key in heads.heads]
         write_index(path, FileIndex(identity, size, prefix.digest.hexdigest(), index.lines + len(lines), view.kinds[annotator], heads_at))
     _note_torn(view, path, annotator, index.lines + len(lines), torn)
     return True
@@ -196,9 +196,9 @@ def _load_whole(view: StoreView, path: Path, annotator: str, data: bytes, identi
             view.broken.add(link.label)
     if heads.plain and not problems:
         size = len(data) - len(torn or b"")
-        starts = line_starts(reading.last_lines, lines, 0)
+        spans = line_spans(reading.last_lines, lines, 0)
         sha256 = hashlib.sha256(memoryview(data)[:size]).hexdigest()
-        heads_at = [starts[key] for key in heads.heads]
+        heads_at = [spans[key] for key in heads.heads]
         write_index(path, FileIndex(identity, size, sha256, len(lines), view.kinds[annotator], heads_at))
     view.problems += problems
     _note_torn(view, path, annotator, len(lines), torn)

@@ -180,7 +180,7 @@ def test_a_damaged_index_is_not_trusted(tmp_path: Path, lines_parsed: list[int],
     write_labels(store, 20)
     load_store(store)
     kept = index_path(store / "alice.jsonl")
-    kept.write_bytes(kept.read_bytes().replace(b'"heads":[', b'"heads":[0,'))
+    kept.write_bytes(kept.read_bytes().replace(b'"starts":[', b'"starts":[0,'))
     lines_parsed.clear()
     view = load_store(store)
     assert lines_parsed == [20]
