@@ -139,6 +139,10 @@ class Report:
     migrated: int = 0  # counted labels of an earlier schema version, read through its migrations
 
 
+class ReportCancelled(Exception):
+    """`build_report` stopped: its caller no longer wants the report."""
+
+
 def build_report(
     store: StoreView,
     schema: Schema,
@@ -150,18 +154,21 @@ def build_report(
     top: int = DEFAULT_TOP,
     by: str | None = None,
     model: bool = False,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> Report:
     """The agreement report on `fields` (default: every field of the schema, in schema order).
     `by` ("week" or "day") adds agreement per time window, `model` the Dawid-Skene estimates.
-    KeyError names a field the schema does not have."""
+    KeyError names a field the schema does not have. `cancelled` is asked between the steps of the
+    work (each field, each pair of annotators): once it says yes, ReportCancelled is raised."""
     if by is not None and by not in WINDOWS:
         raise ValueError(f"unknown time window {by!r}: use one of {', '.join(WINDOWS)}")
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
     counted = counted_labels(store, schema, corpus)
-    context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model)
+    context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model, cancelled)
     distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings
     reports = []
     for number, schema_field in enumerate(chosen):
+        context.go_on()
         ratings = field_ratings(schema_field, counted)
         reports.append(context.field_report(schema_field, ratings))
         distances[number] = mean_pair_distance(ratings.units, _display_distances(ratings))
@@ -192,10 +199,16 @@ class _Context:
     seed: int
     windows: tuple[list[str], np.ndarray] | None  # window names, and each unit's window
     model: bool
+    cancelled: Callable[[], bool]
     gold: Decisions = field(init=False)  # the reviewers' decisions, for every field
 
     def __post_init__(self) -> None:
         self.gold = adjudicated_gold(self.schema, self.counted)
+
+    def go_on(self) -> None:
+        """ReportCancelled if the report is no longer wanted."""
+        if self.cancelled():
+            raise ReportCancelled
 
     def rng(self, schema_field: Field) -> np.random.Generator:
         """The field's own generator: its intervals do not depend on the other fields reported."""
@@ -217,7 +230,7 @@ class _Context:
             ac1=ac1,
             values=values,
             coincidence=coincidence_matrix(ratings.grouped).tolist() if not text else [],
-            pairs=_pair_agreements(ratings, self.counted.annotators, 0 if text else self.resamples, rng),
+            pairs=_pair_agreements(ratings, self.counted.annotators, 0 if text else self.resamples, rng, self.go_on),
             labels=[
                 LabelAgreement(value_id, estimate) for (value_id, _), estimate in zip(_one_against_rest(schema_field, ratings), labels)
             ],
@@ -288,11 +301,14 @@ def _display_distances(ratings: FieldRatings) -> np.ndarray | None:
     return None
 
 
-def _pair_agreements(ratings: FieldRatings, annotators: list[str], resamples: int, rng: np.random.Generator) -> list[PairAgreement]:
+def _pair_agreements(
+    ratings: FieldRatings, annotators: list[str], resamples: int, rng: np.random.Generator, go_on: Callable[[], None]
+) -> list[PairAgreement]:
     """Cohen's kappa and the confusion table of every pair of annotators, over the units both rated."""
     patterns, weight = ratings.patterns
     found = []
     for a, b in combinations(range(len(annotators)), 2):
+        go_on()
         both = (patterns[:, a] >= 0) & (patterns[:, b] >= 0)
         pairs = Pairs.from_codes(patterns[both, a], patterns[both, b], ratings.units.n_codes, weight[both])
         units = int(pairs.weight.sum())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
 from annotator.store.log import AnnotationLog
 from annotator.tui.keys import KeyNames
+from annotator.tui.screens import stats
 from annotator.tui.screens.stats import StatsScreen
 from tests.tui.conftest import SCHEMA
 from tests.tui.waiting import wait_for
@@ -173,3 +176,55 @@ async def test_disputed_sentences_are_shown_and_the_report_fits_80_columns(tmp_p
         assert scroll.max_scroll_x > 0  # the summary table is wider than 80 columns
         await pilot.press("right", "right")
         assert scroll.scroll_x == 2
+
+
+async def test_closing_the_screen_stops_the_computation_and_lets_go_of_what_it_read(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fields_begun: list[str] = []
+    closed = threading.Event()
+    field_ratings = report.field_ratings
+
+    def first_field_waits_for_the_close(schema_field, counted):
+        fields_begun.append(schema_field.id)
+        closed.wait(timeout=5)  # returns at once when the test sets it
+        return field_ratings(schema_field, counted)
+
+    outcomes: list[str] = []
+    build_report = report.build_report
+
+    def recording(*arguments, **options):
+        try:
+            built = build_report(*arguments, **options)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+            raise
+        outcomes.append("report")
+        return built
+
+    stores_read: list[weakref.ref] = []
+    load_store = stats.load_store
+    monkeypatch.setattr(report, "field_ratings", first_field_waits_for_the_close)
+    monkeypatch.setattr(report, "build_report", recording)
+    monkeypatch.setattr(stats, "load_store", lambda folder: (view := load_store(folder), stores_read.append(weakref.ref(view)))[0])
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(fields_begun), description="the first field begun")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+        closed.set()
+        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        assert outcomes == ["ReportCancelled"]
+        assert fields_begun == ["checkworthiness"]  # no field begun after the close
+        gc.collect()
+        assert stores_read[0]() is None
+
+
+async def test_closing_the_screen_lets_go_of_the_report_it_showed(store_dir: Path) -> None:
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        shown_report = weakref.ref((await computed(pilot, app)).report)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+        gc.collect()
+        assert shown_report() is None

@@ -3,7 +3,8 @@ prints it (the same tables, the disputed units with their sentence from the corp
 
 The report is computed in a thread worker (it reads every annotator's file and resamples), so the
 screen opens at once and fills in when the numbers are ready; `r` computes it again from the files
-as they are now. Prose is wrapped to the screen's width (again when it is resized); tables keep
+as they are now. Closing the screen stops the computation at its next step, and nothing it read or
+built outlives it. Prose is wrapped to the screen's width (again when it is resized); tables keep
 their width and the report scrolls sideways (left / right) where one is wider than the screen.
 Everything shown is `Content`, never parsed as markup: document ids, labels and sentences come from
 the user's files.
@@ -22,9 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from annotator.corpus.document import Corpus
 from annotator.schema.model import Schema
@@ -103,24 +105,45 @@ class StatsScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
-    def _compute(self) -> tuple[Report, list[str]]:
-        """On a worker thread: the report, and the damaged lines of the store."""
-        from annotator.agreement.report import DEFAULT_BOOTSTRAP, build_report
+    def on_unmount(self) -> None:
+        # Textual may keep a closed screen a while (its last thread worker refers to it): not its report.
+        self.report = None
 
+    class Computed(Message):
+        """The worker's report, handed over as a message: a worker keeps its result as long as it is kept."""
+
+        def __init__(self, worker: Worker[None], report: Report, problems: list[str]) -> None:
+            super().__init__()
+            self.worker = worker
+            self.report = report
+            self.problems = problems
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="agreement")
+    def _compute(self) -> None:
+        """On a worker thread: the report, and the damaged lines of the store (`Computed`). When the
+        worker is cancelled (the screen closed, or `r` started again), the work stops at its next
+        step and lets go of what it built: a thread cannot be stopped from outside."""
+        from annotator.agreement.report import DEFAULT_BOOTSTRAP, ReportCancelled, build_report
+
+        worker = get_current_worker()
         store = load_store(self.store_dir)
         bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
-        report = build_report(store, self.schema, bootstrap=bootstrap, seed=self.seed, corpus=self.corpus)
-        return report, [str(problem) for problem in store.problems]
+        try:
+            report = build_report(
+                store, self.schema, bootstrap=bootstrap, seed=self.seed, corpus=self.corpus, cancelled=lambda: worker.is_cancelled
+            )
+        except ReportCancelled:
+            return
+        self.post_message(self.Computed(worker, report, [str(problem) for problem in store.problems]))
+
+    def on_stats_screen_computed(self, message: Computed) -> None:
+        if not message.worker.is_cancelled:
+            self.problems = message.problems
+            self._show_report(message.report)
+            self.report = message.report
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "agreement":
-            return
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            report, self.problems = event.worker.result
-            self._show_report(report)
-            self.report = report
-        elif event.state == WorkerState.ERROR:
+        if event.worker.name == "agreement" and event.state == WorkerState.ERROR:
             self._show(Content.styled(f"Could not compute the agreement: {printable(str(event.worker.error))}", "bold $error"))
 
     def key_hint(self) -> str:
