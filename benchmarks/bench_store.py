@@ -29,13 +29,14 @@ import argparse
 import gc
 import hashlib
 import json
+import os
 import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,21 +70,31 @@ def random_labels(schema: Schema, rng: random.Random) -> dict:
     return labels
 
 
-def annotator_records(annotator: str, count: int, schema: Schema, rng: random.Random) -> list[dict]:
+Place = tuple[str, int, int, str, str]  # a unit: doc, start, end, the document's sha256, the text's
+
+
+def synthetic_place(number: int, rng: random.Random) -> Place:
+    """The `number`th unit of documents of `UNITS_PER_DOC` sentences that no corpus holds."""
+    doc, index = divmod(number, UNITS_PER_DOC)
+    key = (f"wire/2026-08-{doc % 28 + 1:02d}-{doc:05d}", index * 140, index * 140 + rng.randrange(40, 130))
+    return (*key, hashlib.sha256(key[0].encode()).hexdigest(), hashlib.sha256(f"{key}".encode()).hexdigest())
+
+
+def annotator_records(annotator: str, count: int, schema: Schema, rng: random.Random, places: Sequence[Place] = ()) -> list[dict]:
     """`count` records in file order, as the UI writes them: units labelled in reading order, every
     pick of a value saved as a `draft` revision and the unit then declared done (or flagged, or
-    skipped), with now and then a return to a recent unit to change a label or undo."""
+    skipped), with now and then a return to a recent unit to change a label or undo. The units are
+    `places` in order (a corpus's), then synthetic ones."""
     records: list[dict] = []
-    heads: dict[tuple[str, int, int], dict] = {}
-    superseded: dict[tuple[str, int, int], dict] = {}  # the record each head replaced: what undo restores
-    keys: list[tuple[str, int, int]] = []  # in the order first labelled
+    heads: dict[Place, dict] = {}
+    superseded: dict[Place, dict] = {}  # the record each head replaced: what undo restores
+    keys: list[Place] = []  # in the order first labelled
     while len(records) < count:
         if keys and rng.random() < REVISIT:
             key = keys[-rng.randrange(1, min(64, len(keys)) + 1)]
             steps = revisit_steps(superseded.get(key), schema, rng)
         else:
-            doc, index = divmod(len(keys), UNITS_PER_DOC)
-            key = (f"wire/2026-08-{doc % 28 + 1:02d}-{doc:05d}", index * 140, index * 140 + rng.randrange(40, 130))
+            key = places[len(keys)] if len(keys) < len(places) else synthetic_place(len(keys), rng)
             keys.append(key)
             steps = first_steps(schema, rng)
         for labels, status in steps[: count - len(records)]:
@@ -117,12 +128,12 @@ def revisit_steps(before: dict | None, schema: Schema, rng: random.Random) -> li
 
 
 def new_record(
-    annotator: str, key: tuple[str, int, int], prev: dict | None, labels: dict, status: str, schema: Schema, rng: random.Random, n: int
+    annotator: str, key: Place, prev: dict | None, labels: dict, status: str, schema: Schema, rng: random.Random, n: int
 ) -> dict:
     record = {
         "format": 1, "id": f"{rng.getrandbits(128):032x}", "annotator": annotator,
-        "doc": key[0], "doc_sha256": hashlib.sha256(key[0].encode()).hexdigest(), "start": key[1], "end": key[2],
-        "text_sha256": hashlib.sha256(f"{key}".encode()).hexdigest(), "schema": schema.name, "schema_version": schema.version,
+        "doc": key[0], "doc_sha256": key[3], "start": key[1], "end": key[2],
+        "text_sha256": key[4], "schema": schema.name, "schema_version": schema.version,
         "labels": labels, "status": status, "rev": prev["rev"] + 1 if prev else 1, "prev": prev["id"] if prev else None,
         "ts": f"2026-11-{n // 86_400_000 % 28 + 1:02d}T{n // 3_600_000 % 24:02d}:{n // 60_000 % 60:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z",
     }  # fmt: skip
@@ -132,8 +143,9 @@ def new_record(
     return record
 
 
-def build_store(store_dir: Path, records: int, seed: int = 7) -> tuple[int, int]:
-    """Write the store; returns its size in bytes and the number of (annotator, unit) labelled."""
+def build_store(store_dir: Path, records: int, seed: int = 7, places: Sequence[Place] = ()) -> tuple[int, int]:
+    """Write the store, labelling `places` first (see `annotator_records`); returns its size in
+    bytes and the number of (annotator, unit) labelled."""
     from annotator.schema.load import load_schema
 
     rng = random.Random(seed)
@@ -143,7 +155,7 @@ def build_store(store_dir: Path, records: int, seed: int = 7) -> tuple[int, int]
     for i in range(ANNOTATORS):
         annotator = f"annotator{i:02d}"
         count = records // ANNOTATORS + (1 if i < records % ANNOTATORS else 0)
-        written = annotator_records(annotator, count, schema, rng)
+        written = annotator_records(annotator, count, schema, rng, places)
         data = b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in written)
         (store_dir / f"{annotator}.jsonl").write_bytes(data)
         size += len(data)
@@ -203,8 +215,11 @@ def peak_rss_mb() -> float:
 
 
 def run_child(measure: str, store_dir: Path) -> dict:
+    """The measure, in a fresh process with an empty cache: a first read (`bench_reopen` measures reading again)."""
     command = [sys.executable, __file__, "--child", measure, str(store_dir)]
-    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    with tempfile.TemporaryDirectory(prefix="bench-store-cache-") as cache:
+        environment = {**os.environ, "ANNOTATOR_CACHE_DIR": cache}
+        return json.loads(subprocess.run(command, check=True, capture_output=True, text=True, env=environment).stdout)
 
 
 def benchmark(store_dir: Path, records: int, repeat: int) -> None:
