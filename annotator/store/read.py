@@ -9,7 +9,7 @@ reported too. A file read before is parsed only from where it grew, through its 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,9 +73,14 @@ def _split_lines(data: bytes) -> tuple[list[bytes], bytes | None]:
     return lines, lines.pop() or None
 
 
-def _valid_records(lines: list[bytes], path: Path, problems: list[Problem], first_line: int = 1) -> Iterator[Record]:
-    """The records of an annotator file's complete lines, in order; a malformed line is added to
-    `problems` instead."""
+RecordVisitor = Callable[[Path, int, Record], None]  # (file, line, record)
+
+
+def _valid_records(
+    lines: list[bytes], path: Path, problems: list[Problem], first_line: int = 1, each: RecordVisitor | None = None
+) -> Iterator[Record]:
+    """The records of an annotator file's complete lines, in order, each shown to `each` first; a
+    malformed line is added to `problems` instead."""
     name, annotator = str(path), path.name.removesuffix(".jsonl")
     loads = orjson.loads
     for number, line in enumerate(lines, first_line):
@@ -86,6 +91,8 @@ def _valid_records(lines: list[bytes], path: Path, problems: list[Problem], firs
             problems.append(Problem(name, number, reason))
             continue
         if looks_valid(record, annotator):
+            if each is not None:
+                each(path, number, record)
             yield record
         else:
             problems.append(Problem(name, number, line_problem(record, annotator)))
@@ -114,11 +121,13 @@ class StoreView:
         return f"the store has {plural(len(self.problems), 'problem')}{broken}"
 
 
-def load_store(store_dir: Path, *, keep_records: bool = False, hash_files: bool = False) -> StoreView:
+def load_store(store_dir: Path, *, keep_records: bool = False, hash_files: bool = False, each: RecordVisitor | None = None) -> StoreView:
     """Read every `<annotator>.jsonl` of `store_dir` once (sidecars are not read) into the heads of
     its units, checking each file's revision chains. `records` stays empty unless `keep_records`:
     keeping every record of a large store costs more than reading it, and most readers need only
-    the heads. With `hash_files`, `sha256` holds the hash of the bytes read of each file."""
+    the heads; a reader that looks at every record once is shown each, with its line, by `each`
+    (every file is then read whole). With `hash_files`, `sha256` holds the hash of the bytes read
+    of each file."""
     store_dir = Path(store_dir)
     view = StoreView(records={}, latest={}, problems=[])
     if not store_dir.is_dir():
@@ -126,11 +135,11 @@ def load_store(store_dir: Path, *, keep_records: bool = False, hash_files: bool 
         return view
     with gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
-            _load_file(view, path, keep_records, hash_files)
+            _load_file(view, path, keep_records, hash_files, each)
     return view
 
 
-def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool) -> None:
+def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool, each: RecordVisitor | None) -> None:
     annotator = path.name.removesuffix(".jsonl")
     if annotator.startswith("."):
         return  # hidden files (editor locks and the like) are never annotator files
@@ -145,8 +154,8 @@ def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool
     if hash_files:
         view.sha256[path.name] = bytes_sha256(data)
     identity = file_identity(status)
-    if keep_records or not _load_appended(view, path, annotator, data, identity):
-        _load_whole(view, path, annotator, data, identity, keep_records)
+    if keep_records or each is not None or not _load_appended(view, path, annotator, data, identity):
+        _load_whole(view, path, annotator, data, identity, keep_records, each)
 
 
 def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity) -> bool:
@@ -176,10 +185,12 @@ def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, ide
     return True
 
 
-def _load_whole(view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity, keep_records: bool) -> None:
+def _load_whole(
+    view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity, keep_records: bool, each: RecordVisitor | None
+) -> None:
     lines, torn = _split_lines(data)
     problems: list[Problem] = []
-    records: Iterable[Record] = _valid_records(lines, path, problems)
+    records: Iterable[Record] = _valid_records(lines, path, problems, each=each)
     if keep_records:
         records = view.records[annotator] = list(records)
     reading = _Reading()

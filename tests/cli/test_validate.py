@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import orjson
@@ -10,6 +11,7 @@ import pytest
 
 from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
+from annotator.store import read as store_read
 from annotator.store.log import AnnotationLog
 from annotator.store.records import NAME_RULE
 from tests.conftest import SCHEMA
@@ -171,6 +173,23 @@ def test_duplicate_record_id(store: Store, capsys: pytest.CaptureFixture[str]) -
     assert problems(out) == [line_problem(store, 5, f"duplicate record id {records[1]['id']} (first at line 2)")]
 
 
+def test_a_record_id_used_again_for_another_unit_is_reported(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """The second record is the first of its unit, as a plain history goes: only its id is wrong."""
+    records = store.records("ann")
+    store.rewrite("ann", [*records[:3], dict(records[3], id=records[0]["id"])])
+    _code, out = validate(store, capsys)
+    assert problems(out) == [line_problem(store, 4, f"duplicate record id {records[0]['id']} (first at line 1)")]
+
+
+@pytest.mark.parametrize("record_id", ["f" * 32, "note-1"])
+def test_a_record_id_of_another_file_is_reported_with_its_place(store: Store, capsys: pytest.CaptureFixture[str], record_id: str) -> None:
+    store.label("bob", [NO_CLAIM, NO_CLAIM])
+    store.edit("ann", 3, id=record_id)
+    store.edit("bob", 2, id=record_id)
+    _code, out = validate(store, capsys)
+    assert problems(out) == [f"{store.path('bob')}:2: duplicate record id {record_id} (first at {store.path('ann')}:3)"]
+
+
 def test_broken_revision_chains(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     unit = store.units[0]
     with AnnotationLog.open(store.dir, "ann") as log:
@@ -257,16 +276,16 @@ def test_a_file_changed_while_validating_is_reported_as_it_was_read(
     records[2]["labels"] = {"checkworthiness": "high"}
     changed = [b"{junk", *records]
     reads: list[Path] = []
-    read_bytes = Path.read_bytes
+    read_with_status = store_read.read_with_status
 
-    def read_then_change(path: Path) -> bytes:
-        data = read_bytes(path)
+    def read_then_change(path: Path) -> tuple[bytes, os.stat_result]:
+        read = read_with_status(path)
         if path == store.path("ann"):
             reads.append(path)
             store.rewrite("ann", changed)
-        return data
+        return read
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    monkeypatch.setattr(store_read, "read_with_status", read_then_change)
     _code, out = validate(store, capsys)
     assert reads == [store.path("ann")]
     assert problems(out) == [line_problem(store, 3, "stale label: sentence text no longer in the document")]

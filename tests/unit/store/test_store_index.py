@@ -41,9 +41,9 @@ def lines_parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     parsed: list[int] = []
     valid_records = store_read._valid_records
 
-    def counting(lines: list[bytes], *arguments: object) -> object:
+    def counting(lines: list[bytes], *arguments: object, **options: object) -> object:
         parsed.append(len(lines))
-        return valid_records(lines, *arguments)  # type: ignore[arg-type]
+        return valid_records(lines, *arguments, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store_read, "_valid_records", counting)
     return parsed
