@@ -115,13 +115,16 @@ def field_ratings(
     field: Field,
     labels_by_coder: Mapping[str, Mapping[str, object]],
     unanswered: Mapping[str, AbstractSet[str]] | None = None,
+    asked_of: Mapping[str, AbstractSet[str]] | None = None,
 ) -> dict[str, Rating]:
     """coder -> rating of `field`, for the coders who are asked it (its `when` holds for their labels)
     and answer it: `unanswered` gives the fields a coder's label read through a migration leaves
-    unanswered (`versions.unanswered`)."""
+    unanswered (`versions.unanswered`). `asked_of`: coder -> `schema.asked_ids` of their labels, for
+    a caller that asks about every field of the same labels."""
     found = {}
     for coder, labels in labels_by_coder.items():
-        asked = schema.applies(field, labels) and not (unanswered and field.id in unanswered.get(coder, ()))
+        applies = field.id in asked_of[coder] if asked_of is not None else schema.applies(field, labels)
+        asked = applies and not (unanswered and field.id in unanswered.get(coder, ()))
         said = rating(field, labels.get(field.id), asked)
         if not isinstance(said, NotAsked):
             found[coder] = said

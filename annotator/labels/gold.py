@@ -187,10 +187,12 @@ def resolve_unit(
     golds: dict[str, GoldLabel] = {}
     disagreeing: list[str] = []
     pairs = 0
+    asked_of = {name: schema.asked_ids(labels) for name, labels in annotations.items()}  # once, not once per field
+    decisions = _Decisions(adjudications, {name: schema.asked_ids(labels) for name, labels in adjudications.items()})
     for schema_field in schema.fields:
-        votes = field_ratings(schema, schema_field, annotations, unanswered)
+        votes = field_ratings(schema, schema_field, annotations, unanswered, asked_of)
         estimate = (estimates or {}).get(schema_field.id)
-        golds[schema_field.id] = _field_gold(schema, schema_field, votes, adjudications, unanswered, golds, min_agreement, estimate)
+        golds[schema_field.id] = _field_gold(schema, schema_field, votes, decisions, unanswered, golds, min_agreement, estimate)
         if len(set(votes.values())) > 1:
             disagreeing.append(schema_field.id)
             pairs += _differing_pairs(votes.values())
@@ -206,17 +208,25 @@ def resolve_unit(
     )
 
 
+@dataclass(frozen=True)
+class _Decisions:
+    """The reviewers' labels of a unit, and the fields each asks."""
+
+    labels: Mapping[str, Labels]
+    asked_of: Mapping[str, set[str]]
+
+
 def _field_gold(
     schema: Schema,
     field: Field,
     votes: Mapping[str, Vote],
-    adjudications: Mapping[str, Labels],
+    decisions: _Decisions,
     unanswered: Mapping[str, frozenset[str]],
     earlier: Mapping[str, GoldLabel],
     min_agreement: float,
     estimate: FieldEstimate | None,
 ) -> GoldLabel:
-    decided = set(field_ratings(schema, field, adjudications, unanswered).values())
+    decided = set(field_ratings(schema, field, decisions.labels, unanswered, decisions.asked_of).values())
     if field.required:
         decided.discard(None)  # an empty required field decides nothing
     if decided:

@@ -264,3 +264,15 @@ def test_the_dawid_skene_method_decides_choice_fields_by_the_model_and_leaves_th
     assert second.fields["worth"].value == "no" and second.fields["kind"].resolution == NOT_APPLICABLE
     assert third.fields["worth"] == GoldLabel("very", ADJUDICATED, 2, 0)  # a reviewer's decision still comes first
     assert first.fields["worth"].confidence is not None and third.fields["worth"].confidence is None
+
+
+def test_which_fields_a_label_asks_is_worked_out_once_per_label_not_once_per_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gold on a large store spent most of its time redoing this for every field of every label."""
+    calls: list[object] = []
+    asked_ids = type(SCHEMA).asked_ids
+    monkeypatch.setattr(type(SCHEMA), "asked_ids", lambda schema, labels: (calls.append(labels), asked_ids(schema, labels))[1])
+    annotations = {f"a{index}": {"worth": "yes", "kind": ["b"]} for index in range(5)}
+    unit = gold(annotations, {"rev": {"worth": "yes"}})
+    assert unit.fields["kind"] == GoldLabel(["b"], UNANIMOUS, 5, 5)
+    labels_asked_about = len(annotations) + 1
+    assert len(calls) <= labels_asked_about + len(SCHEMA.fields)  # and once per field for the gold so far
