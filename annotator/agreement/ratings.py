@@ -28,6 +28,7 @@ import orjson
 
 from annotator.agreement.coefficients import Units, numbered, row_groups
 from annotator.corpus.document import Corpus, Unit
+from annotator.labels.anchors import Anchoring
 from annotator.labels.counting import NO_VALUE, NotAsked, Rating, is_done, rating, unusable_reason
 from annotator.labels.versions import MIGRATED, current_labels, read_heads, unanswered
 from annotator.schema.model import Field, Schema
@@ -144,14 +145,15 @@ class FieldRatings:
             return None
 
 
-def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> CountedLabels:
-    """The labels that count, each field's value in them and where each field is asked.
+def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None = None) -> CountedLabels:
+    """The labels that count, each field's value in them and where each field is asked. `anchoring`:
+    the store's current labels on `corpus` (`versions.current_labels`), when the caller has them.
 
     The checks run column by column over the distinct label sets (annotators repeat the same labels
     a lot); the few labels that fail one go through `counting.unusable_reason`, which decides (and
     words) whether they are left out.
     """
-    placed = _placed_labels(store, schema, corpus)
+    placed = _placed_labels(store, schema, corpus, anchoring)
     same, distinct = _distinct_labels(placed.labels)
     columns = {f.id: _column(f, distinct) for f in schema.fields}
     asked = {f.id: _asked(schema, f, columns) for f in schema.fields}
@@ -211,10 +213,10 @@ def _distinct_labels(labels: list[Labels]) -> tuple[np.ndarray, list[Labels]]:
     return same, [labels[row] for row in np.flatnonzero(first)]
 
 
-def _placed_labels(store: StoreView, schema: Schema, corpus: Corpus | None) -> _Placed:
+def _placed_labels(store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None) -> _Placed:
     if corpus is None:
         return _heads(read_heads(schema, store.latest))
-    anchoring = current_labels(schema, store.latest, corpus)
+    anchoring = anchoring or current_labels(schema, store.latest, corpus)
     current = list(anchoring.current.values())
     placed = [label for label in current if label.record["status"] == _DONE and not is_adjudication(label.record)]
     stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if _is_vote(label.record)]

@@ -61,6 +61,7 @@ from annotator.agreement.drift import WINDOWS, WindowAgreement, unit_windows, wi
 from annotator.agreement.estimate import CONFIDENCE, Estimate, estimates, size
 from annotator.agreement.ratings import CountedLabels, FieldRatings, counted_labels, field_ratings
 from annotator.corpus.document import Corpus
+from annotator.labels.anchors import Anchoring
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
 
@@ -155,15 +156,17 @@ def build_report(
     by: str | None = None,
     model: bool = False,
     cancelled: Callable[[], bool] = lambda: False,
+    anchoring: Anchoring | None = None,
 ) -> Report:
     """The agreement report on `fields` (default: every field of the schema, in schema order).
     `by` ("week" or "day") adds agreement per time window, `model` the Dawid-Skene estimates.
     KeyError names a field the schema does not have. `cancelled` is asked between the steps of the
-    work (each field, each pair of annotators): once it says yes, ReportCancelled is raised."""
+    work (each field, each pair of annotators): once it says yes, ReportCancelled is raised.
+    `anchoring`: the store's current labels on `corpus`, when the caller has them already."""
     if by is not None and by not in WINDOWS:
         raise ValueError(f"unknown time window {by!r}: use one of {', '.join(WINDOWS)}")
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
-    counted = counted_labels(store, schema, corpus)
+    counted = counted_labels(store, schema, corpus, anchoring)
     context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model, cancelled)
     distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings
     reports = []

@@ -741,11 +741,12 @@ def test_the_manifest_hashes_the_bytes_the_export_read(
     labels and the schema copy come from, not a second read."""
     import annotator.files
     import annotator.schema.load
+    import annotator.store.read
 
     schema_path = tmp_path / "factcheck.v1.json"
     schema_path.write_bytes(SCHEMA.read_bytes())
     originals = {path.name: path.read_bytes() for path in [schema_path, *sorted(store.glob("*.jsonl"))]}
-    real_path_read, real_read = Path.read_bytes, annotator.files.read_bytes
+    real_path_read, real_read, real_read_store = Path.read_bytes, annotator.files.read_bytes, annotator.store.read.read_with_status
 
     def then_change(data: bytes, path: Path) -> bytes:
         if path.name in originals and path.exists():
@@ -754,6 +755,9 @@ def test_the_manifest_hashes_the_bytes_the_export_read(
 
     monkeypatch.setattr(Path, "read_bytes", lambda path: then_change(real_path_read(path), path))
     monkeypatch.setattr(annotator.schema.load, "read_bytes", lambda path: then_change(real_read(path), Path(path)))
+    monkeypatch.setattr(
+        annotator.store.read, "read_with_status", lambda path: (then_change(real_read_store(path)[0], path), real_read_store(path)[1])
+    )
     dataset = build_dataset(read_schema_file(schema_path), load_corpus([corpus_dir]), store, ExportOptions())
     monkeypatch.undo()
     files = export(tmp_path / "out", dataset)
@@ -768,3 +772,23 @@ def test_the_manifest_hashes_the_bytes_the_export_read(
 def line_of_record(data: bytes) -> bytes:
     """Another copy of the file's last record, as a second read would find it."""
     return data.splitlines()[-1] + b"\n"
+
+
+def test_the_labels_are_placed_on_the_corpus_once_for_the_rows_and_the_cards_report(
+    corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.agreement.ratings
+    import annotator.dataset.build
+
+    placings: list[int] = []
+    current_labels = annotator.dataset.build.current_labels
+
+    def counting(*arguments: object) -> object:
+        placings.append(1)
+        return current_labels(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(annotator.dataset.build, "current_labels", counting)
+    monkeypatch.setattr(annotator.agreement.ratings, "current_labels", counting)
+    dataset = build_dataset(read_schema_file(SCHEMA), load_corpus([corpus_dir]), store, ExportOptions())
+    assert "Agreement of" in dataset.agreement
+    assert placings == [1]
