@@ -18,6 +18,8 @@ def test_bench_tui_runs_tiny() -> None:
     for clock in ("wall", "cpu "):  # both apps timed on both clocks, each with its ratio
         line = rf"^  {clock} best: empty app {NUMBER} s, annotator {NUMBER} s, ratio {NUMBER};"
         assert re.search(line, output, re.MULTILINE), output
-    for name in ("no-op key press", "label (digit)", "save + advance (enter)"):  # each key pressed 5 times
-        line = rf"^{re.escape(name)}: median {NUMBER} ms, p99 {NUMBER} ms over 5; ratio to no-op: p99 {NUMBER}"
+    assert "key latency in a real terminal (until the screen settles; 5 presses each; baseline: minimal_app.py):" in output
+    for name in ("digit", "enter", "j (labelled)", "j (unlabelled)"):
+        line = rf"^  {re.escape(name)} +median +{NUMBER} ms, p99 +{NUMBER} ms; minimal app: median +{NUMBER} ms, p99 +{NUMBER} ms; ratio p99 {NUMBER}$"
         assert re.search(line, output, re.MULTILINE), output
+    assert re.search(rf"^j over labelled / unlabelled sentences \(p99\): {NUMBER} \(target <= 1.5\)$", output, re.MULTILINE), output

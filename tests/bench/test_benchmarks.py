@@ -74,3 +74,9 @@ def test_bench_reopen_prints_the_reopen_ratio_against_a_full_load() -> None:
     for measure in ("full load", "reopen"):
         assert re.search(rf"^{measure} +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\d+$", output, re.MULTILINE), output
     assert re.search(rf"^reopen / full load \(wall\): {RATIO} \((within|OVER) the target of 0\.2\)$", output, re.MULTILINE), output
+
+
+def test_bench_scale_prints_every_command_against_the_orjson_loop() -> None:
+    output = run_benchmark("bench_scale.py", "--sizes", "3000", "--sentences", "1000", "--bootstrap", "20")
+    for command in ("load_store", "validate", r"stats --bootstrap 0", "stats", "export"):
+        assert re.search(rf"^{command} +{RATIO} +{RATIO} +\d+ +{RATIO}$", output, re.MULTILINE), output
