@@ -80,3 +80,13 @@ def test_bench_scale_prints_every_command_against_the_orjson_loop() -> None:
     output = run_benchmark("bench_scale.py", "--sizes", "3000", "--sentences", "1000", "--bootstrap", "20")
     for command in ("load_store", "validate", r"stats --bootstrap 0", "stats", "export"):
         assert re.search(rf"^{command} +{RATIO} +{RATIO} +\d+ +{RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_stats_screen_prints_the_stop_and_the_memory_after_closing() -> None:
+    output = run_benchmark("bench_stats_screen.py", "--records", "3000", "--sentences", "1000")
+    assert re.search(
+        rf"^closed while computing: stopped {RATIO} s after escape \({RATIO}x the full computation\)$", output, re.MULTILINE
+    ), output
+    assert re.search(rf"^  resident memory once stopped: \d+ MB \({RATIO}x after the first report was closed\)$", output, re.MULTILINE), (
+        output
+    )
