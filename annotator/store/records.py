@@ -74,6 +74,7 @@ class Record(TypedDict):
     kind: NotRequired[str]
     origin: NotRequired[Origins]
     seconds: NotRequired[float]
+    suggested: NotRequired[Labels]  # the values the UI suggested for the unit when it was saved
 
 
 REQUIRED_KEYS = (
@@ -195,10 +196,11 @@ _CHECKS: dict[str, _Check] = {
     "kind": (lambda v: v in KINDS, f"must be one of {', '.join(KINDS)}"),
     "origin": (_is_origin, f"must map fields to one of {', '.join(ORIGINS)}"),
     "seconds": (_is_seconds, "must be a number >= 0"),
+    "suggested": (lambda v: type(v) is dict, "must be an object"),
 }
 
 
-OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds
+OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds, suggested
 
 
 def _show(value: object) -> str:
