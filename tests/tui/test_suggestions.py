@@ -12,7 +12,7 @@ from annotator.corpus.document import Unit
 from annotator.suggest.model import Cue
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.context import CUE_GROUPS, ContextPane, marked_unit
-from tests.tui.conftest import MakeApp, footer_keys, records, screen_text
+from tests.tui.conftest import MakeApp, focused_id, footer_keys, records, screen_text
 from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
@@ -91,3 +91,13 @@ def test_a_cue_over_control_characters_shows_them_as_symbols() -> None:
     marked = marked_unit(text, unit, [Cue(start, start + len("\x1b[31msaid"), "\x1b[31msaid", "attribution.neutral")])
     assert "\x1b" not in marked.plain and "␛[31msaid" in marked.plain
     assert isinstance(marked, Content)
+
+
+async def test_after_y_the_first_field_left_to_decide_is_focused_and_in_view(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "y")
+        await saved(pilot, app, CLAIM, "draft")
+        form = app.annotate_screen.form
+        await wait_for(pilot, lambda: focused_id(app) == "field-claim_type", description="the first field without a value focused")
+        await wait_for(pilot, lambda: form.region.contains_region(app.focused.region), description="the focused field in view")  # type: ignore[union-attr]

@@ -325,8 +325,8 @@ class AnnotateScreen(Screen):
             return
         self.move_to(index)
         field = self.query_one(f"#field-{self.session.to_decide(index)[0]}")
-        field.focus()
-        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
+        assert isinstance(field, ChoiceField | TextField)
+        self.focus_in_view(field)
 
     def action_next_with_status(self, status: str) -> None:
         index = self.session.next_with_status(self.session.cursor, status)
@@ -433,19 +433,20 @@ class AnnotateScreen(Screen):
         if request is None:
             self.say(Content("no suggestion to accept here" if not focused_only else "no suggestion for this field"))
             return
-
-        def show() -> None:
-            self.show_change()
-            if not focused_only:
-                self.focus_first_empty(self.session.labels(self.session.cursor))
-
-        await self.save(request, show)
+        await self.save(request, self.show_change)
+        if not focused_only:  # after the save's held repaints, so that the form is laid out anew before it scrolls
+            self.focus_first_empty(self.session.labels(self.session.cursor))
 
     def focus_first_empty(self, labels: Labels) -> None:
         """Focus the first field shown without a value (what is left to decide), if there is one."""
         empty = next((field for field in self.form.fields if field.display and field.field.id not in labels), None)
         if empty is not None:
-            empty.focus()
+            self.focus_in_view(empty)
+
+    def focus_in_view(self, field: ChoiceField | TextField) -> None:
+        """Focus a field that a change just showed, and scroll the form to it."""
+        field.focus()
+        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, TextField):
