@@ -168,8 +168,13 @@ def _columns(dataset: Dataset) -> str:
         ("`text`", "string", "the sentence"),
         ("`resolved`", "boolean", "every required field has a gold label"),
         ("`annotators`", "integer", "annotators whose current `done` label of the sentence counts"),
-        ("`<field>`", "string, list of strings (multi) or null", "the gold label; null when there is none"),
+        (
+            "`<field>`",
+            "string, list of strings (multi) or null",
+            "the gold label; null when there is none (a multiple choice agreed empty is `[]`)",
+        ),
         ("`<field>_resolution`", "string", "how the gold label was decided (see Gold labels)"),
+        ("`<field>_reviewer`", "string or null", "`adjudicated`: the reviewer who decided it (several: comma-separated); else null"),
     ]
     if dataset.options.confidence:
         rows.append(
@@ -180,15 +185,23 @@ def _columns(dataset: Dataset) -> str:
             )
         )
     if dataset.options.include_annotators:
-        rows.append(("`<field>@<annotator>`", "as `<field>`", "that annotator's current label; null if not given"))
+        rows += [
+            (
+                "`status@<annotator>`",
+                "string or null",
+                "the status of that annotator's current label: `done`, `draft`, `skipped` or `flagged`; null if they have none",
+            ),
+            ("`<field>@<annotator>`", "as `<field>`", "that annotator's current `done` label; null if not given"),
+        ]
     text = "## Columns\n\n" + _table(("column", "type", "meaning"), rows)
     if dataset.options.format == "csv":
         text += (
-            "\n\nCSV: lists are joined with `;`, null is an empty cell, booleans are `true` / `false`. A cell that"
-            " a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@` or their fullwidth forms,"
-            " after any spaces, zero-width characters or NUL; or with tab or carriage return) is prefixed with"
-            " `'`, and control, bidi and zero-width characters are shown as visible symbols; export as JSONL"
-            " for the exact text."
+            "\n\nCSV is written for spreadsheets: UTF-8 with a byte order mark (without one, Excel reads the file as"
+            " Windows-1252), lists joined with `;`, null as an empty cell (so an empty list is one too), booleans as"
+            " `true` / `false`. A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@` or"
+            " their fullwidth forms, after any spaces, zero-width characters or NUL; or with tab or carriage return)"
+            " is prefixed with `'`, and control, bidi and zero-width characters are shown as visible symbols: such a"
+            " `text` is then not `document[start:end]`. JSONL and Parquet hold the text exactly."
         )
     return text
 
@@ -239,7 +252,11 @@ def _value_counts(field: Field, values: list[object]) -> str:
     for value in values:
         counts.update(value if isinstance(value, list) else [] if value is None else [str(value)])
     table = [(f"`{value.id}`", markdown_text(value.label), counts[value.id]) for value in field.values]
-    table.append(("(none)", "no gold value", sum(1 for value in values if value is None)))
+    if field.kind == "multi":
+        table.append(("(none)", "agreed: none of the values", sum(1 for value in values if value == [])))
+        table.append(("(no gold)", "no gold value (unresolved or not asked)", sum(1 for value in values if value is None)))
+    else:
+        table.append(("(none)", "no gold value", sum(1 for value in values if value is None)))
     unit = "rows containing it" if field.kind == "multi" else "rows"
     return f"### `{field.id}`\n\n" + _table(("value", "label", unit), table)
 

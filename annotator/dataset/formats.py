@@ -42,15 +42,15 @@ def neutralise(cell: str) -> str:
 
 
 def encode_csv(rows: Sequence[Row], names: Sequence[str]) -> bytes:
-    """RFC 4180 CSV (CRLF, UTF-8 without BOM): lists `;`-joined, None empty, booleans true/false.
-    Text is made printable (`text.printable`: no escape sequence reaches a terminal that shows the
-    file) after formulas are neutralised."""
+    """RFC 4180 CSV for spreadsheets (CRLF, UTF-8 with a byte order mark, which Excel needs to read
+    UTF-8): lists `;`-joined, None empty, booleans true/false. Text is made printable (`text.printable`:
+    no escape sequence reaches a terminal that shows the file) after formulas are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_text_cell(name) for name in names])
     for row in rows:
         writer.writerow([_csv_cell(row[name]) for name in names])
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _csv_cell(value: object) -> object:
