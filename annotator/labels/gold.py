@@ -96,7 +96,7 @@ class UnitGold:
     @property
     def labels(self) -> Labels:
         """The gold labels in the store's form: unset fields absent."""
-        return {field_id: gold.value for field_id, gold in self.fields.items() if not is_unset(gold.value)}
+        return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None and not is_unset(gold.value)}
 
 
 @dataclass
@@ -261,7 +261,7 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
 
 def _value(field: Field, vote: Vote) -> LabelValue:
     """The gold value a vote stands for: an agreed empty multiple choice is the empty set, not no value."""
-    if field.kind == "multi":
+    if isinstance(vote, tuple) or field.kind == "multi":
         return list(vote or ())
     return vote
 
