@@ -1,0 +1,213 @@
+"""`annotator import`: each tool's export, written by hand from its documentation (tests/data/import),
+into a project's store; bad input is named and writes nothing; a second import is a no-op."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.cli.main import main
+from annotator.store.read import load_store
+from tests.conftest import DATA
+
+FIXTURES = DATA / "import"
+REPORT = "The ministry said 40 people were hurt. The weather was pleasant.\n"
+NEW_SENTENCE = "Officials expect prices to rise next year."
+LS_MAP = ["--map", "Claim=worth:claim", "--map", "No claim=worth:no_claim"]
+PRODIGY_MAP = [
+    "--map", "CLAIM=worth:claim", "--map", "NO_CLAIM=worth:no_claim", "--map", "NUMBER=kind:quantity", "--map", "QUOTE=kind:quote",
+]  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "report.txt").write_text(REPORT, encoding="utf-8")
+    shutil.copy(FIXTURES / "claims.v1.json", tmp_path / "claims.v1.json")
+    (tmp_path / "annotator.toml").write_text('corpus = ["documents"]\nschema = "claims.v1.json"\nstore = "annotations"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_import(*args: str | Path) -> int:
+    return main(["import", *map(str, args)])
+
+
+def heads(project: Path) -> dict[tuple[str, str], dict]:
+    """(annotator, sentence) -> the current record."""
+    texts = {}
+    for path in (project / "documents").glob("*"):
+        if path.suffix == ".jsonl":
+            texts |= {json.loads(line)["id"]: json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()}
+        else:
+            texts[path.stem] = path.read_text(encoding="utf-8")
+    store = load_store(project / "annotations")
+    return {(name, texts[doc][start:end]): record for (name, doc, start, end), record in store.latest.items()}
+
+
+def stored_files(project: Path) -> dict[str, bytes]:
+    return {path.relative_to(project).as_posix(): path.read_bytes() for path in sorted(project.rglob("*")) if path.is_file()}
+
+
+def test_prodigy_answers_become_records_of_origin_imported(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        run_import(
+            FIXTURES / "prodigy-db-out.jsonl",
+            "--format",
+            "prodigy",
+            *PRODIGY_MAP,
+            "--name",
+            "claims-alice=alice",
+            "--name",
+            "claims-bob=bob",
+        )
+        == 0
+    )
+    found = heads(project)
+    first = found[("alice", "The ministry said 40 people were hurt.")]
+    assert (first["labels"], first["status"]) == ({"worth": "claim", "kind": ["quantity", "quote"]}, "done")
+    assert first["origin"] == {"worth": "imported", "kind": "imported"}
+    assert first["imported"]["file"] == "prodigy-db-out.jsonl" and first["imported"]["entry"] == 1
+    assert found[("bob", "The weather was pleasant.")]["status"] == "skipped"  # answer: ignore
+    assert found[("bob", NEW_SENTENCE)]["labels"] == {"worth": "no_claim"}
+    documents = (project / "documents" / "imported-prodigy-db-out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in documents] == [NEW_SENTENCE]
+    err = capsys.readouterr().err
+    assert "imported 6 labels of 2 annotators" in err and "1 new document" in err
+
+
+def test_doccano_labels_are_the_files_users(project: Path) -> None:
+    assert run_import(FIXTURES / "doccano-alice.jsonl", "--format", "doccano", "--name", "doccano-alice=alice") == 0
+    found = heads(project)
+    assert found[("alice", "The ministry said 40 people were hurt.")]["labels"] == {"worth": "claim", "kind": ["quantity"]}
+    assert found[("alice", NEW_SENTENCE)]["labels"] == {"worth": "claim", "kind": ["prediction"]}
+
+
+def test_label_studio_full_export_reads_choices_text_cancelled_and_lead_time(project: Path) -> None:
+    assert run_import(FIXTURES / "labelstudio-full.json", "--format", "labelstudio", "--name", "1=alice", "--name", "2=bob") == 0
+    found = heads(project)
+    bob = found[("bob", "The ministry said 40 people were hurt.")]
+    assert bob["labels"] == {
+        "worth": "claim",
+        "kind": ["quantity"],
+        "note": "casualty figure",
+    }  # value labels read as the schema shows them
+    assert bob["seconds"] == 8.0
+    assert found[("bob", NEW_SENTENCE)]["status"] == "skipped"  # was_cancelled
+    assert found[("alice", NEW_SENTENCE)]["labels"] == {"worth": "claim", "kind": ["prediction"]}
+
+
+def test_label_studio_json_min(project: Path) -> None:
+    names = ["--name", "alice@example.org=alice", "--name", "bob@example.org=bob"]
+    assert run_import(FIXTURES / "labelstudio-min.json", "--format", "labelstudio", *names) == 0
+    found = heads(project)
+    assert found[("alice", "The ministry said 40 people were hurt.")]["labels"] == {"worth": "claim", "kind": ["quantity", "quote"]}
+    assert found[("bob", "The ministry said 40 people were hurt.")]["labels"] == {
+        "worth": "claim",
+        "kind": ["quantity"],
+        "note": "casualty figure",
+    }
+    assert found[("alice", "The weather was pleasant.")]["labels"] == {"worth": "no_claim"}
+
+
+def test_a_long_table_with_named_columns(project: Path) -> None:
+    assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind") == 0
+    found = heads(project)
+    assert found[("ann1", "The ministry said 40 people were hurt.")]["labels"] == {"worth": "claim", "kind": ["quantity", "quote"]}
+    assert found[("ann2", "The weather was pleasant.")]["labels"] == {"worth": "no_claim"}
+    assert found[("ann2", NEW_SENTENCE)]["imported"]["entry"] == 7  # the CSV line
+
+
+def test_a_second_import_of_the_same_file_does_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = (FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind")
+    assert run_import(*args) == 0
+    before = stored_files(project)
+    capsys.readouterr()
+    assert run_import(*args) == 0
+    assert stored_files(project) == before
+    assert "is imported already (the records of ann1, ann2 come from it): nothing to do" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "args", "message"),
+    [
+        (
+            "bad.jsonl", b'{"text": "x", "answer": "accept", "accept": []}\n{"text": "y", "answer": \n',
+            ("--format", "prodigy", "--as", "alice"), "bad.jsonl:2: not valid JSON",
+        ),
+        ("bad.json", b'[\n  {"id": 1,\n   "data": {"text": "x"}\n  ,,\n]\n', ("--format", "labelstudio"), "bad.json:4: not valid JSON"),
+        (
+            "votes.csv", b"item,sentence,annotator,worth\r\nq1,The weather was pleasant.,ann1,no_claim\r\n",
+            ("--format", "long", "--field", "worth=worth"),
+            "votes.csv:2: no column 'text' (the columns: item, sentence, annotator, worth)",
+        ),
+        (
+            "votes.csv", b"item,text,annotator,verdict\r\nq1,The weather was pleasant.,ann1,NO\r\nq1,The weather was pleasant.,ann2,NO\r\nq1,The weather was pleasant.,ann3,MAYBE\r\n",
+            ("--format", "long", "--field", "worth=verdict"),
+            "unmapped labels (map each with --map LABEL=FIELD:VALUE): 'verdict:NO' (2), 'verdict:MAYBE' (1)",
+        ),
+        (
+            "prodigy.jsonl", (FIXTURES / "prodigy-db-out.jsonl").read_bytes(),
+            ("--format", "prodigy", *PRODIGY_MAP, "--name", "claims-alice=alice"),
+            "unknown annotator id 'claims-bob' (3 answers): name it with --name claims-bob=NAME",
+        ),
+        (
+            "ls.json", (FIXTURES / "labelstudio-min.json").read_bytes(), ("--format", "labelstudio", *LS_MAP),
+            "annotator id 'alice@example.org' is no annotator name",
+        ),
+    ],
+)  # fmt: skip
+def test_bad_input_is_named_and_nothing_is_written(
+    project: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, args: tuple[str, ...], message: str
+) -> None:
+    (project / name).write_bytes(content)
+    before = stored_files(project)
+    assert run_import(project / name, *args) == 2
+    assert message in capsys.readouterr().err
+    assert stored_files(project) == before
+
+
+def test_a_name_clash_with_an_annotator_file_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "annotations").mkdir()
+    (project / "annotations" / "ann1.jsonl").write_bytes(b"")
+    before = stored_files(project)
+    assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind") == 2
+    assert "ann1.jsonl exists: an import never adds to an annotator's file (--prefix P, or --name ann1=NAME)" in capsys.readouterr().err
+    assert stored_files(project) == before
+    assert (
+        run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind", "--prefix", "r1-")
+        == 0
+    )
+    assert {name for name, _ in heads(project)} == {"r1-ann1", "r1-ann2"}
+
+
+def test_labels_that_leave_a_required_field_empty_are_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "kind=kind") == 2
+    assert "votes-long.csv:2: required field 'worth' has no value" in capsys.readouterr().err
+    assert not (project / "annotations").exists()
+
+
+def test_a_mapping_file(project: Path) -> None:
+    mapping = {"labels": {"CLAIM": "worth:claim", "NO_CLAIM": "worth:no_claim", "NUMBER": "kind:quantity", "QUOTE": "kind:quote"},
+               "annotators": {"claims-alice": "alice", "claims-bob": "bob"}}  # fmt: skip
+    (project / "mapping.json").write_text(json.dumps(mapping), encoding="utf-8")
+    assert run_import(FIXTURES / "prodigy-db-out.jsonl", "--format", "prodigy", "--mapping", project / "mapping.json") == 0
+    assert {name for name, _ in heads(project)} == {"alice", "bob"}
+
+
+def test_a_mapping_to_a_value_the_schema_lacks_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_import(FIXTURES / "prodigy-db-out.jsonl", "--format", "prodigy", "--map", "CLAIM=worth:yes") == 2
+    assert "--map CLAIM=worth:yes: 'worth' has no value 'yes' (values: no_claim, claim)" in capsys.readouterr().err
+
+
+def test_validate_and_stats_read_an_import(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind") == 0
+    assert main(["validate"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json", "--bootstrap", "0"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    worth = next(field for field in report["fields"] if field["id"] == "worth")
+    assert worth["alpha"]["units"] == 3
