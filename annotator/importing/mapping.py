@@ -14,9 +14,10 @@ imported. A multiple choice's label may hold several values separated by `;` (a 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -35,9 +36,9 @@ class MappingError(UserError):
 
 @dataclass(frozen=True)
 class LabelMapping:
-    labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # their label -> (field id, value id)
-    fields: Mapping[str, str] = field(default_factory=dict)  # their field name -> field id
-    annotators: Mapping[str, str] = field(default_factory=dict)  # their annotator id -> annotator name
+    labels: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # their label -> (field id, value id)
+    fields: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their field name -> field id
+    annotators: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their annotator id -> annotator name
 
 
 def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
@@ -86,7 +87,7 @@ def build_mapping(schema: Schema, labels: Mapping[str, str], fields: Mapping[str
             errors.append(f"--field {field_id}={theirs}: the schema has no field {field_id!r} (fields: {', '.join(schema.field_ids)})")
     if errors:
         raise MappingError(errors)
-    return LabelMapping(targets, {theirs: ours for theirs, ours in fields.items()}, dict(annotators))
+    return LabelMapping(targets, dict(fields), dict(annotators))
 
 
 def _value_problem(schema: Schema, field_id: str, value_id: str) -> str | None:
