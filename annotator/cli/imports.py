@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.options import add_schema_option, add_store_option, corpus_paths, say, say_segmenting
-from annotator.corpus.load import load_documents
+from annotator.corpus.load import load_corpus
 from annotator.errors import EXIT_OK, NothingToDo, UserError
 from annotator.importing.answers import FORMATS, Answer
 from annotator.importing.mapping import build_mapping, parse_pairs, read_mapping_file, translate
@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
     )
     answers = _read(args, data, fields)
     translated = translate(schema, mapping, answers, args.file, in_array=args.format == "labelstudio")
-    corpus = load_documents(corpus_paths(args), on_segmenting=say_segmenting)
+    corpus = load_corpus(corpus_paths(args), on_segmenting=say_segmenting)
+    if corpus.documents:  # an empty corpus is a new project's: every item becomes a document
+        for problem in corpus.problems:
+            say(str(problem))
     plan = plan_import(translated, corpus, args.store, args.file, sha256, mapping.annotators, args.prefix)
     documents = _documents_file(args) if plan.new_documents else None
     write_import(plan, schema, args.store, documents)

@@ -211,3 +211,126 @@ def test_validate_and_stats_read_an_import(project: Path, capsys: pytest.Capture
     report = json.loads(capsys.readouterr().out)
     worth = next(field for field in report["fields"] if field["id"] == "worth")
     assert worth["alpha"]["units"] == 3
+
+
+VERDICTS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")  # CLIMATE-FEVER's evidence labels
+VERDICT_MAP = ["--map", "SUPPORTS=verdict:supports", "--map", "REFUTES=verdict:refutes", "--map", "NOT_ENOUGH_INFO=verdict:not_enough_info"]
+VOTES_SCHEMA = {
+    "name": "evidence", "version": 1, "title": "Evidence", "description": "Does the sentence support the claim?",
+    "fields": [
+        {"id": "verdict", "label": "Verdict", "description": "The evidence's verdict.", "kind": "single", "required": True,
+         "values": [{"id": v, "label": v, "description": v} for v in ("supports", "refutes", "not_enough_info")]},
+        {"id": "certainty", "label": "Certainty", "description": "How sure.", "kind": "single", "ordinal": True, "required": True,
+         "values": [{"id": v, "label": v, "description": v} for v in ("low", "mid", "high")]},
+    ],
+}  # fmt: skip
+
+
+def real_shaped_votes(seed: int = 7) -> list[dict[str, str]]:
+    """Votes shaped like CLIMATE-FEVER's: each evidence sentence judged by five annotators drawn from a
+    pool of eight, mostly NOT_ENOUGH_INFO, each annotator right three times in four; and a certainty
+    on three ordered levels."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for item in range(80):
+        truth, sure = rng.choice(3, p=[0.25, 0.1, 0.65]), rng.integers(3)
+        voters = rng.choice(8, size=5, replace=False)
+        for voter in sorted(voters):
+            verdict = truth if rng.random() < 0.75 else rng.integers(3)
+            certainty = min(2, max(0, sure + rng.choice([-1, 0, 0, 0, 1])))
+            rows.append({
+                "claim_id": f"c{item // 5}-e{item % 5}",
+                "evidence": f"Evidence sentence number {item} says the sea level rose by {item % 7} millimetres.",
+                "annotator_id": f"crowd{voter}",
+                "evidence_label": VERDICTS[verdict],
+                "certainty": ("low", "mid", "high")[certainty],
+            })  # fmt: skip
+    return rows
+
+
+def test_stats_on_an_imported_long_table_of_real_shaped_votes_are_the_reference_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    import krippendorff
+    import numpy as np
+    from statsmodels.stats.inter_rater import fleiss_kappa
+
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "evidence.v1.json").write_text(json.dumps(VOTES_SCHEMA), encoding="utf-8")
+    (tmp_path / "annotator.toml").write_text(
+        'corpus = ["documents"]\nschema = "evidence.v1.json"\nstore = "annotations"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    rows = real_shaped_votes()
+    with open(tmp_path / "votes.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    columns = ["--item", "claim_id", "--text", "evidence", "--annotator", "annotator_id"]
+    fields = ["--field", "verdict=evidence_label", "--field", "certainty=certainty"]
+    assert run_import(tmp_path / "votes.csv", "--format", "long", *columns, *fields, *VERDICT_MAP) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json", "--bootstrap", "0"]) == 0
+    report = {field["id"]: field for field in json.loads(capsys.readouterr().out)["fields"]}
+
+    items = sorted({row["claim_id"] for row in rows})
+    coders = sorted({row["annotator_id"] for row in rows})
+    for field_id, column, values, level in [
+        ("verdict", "evidence_label", VERDICTS, "nominal"),
+        ("certainty", "certainty", ("low", "mid", "high"), "ordinal"),
+    ]:
+        matrix = np.full((len(coders), len(items)), np.nan)
+        for row in rows:
+            matrix[coders.index(row["annotator_id"]), items.index(row["claim_id"])] = values.index(row[column])
+        expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)
+        assert report[field_id]["alpha"]["value"] == pytest.approx(expected, abs=1e-12)
+        print(f"\n{field_id}: alpha {report[field_id]['alpha']['value']:.6f}, krippendorff {expected:.6f}")
+    counts = np.array(
+        [[sum(1 for row in rows if row["claim_id"] == item and row["evidence_label"] == v) for v in VERDICTS] for item in items]
+    )
+    assert report["verdict"]["fleiss"]["value"] == pytest.approx(fleiss_kappa(counts), abs=1e-12)
+    print(f"verdict: Fleiss' kappa {report['verdict']['fleiss']['value']:.6f}, statsmodels {fleiss_kappa(counts):.6f}")
+
+
+def test_a_binary_prodigy_task_maps_accept_and_reject(project: Path) -> None:
+    lines = [
+        {"text": "The weather was pleasant.", "label": "CLAIM", "answer": "reject", "_annotator_id": "ann"},
+        {"text": "The ministry said 40 people were hurt.", "label": "CLAIM", "answer": "accept", "_annotator_id": "ann"},
+    ]
+    (project / "binary.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert (
+        run_import(project / "binary.jsonl", "--format", "prodigy", "--map", "CLAIM=worth:claim", "--map", "reject:CLAIM=worth:no_claim")
+        == 0
+    )
+    found = heads(project)
+    assert found[("ann", "The weather was pleasant.")]["labels"] == {"worth": "no_claim"}
+    assert found[("ann", "The ministry said 40 people were hurt.")]["labels"] == {"worth": "claim"}
+
+
+@pytest.mark.parametrize(
+    ("lines", "args", "message"),
+    [
+        ([{"text": "The weather was pleasant.", "label": [[0, 3, "X"]]}], ("--format", "doccano"), "x.jsonl:1: `label` holds spans"),
+        ([{"text": "The weather was pleasant.", "answer": "maybe", "accept": []}], ("--format", "prodigy", "--as", "a"), "`answer` must be accept"),
+        ([{"text": "The weather was pleasant.", "answer": "accept", "accept": ["claim"]}], ("--format", "prodigy"), "no `_annotator_id`"),
+        (
+            [{"text": "The weather was pleasant.", "label": ["claim", "no_claim"]}], ("--format", "doccano"),
+            "x.jsonl:1: two values for the one-value field 'worth': 'claim' and 'no_claim'",
+        ),
+        (
+            [{"text": "Two sentences here. And here is the second one.", "label": ["no_claim"]}], ("--format", "doccano"),
+            "its text is 2 sentences",
+        ),
+    ],
+)  # fmt: skip
+def test_entries_a_format_does_not_allow_are_named(
+    project: Path, capsys: pytest.CaptureFixture[str], lines: list[dict], args: tuple[str, ...], message: str
+) -> None:
+    (project / "x.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert run_import(project / "x.jsonl", *args) == 2
+    assert message in capsys.readouterr().err
+    assert not (project / "annotations").exists()
