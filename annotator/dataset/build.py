@@ -37,6 +37,8 @@ BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
 CARD = "README.md"
 MANIFEST = "manifest.json"
 DATA = "data"
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet", "prodigy": "jsonl", "labelstudio": "json", "long": "jsonl"}
+"""Every export format and the extension of its data files."""
 
 Row = dict[str, object]
 
@@ -101,7 +103,7 @@ class Dataset:
 
     def data_file(self, split: str) -> str | None:
         """Path of a split's data file in the folder; None for an empty split (no file)."""
-        return f"{DATA}/{split}.{self.options.format}" if self.splits[split] else None
+        return f"{DATA}/{split}.{EXTENSIONS[self.options.format]}" if self.splits[split] else None
 
 
 def schema_copy_name(name: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from annotator import __version__
+from annotator.dataset.votes import LONG_COLUMNS, SHAPES, VOTE_FORMATS
 from annotator.labels.gold import (
     ADJUDICATED,
     DAWID_SKENE,
@@ -79,8 +80,10 @@ def _header(dataset: Dataset) -> str:
         path = dataset.data_file(split)
         if path is not None:
             lines += [f"  - split: {split}", f"    path: {path}"]
-    lines += ["dataset_info:", "  features:"]
-    for name, kind in column_types(dataset).items():
+    features = column_types(dataset)
+    if features:
+        lines += ["dataset_info:", "  features:"]
+    for name, kind in features.items():
         lines += [f"  - name: {_yaml_string(name)}", f"    {kind}"]
     return "\n".join([*lines, "---"])
 
@@ -89,8 +92,13 @@ def column_types(dataset: Dataset) -> dict[str, str]:
     """column -> its `datasets` feature in YAML (`dtype: string`, `sequence: string`, ...).
 
     Declared so that `datasets` need not guess: a column that is null throughout one split would
-    otherwise be typed `null` there and clash with the other splits.
+    otherwise be typed `null` there and clash with the other splits. Prodigy's and Label Studio's
+    nested shapes are left to `datasets` (none declared).
     """
+    if dataset.options.format == "long":
+        return {name: "dtype: int64" if name in ("start", "end") else "dtype: string" for name in LONG_COLUMNS}
+    if dataset.options.format in VOTE_FORMATS:
+        return {}
     lists = dataset.options.format != "csv"  # CSV joins lists into one string
     features = {
         "int64": "dtype: int64",
@@ -118,7 +126,11 @@ def _intro(dataset: Dataset) -> str:
         f"Sentences labelled on the schema `{schema.name}` version {schema.version}"
         f" ({len(schema.fields)} fields), exported by annotator {__version__}: {len(dataset.rows)} rows"
         f" from {len(dataset.documents)} documents, labelled by {len(dataset.annotators)} annotators."
-        " Each row is one sentence with its gold label per field and how that label was decided."
+        + (
+            " The data files hold the annotators' votes on each sentence (see Loading); the gold labels are what they made."
+            if dataset.options.format in VOTE_FORMATS
+            else " Each row is one sentence with its gold label per field and how that label was decided."
+        )
     )
 
 
@@ -141,8 +153,18 @@ def _loading(dataset: Dataset) -> str:
     return (
         "## Loading\n\n"
         "```python\nfrom datasets import load_dataset\n\n"
-        'dataset = load_dataset("path/to/this/folder")  # or the dataset\'s name on the Hub\n```\n\n'
-        f"The files in `data/` are plain {dataset.options.format.upper()} as well: one row per sentence."
+        'dataset = load_dataset("path/to/this/folder")  # or the dataset\'s name on the Hub\n```\n\n' + _data_files(dataset)
+    )
+
+
+def _data_files(dataset: Dataset) -> str:
+    shape = SHAPES.get(dataset.options.format)
+    if shape is None:
+        return f"The files in `data/` are plain {dataset.options.format.upper()} as well: one row per sentence."
+    return (
+        f"The files in `data/` hold the annotators' votes on the exported sentences, not the gold labels: {shape}"
+        " A vote is an annotator's current `done` label; the gold labels that the sections below describe are"
+        " what the votes made (export with `--format jsonl` for them as rows)."
     )
 
 
@@ -162,6 +184,8 @@ def _splits(dataset: Dataset) -> str:
 
 
 def _columns(dataset: Dataset) -> str:
+    if dataset.options.format in VOTE_FORMATS:
+        return ""  # the votes' shape is said under Loading
     rows = [
         ("`doc`", "string", "document id"),
         ("`start`, `end`", "integer", "half-open character offsets (Python `str` indices) of the sentence in the document"),

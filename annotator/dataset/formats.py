@@ -1,4 +1,5 @@
-"""The data files of an export: rows encoded as JSONL, CSV or Parquet."""
+"""The data files of an export: rows encoded as JSONL, CSV or Parquet (the annotators' votes in other
+tools' shapes are `annotator.dataset.votes`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from collections.abc import Sequence
 
 import orjson
 
-from annotator.dataset.build import ExportError, Row, column_kinds
+from annotator.dataset.build import EXTENSIONS, ExportError, Row, column_kinds
 from annotator.schema.model import Schema
 from annotator.text import json_safe, printable
 
-FORMATS = ("jsonl", "csv", "parquet")
+ROW_FORMATS = ("jsonl", "csv", "parquet")  # the gold rows; the others (`votes.VOTE_FORMATS`) hold the votes
+FORMATS = tuple(EXTENSIONS)
 
 
 MULTI_SEPARATOR = ";"

@@ -19,6 +19,7 @@ FORMATS = ("prodigy", "doccano", "labelstudio", "long")
 class TheirLabel:
     name: str  # the tool's label (a choice, a table cell)
     field: str | None = None  # the tool's name of the field it answers, when it has one
+    loose: bool = False  # a value beside the labels (a Prodigy task's key): a label only if `field` is a text field of the schema
 
 
 @dataclass(frozen=True)

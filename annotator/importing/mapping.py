@@ -143,6 +143,10 @@ def translate(schema: Schema, mapping: LabelMapping, answers: Iterable[Answer], 
 
 def _targets(schema: Schema, mapping: LabelMapping, label: TheirLabel) -> list[tuple[str | None, str]]:
     """(field id, value) of what `label` says; (None, its name) when it is unmapped."""
+    if label.loose:
+        field_id = mapping.fields.get(label.field or "", label.field)
+        is_text = field_id in schema.field_ids and schema.field(field_id).kind == "text"
+        return [(field_id, label.name)] if is_text and label.name else []
     for key in ([f"{label.field}:{label.name}"] if label.field else []) + [label.name]:
         if key in mapping.labels:
             return [mapping.labels[key]]

@@ -67,7 +67,11 @@ def _names(ids: Sequence[str], names: Mapping[str, str], prefix: str, store_dir:
         ]
     found = {their: prefix + names.get(their, their) for their in counts}
     for their, name in found.items():
-        if not is_annotator_name(name):
+        if their.isdigit() and their not in names:
+            problems.append(
+                Problem(str(source), None, f"annotator id {their!r} is a number (a user id), not a name: name it with --name {their}=NAME")
+            )
+        elif not is_annotator_name(name):
             problems.append(
                 Problem(str(source), None, f"annotator id {their!r} is no annotator name ({NAME_RULE}): name it with --name {their}=NAME")
             )

@@ -3,7 +3,8 @@ export, or JSON_MIN) into answers (`annotator.importing.answers`).
 
 - Prodigy: a choice task's `accept` holds the labels of an accepted answer; a binary task's `label` is
   the label of an accepted answer and `reject:LABEL` of a rejected one; a rejected choice task is
-  `flagged`, an ignored task `skipped`. The annotator is `_annotator_id` (else `_session_id`), the item
+  `flagged`, an ignored task `skipped`; another string key (not starting with `_`) is a `text_input`
+  answer to the text field of that id. The annotator is `_annotator_id` (else `_session_id`), the item
   `_input_hash`.
 - doccano: `label` is the list of labels; the file holds one user's labels (doccano exports one file
   per user, named after them: the file name is the annotator) unless an annotator is given.
@@ -29,6 +30,8 @@ from annotator.importing.answers import Answer, ImportProblems, TheirLabel
 from annotator.store.records import Status
 from annotator.text import sha256_hex
 
+# Keys of a Prodigy task that are not answers; another string key is a `text_input` answer, named by its field id.
+_PRODIGY_KEYS = frozenset({"text", "html", "label", "answer", "meta", "options", "accept", "config", "image", "audio", "video", "url"})
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "doc", "start", "end", "meta"})
 
 
@@ -91,7 +94,13 @@ def _prodigy_answer(line: int, task: dict[str, Any], annotator: str | None) -> l
     item = str(task.get("_input_hash", sha256_hex(text)[:16]))
 
     def answered(status: str = Status.DONE, *labels: str) -> list[Answer]:
-        return [Answer(line, item, text, who, status, tuple(map(TheirLabel, labels)), place=_place(task.get("meta")))]
+        texts = tuple(
+            TheirLabel(value, key, loose=True)
+            for key, value in task.items()
+            if key not in _PRODIGY_KEYS and not key.startswith("_") and isinstance(value, str)
+        )
+        chosen = tuple(map(TheirLabel, labels)) + (texts if status == Status.DONE else ())
+        return [Answer(line, item, text, who, status, chosen, place=_place(task.get("meta")))]
 
     if answer == "ignore":
         return answered(Status.SKIPPED)

@@ -158,6 +158,10 @@ def test_a_second_import_of_the_same_file_does_nothing(project: Path, capsys: py
             "ls.json", (FIXTURES / "labelstudio-min.json").read_bytes(), ("--format", "labelstudio", *LS_MAP),
             "annotator id 'alice@example.org' is no annotator name",
         ),
+        (
+            "ls.json", (FIXTURES / "labelstudio-full.json").read_bytes(), ("--format", "labelstudio",),
+            "annotator id '1' is a number (a user id), not a name: name it with --name 1=NAME",
+        ),
     ],
 )  # fmt: skip
 def test_bad_input_is_named_and_nothing_is_written(
@@ -334,3 +338,52 @@ def test_entries_a_format_does_not_allow_are_named(
     assert run_import(project / "x.jsonl", *args) == 2
     assert message in capsys.readouterr().err
     assert not (project / "annotations").exists()
+
+
+def votes_of(file: Path, fmt: str, names: dict[str, str], *maps: str) -> set[tuple[str, str, str]]:
+    """(annotator, text, labels as JSON) of every `done` answer in a file, as the import reads it."""
+    from annotator.importing.mapping import build_mapping, parse_pairs, translate
+    from annotator.importing.read import read_labelstudio, read_prodigy
+    from annotator.importing.table import Columns, read_table
+    from annotator.schema.load import load_schema
+
+    schema = load_schema(FIXTURES / "claims.v1.json")
+    data = file.read_bytes()
+    readers = {
+        "prodigy": lambda: read_prodigy(file, data, None),
+        "labelstudio": lambda: read_labelstudio(file, data, None, "text"),
+        "long": lambda: read_table(file, data, Columns(fields={"worth": "worth", "kind": "kind"} if file.suffix == ".csv" else None)),
+    }
+    mapping = build_mapping(schema, parse_pairs(list(maps[1::2]), "--map"), {}, {})
+    return {
+        (names.get(item.answer.annotator, item.answer.annotator), item.answer.text, json.dumps(item.labels, sort_keys=True))
+        for item in translate(schema, mapping, readers[fmt](), file, fmt == "labelstudio")
+        if item.answer.status == "done"
+    }
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt", "args", "names"),
+    [
+        ("prodigy-db-out.jsonl", "prodigy", PRODIGY_MAP, {"claims-alice": "alice", "claims-bob": "bob"}),
+        ("labelstudio-full.json", "labelstudio", [], {"1": "alice", "2": "bob"}),
+        ("labelstudio-min.json", "labelstudio", [], {"alice@example.org": "alice", "bob@example.org": "bob"}),
+        ("votes-long.csv", "long", ["--field", "worth=worth", "--field", "kind=kind"], {}),
+    ],
+)  # fmt: skip
+def test_import_stats_and_export_in_the_same_tools_shape_give_back_the_votes(
+    project: Path, capsys: pytest.CaptureFixture[str], fixture: str, fmt: str, args: list[str], names: dict[str, str]
+) -> None:
+    naming = [option for their, name in names.items() for option in ("--name", f"{their}={name}")]
+    assert run_import(FIXTURES / fixture, "--format", fmt, *args, *naming) == 0
+    assert main(["stats", "--bootstrap", "0"]) == 0
+    assert main(["export", "--out", "out", "--format", fmt, "--split", "all=1"]) == 0
+    exported = project / "out" / "data" / ("all.json" if fmt == "labelstudio" else "all.jsonl")
+    maps = [arg for arg in args if arg != "--field" and "=" in arg and ":" in arg]
+    imported = votes_of(FIXTURES / fixture, fmt, names, *[part for pair in zip(["--map"] * len(maps), maps) for part in pair])
+    assert votes_of(exported, fmt, {}) == imported
+    assert len(imported) >= 3
+    first = {name: data for name, data in stored_files(project).items() if name.startswith("out/")}
+    assert set(first) >= {"out/README.md", "out/manifest.json", "out/claims.v1.json"}
+    assert main(["export", "--out", "out", "--format", fmt, "--split", "all=1"]) == 0
+    assert {name: data for name, data in stored_files(project).items() if name.startswith("out/")} == first  # byte-identical

@@ -34,6 +34,7 @@ from annotator.dataset.build import (
 from annotator.dataset.folder import check_out_dir, export, interrupted_exports, write_folder
 from annotator.dataset.formats import (
     FORMATS,
+    ROW_FORMATS,
     encode_csv,
     encode_jsonl,
     encode_parquet,
@@ -648,7 +649,7 @@ def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path
     # datasets' progress bars would start tqdm's monitor thread, which outlives the test and keeps
     # segment_many (and its test) from forking a process pool for the rest of the suite.
     monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
-    for fmt in FORMATS:
+    for fmt in ROW_FORMATS:
         out = tmp_path / fmt
         dataset = export_to(out, corpus_dir, store, format=fmt, splits=(("train", 0.5), ("test", 0.5)), seed=2)
         assert dataset.split_documents["test"][0] == "doc0"  # the only note is in the split read second
@@ -854,3 +855,39 @@ def test_the_csv_reads_back_in_datasets_without_the_byte_order_mark_in_a_column_
     dataset = export_to(tmp_path / "out", corpus_dir, store, format="csv", splits=(("train", 1.0),))
     loaded = datasets.load_dataset(str(tmp_path / "out"), cache_dir=str(tmp_path / "hf-cache"))
     assert loaded["train"].column_names == dataset.columns
+
+
+def test_the_vote_formats_hold_every_vote_and_datasets_loads_them(
+    tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prodigy: a line per vote; Label Studio: a task per row with its votes and the gold as the
+    prediction; long: a row per vote and field answered. Skipped, flagged and retracted give no vote."""
+    import datasets
+    import tqdm
+
+    monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
+    splits = (("train", 1.0),)
+    gold = export_to(tmp_path / "gold", corpus_dir, store, splits=splits)
+    votes = [(unit.key, name, labels) for unit in gold.units for name, labels in unit.annotations.items()]
+    prodigy = export_to(tmp_path / "prodigy", corpus_dir, store, format="prodigy", splits=splits)
+    lines = [json.loads(line) for line in (tmp_path / "prodigy" / "data" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(votes) == sum(row["annotators"] for row in prodigy.rows)
+    majority = next(line for line in lines if line["text"] == "Report 0 opens here." and line["_annotator_id"] == "alice")
+    assert majority["accept"] == [
+        "checkworthiness:check", "source_type:official_named", "claim_type:event", "claim_type:quantity", "verifiability:public", "hedging:asserted",
+    ]  # fmt: skip
+    assert majority["source"] == "the ministry" and majority["meta"] == {"doc": "doc0", "start": 0, "end": 20}
+    export_to(tmp_path / "labelstudio", corpus_dir, store, format="labelstudio", splits=splits)
+    tasks = json.loads((tmp_path / "labelstudio" / "data" / "train.json").read_text(encoding="utf-8"))
+    assert len(tasks) == len(gold.rows)
+    adjudicated = next(task for task in tasks if task["data"]["text"] == "The second claim of report 0.")
+    prediction = {result["from_name"]: result["value"] for result in adjudicated["predictions"][0]["result"]}
+    assert prediction["checkworthiness"] == {"choices": ["check"]} and prediction["note"] == {"text": ["wire confirms"]}
+    export_to(tmp_path / "long", corpus_dir, store, format="long", splits=splits)
+    rows = [json.loads(line) for line in (tmp_path / "long" / "data" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(row["doc"], row["start"], row["end"], row["annotator"]) for row in rows} == {(*key, name) for key, name, _ in votes}
+    assert sum(len(labels) for _, _, labels in votes) == len(rows)
+    for fmt, count in (("prodigy", len(lines)), ("labelstudio", len(tasks)), ("long", len(rows))):
+        loaded = datasets.load_dataset(str(tmp_path / fmt), cache_dir=str(tmp_path / "hf-cache"))
+        assert loaded["train"].num_rows == count
+        check_out_dir(tmp_path / fmt)  # a previous export: the next one may replace it
