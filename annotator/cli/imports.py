@@ -9,6 +9,7 @@ Importing a file whose records the store holds already does nothing.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 from annotator.cli.options import add_schema_option, add_store_option, corpus_paths, say, say_segmenting
@@ -21,6 +22,7 @@ from annotator.importing.read import read_doccano, read_labelstudio, read_prodig
 from annotator.importing.table import Columns, read_table
 from annotator.importing.write import already_imported, write_import
 from annotator.schema.load import load_schema
+from annotator.store.folder import annotator_file
 from annotator.text import bytes_sha256, plural
 
 
@@ -112,7 +114,9 @@ def _documents_file(args: argparse.Namespace) -> Path:
 
 def _report(plan: ImportPlan, args: argparse.Namespace, documents: Path | None) -> None:
     for name, entries in plan.records.items():
-        say(f"{args.store / (name + '.jsonl')}: {plural(len(entries), 'label')} imported")
+        statuses = Counter(entry.status for entry in entries)
+        said = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+        say(f"{annotator_file(args.store, name)}: {plural(len(entries), 'label')} imported ({said})")
     if documents is not None:
         new = plan.new_documents.count(b"\n")
         say(f"{documents}: {plural(new, 'new document')} (the items no sentence of the corpus holds)")

@@ -26,6 +26,7 @@ from annotator.errors import Problem, UserError
 from annotator.importing.answers import Answer, ImportProblems, TheirLabel
 from annotator.schema.model import Schema
 from annotator.store.records import Labels, Status
+from annotator.text import plural
 
 MULTI_SEPARATOR = ";"
 
@@ -111,6 +112,7 @@ def translate(schema: Schema, mapping: LabelMapping, answers: Iterable[Answer], 
     """Each answer with its labels in the schema's terms; ImportProblems listing the unmapped labels
     with their counts, and every answer whose labels do not fit the schema."""
     unmapped: Counter[str] = Counter()
+    missing: dict[str, list[int]] = {}  # required field -> the entries of the answers without it
     problems = []
     found = []
     for answer in answers:
@@ -126,19 +128,29 @@ def translate(schema: Schema, mapping: LabelMapping, answers: Iterable[Answer], 
                     reasons += _add(schema, labels, field_id, value)
         done = _labels(schema, labels)
         if complete and not reasons and answer.status == Status.DONE:
-            reasons = schema.label_errors(done) + [
-                f"required field {field_id!r} has no value (map a label to it, or import with a schema where it is optional)"
-                for field_id in schema.missing_required(done)
-            ]
+            reasons = schema.label_errors(done)
+            for field_id in [] if reasons else schema.missing_required(done):
+                missing.setdefault(field_id, []).append(answer.entry)
         place = f"task {answer.entry}: " if in_array else ""
         problems += [Problem(str(path), None if in_array else answer.entry, place + reason) for reason in reasons]
         found.append(Translated(answer, done))
     if unmapped:
         listed = ", ".join(f"{name!r} ({count})" for name, count in sorted(unmapped.items(), key=lambda item: (-item[1], item[0])))
         problems.insert(0, Problem(str(path), None, f"unmapped labels (map each with --map LABEL=FIELD:VALUE): {listed}"))
+    problems += [_missing(path, field_id, entries, in_array) for field_id, entries in missing.items()]
     if problems:
         raise ImportProblems(problems)
     return found
+
+
+def _missing(path: Path, field_id: str, entries: list[int], in_array: bool) -> Problem:
+    shown = ", ".join(map(str, entries[:10])) + (", …" if len(entries) > 10 else "")
+    return Problem(
+        str(path), None,
+        f"required field {field_id!r} has no value in {plural(len(entries), 'answer')}"
+        f" ({'task' if in_array else 'line'}{'s' if len(entries) > 1 else ''} {shown}):"
+        " map a label to it, or import with a schema where it is optional",
+    )  # fmt: skip
 
 
 def _targets(schema: Schema, mapping: LabelMapping, label: TheirLabel) -> list[tuple[str | None, str]]:

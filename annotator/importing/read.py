@@ -49,7 +49,7 @@ def json_lines(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            problems.append(Problem(str(path), number, f"not valid JSON: {error}"))
+            problems.append(Problem(str(path), number, f"not valid JSON: {error.msg} (column {error.colno})"))
             continue
         if not isinstance(value, dict):
             problems.append(Problem(str(path), number, "not a JSON object"))

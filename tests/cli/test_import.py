@@ -190,7 +190,10 @@ def test_a_name_clash_with_an_annotator_file_is_refused(project: Path, capsys: p
 
 def test_labels_that_leave_a_required_field_empty_are_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "kind=kind") == 2
-    assert "votes-long.csv:2: required field 'worth' has no value" in capsys.readouterr().err
+    assert (
+        "votes-long.csv: required field 'worth' has no value in 6 answers (lines 2, 3, 4, 5, 6, 7): map a label to it"
+        in capsys.readouterr().err
+    )
     assert not (project / "annotations").exists()
 
 
