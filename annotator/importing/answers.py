@@ -7,7 +7,8 @@ turns them into the schema's values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from annotator.errors import Problem, ProblemsError
 from annotator.store.records import Status
@@ -31,14 +32,15 @@ class Answer:
     status: str = Status.DONE  # done, or skipped / flagged for an answer without labels
     labels: tuple[TheirLabel, ...] = ()
     seconds: float | None = None  # time spent, when the tool records it
-    place: tuple[str, int, int] | None = field(default=None)  # (doc, start, end), when the item names a unit
+    place: tuple[str, int, int] | None = None  # (doc, start, end), when the item names a unit
 
 
 class ImportProblems(ProblemsError):
     """The file cannot be imported; every problem found is listed, and nothing is written."""
 
 
-def problem_at(path: str, entry: int, reason: str, json_array: bool = False) -> Problem:
-    if json_array:
-        return Problem(path, None, f"task {entry}: {reason}")
-    return Problem(path, entry, reason)
+def problem_at(path: Path, entry: int, reason: str, in_array: bool) -> Problem:
+    """A problem with one entry: `file:line: reason`, or `file: task N: reason` in a JSON array."""
+    if in_array:
+        return Problem(str(path), None, f"task {entry}: {reason}")
+    return Problem(str(path), entry, reason)

@@ -23,7 +23,7 @@ from pathlib import Path
 import orjson
 
 from annotator.errors import Problem, UserError
-from annotator.importing.answers import Answer, ImportProblems, TheirLabel
+from annotator.importing.answers import Answer, ImportProblems, TheirLabel, problem_at
 from annotator.schema.model import Schema
 from annotator.store.records import Labels, Status
 from annotator.text import plural
@@ -131,8 +131,7 @@ def translate(schema: Schema, mapping: LabelMapping, answers: Iterable[Answer], 
             reasons = schema.label_errors(done)
             for field_id in [] if reasons else schema.missing_required(done):
                 missing.setdefault(field_id, []).append(answer.entry)
-        place = f"task {answer.entry}: " if in_array else ""
-        problems += [Problem(str(path), None if in_array else answer.entry, place + reason) for reason in reasons]
+        problems += [problem_at(path, answer.entry, reason, in_array) for reason in reasons]
         found.append(Translated(answer, done))
     if unmapped:
         listed = ", ".join(f"{name!r} ({count})" for name, count in sorted(unmapped.items(), key=lambda item: (-item[1], item[0])))

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from annotator.errors import Problem
-from annotator.importing.answers import Answer, ImportProblems, TheirLabel
+from annotator.importing.answers import Answer, ImportProblems, TheirLabel, problem_at
 from annotator.store.records import Status
 from annotator.text import sha256_hex
 
@@ -70,7 +70,7 @@ def _each(
         try:
             answers += read(entry, value)
         except BadEntry as error:
-            problems.append(Problem(str(path), None, f"task {entry}: {error}") if in_array else Problem(str(path), entry, str(error)))
+            problems.append(problem_at(path, entry, str(error), in_array))
     if problems:
         raise ImportProblems(problems)
     return answers
