@@ -66,6 +66,8 @@ def _names(ids: Sequence[str], names: Mapping[str, str], prefix: str, store_dir:
             for their in unknown
         ]
     found = {their: prefix + names.get(their, their) for their in counts}
+    # A name differing only by case is the same file on macOS and Windows.
+    taken = {path.name.casefold(): path for path in Path(store_dir).glob("*.jsonl")} if Path(store_dir).is_dir() else {}
     for their, name in found.items():
         if their.isdigit() and their not in names:
             problems.append(
@@ -75,12 +77,13 @@ def _names(ids: Sequence[str], names: Mapping[str, str], prefix: str, store_dir:
             problems.append(
                 Problem(str(source), None, f"annotator id {their!r} is no annotator name ({NAME_RULE}): name it with --name {their}=NAME")
             )
-        elif annotator_file(store_dir, name).exists():
+        elif annotator_file(store_dir, name).name.casefold() in taken:
+            existing = taken[annotator_file(store_dir, name).name.casefold()]
             problems.append(
                 Problem(
                     str(source),
                     None,
-                    f"{annotator_file(store_dir, name)} exists: an import never adds to an annotator's file (--prefix P, or --name {their}=NAME)",
+                    f"{existing} exists: an import never adds to an annotator's file (--prefix P, or --name {their}=NAME)",
                 )
             )
     clashing = [name for name, count in Counter(name.casefold() for name in found.values()).items() if count > 1]

@@ -176,10 +176,10 @@ def test_bad_input_is_named_and_nothing_is_written(
 
 def test_a_name_clash_with_an_annotator_file_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "annotations").mkdir()
-    (project / "annotations" / "ann1.jsonl").write_bytes(b"")
+    (project / "annotations" / "ANN1.jsonl").write_bytes(b"")  # the same file as ann1.jsonl on macOS and Windows
     before = stored_files(project)
     assert run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind") == 2
-    assert "ann1.jsonl exists: an import never adds to an annotator's file (--prefix P, or --name ann1=NAME)" in capsys.readouterr().err
+    assert "ANN1.jsonl exists: an import never adds to an annotator's file (--prefix P, or --name ann1=NAME)" in capsys.readouterr().err
     assert stored_files(project) == before
     assert (
         run_import(FIXTURES / "votes-long.csv", "--format", "long", "--field", "worth=worth", "--field", "kind=kind", "--prefix", "r1-")
