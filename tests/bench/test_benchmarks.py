@@ -69,3 +69,8 @@ def test_bench_versions_prints_schema_loading_and_reading_ratios() -> None:
     assert re.search(rf"^ratio no migration / json.loads: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio v2 with history / no migration: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio read_heads / anchor: {RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_import_prints_the_ratio_against_plain_appends() -> None:
+    output = run_benchmark("bench_import.py", "--votes", "40", "--annotators", "2")
+    assert re.search(rf"^ratio import / appends: {RATIO}$", output, re.MULTILINE), output
