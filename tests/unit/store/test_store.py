@@ -588,3 +588,17 @@ def test_the_store_benchmark_runs_small() -> None:
     )  # fmt: skip
     assert "built 300 records, 10 annotators" in result.stdout
     assert re.search(r"^load_store\s+[\d.]+\s+[\d.]+", result.stdout, re.MULTILINE)
+
+
+def test_opening_and_closing_without_a_save_leaves_no_file(tmp_path: Path) -> None:
+    AnnotationLog.open(tmp_path, "alice").close()
+    assert not (tmp_path / "alice.jsonl").exists()
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        save(log, unit())
+    assert len(read_log(tmp_path / "alice.jsonl").records) == 1
+
+
+def test_an_empty_file_that_was_there_before_is_left_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "alice.jsonl").touch()  # committed empty, say
+    AnnotationLog.open(tmp_path, "alice").close()
+    assert (tmp_path / "alice.jsonl").read_bytes() == b""
