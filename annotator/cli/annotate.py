@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.cli.options import add_ui_options, annotator_name, ui_inputs
+from annotator.cli.options import add_suggestion_options, add_ui_options, annotator_name, ui_inputs
 from annotator.cli.ui import run_app
 from annotator.memory import launching
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "annotator name (default: your login name)")
+    add_suggestion_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,4 +27,4 @@ def open_app(args: argparse.Namespace) -> AnnotatorApp:
     with launching():
         from annotator.tui.launch import prepare
 
-        return prepare(annotator=annotator_name(args), **ui_inputs(args))
+        return prepare(annotator=annotator_name(args), **ui_inputs(args), suggestions=args.suggestions, lexicon=args.lexicon)

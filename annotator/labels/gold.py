@@ -43,7 +43,7 @@ from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
 from annotator.labels.versions import reading
-from annotator.schema.model import Field, Schema
+from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
 
 if TYPE_CHECKING:
@@ -69,11 +69,12 @@ Estimates = Mapping[str, "FieldEstimate"]  # field id -> the model's estimate on
 
 @dataclass(frozen=True, slots=True)
 class GoldLabel:
-    value: LabelValue  # None when the field has no gold value
+    value: LabelValue  # None when the field has no gold value; [] for a multiple choice agreed empty
     resolution: str  # one of RESOLUTIONS
     votes: int  # annotators who voted on the field
     agreeing: int  # of them, how many gave `value` (0 when unresolved)
     confidence: float | None = None  # the model's posterior probability of `value` (dawid_skene only)
+    reviewers: tuple[str, ...] = ()  # who decided `value` (adjudicated only), sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class UnitGold:
     @property
     def labels(self) -> Labels:
         """The gold labels in the store's form: unset fields absent."""
-        return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None}
+        return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None and not is_unset(gold.value)}
 
 
 @dataclass
@@ -188,11 +189,11 @@ def resolve_unit(
     disagreeing: list[str] = []
     pairs = 0
     asked_of = {name: schema.asked_ids(labels) for name, labels in annotations.items()}  # once, not once per field
-    decisions = _Decisions(adjudications, {name: schema.asked_ids(labels) for name, labels in adjudications.items()})
+    reviewed = _Adjudications(adjudications, {name: schema.asked_ids(labels) for name, labels in adjudications.items()})
     for schema_field in schema.fields:
         votes = field_ratings(schema, schema_field, annotations, unanswered, asked_of)
         estimate = (estimates or {}).get(schema_field.id)
-        golds[schema_field.id] = _field_gold(schema, schema_field, votes, decisions, unanswered, golds, min_agreement, estimate)
+        golds[schema_field.id] = _field_gold(schema, schema_field, votes, reviewed, unanswered, golds, min_agreement, estimate)
         if len(set(votes.values())) > 1:
             disagreeing.append(schema_field.id)
             pairs += _differing_pairs(votes.values())
@@ -209,7 +210,7 @@ def resolve_unit(
 
 
 @dataclass(frozen=True)
-class _Decisions:
+class _Adjudications:
     """The reviewers' labels of a unit, and the fields each asks."""
 
     labels: Mapping[str, Labels]
@@ -220,20 +221,24 @@ def _field_gold(
     schema: Schema,
     field: Field,
     votes: Mapping[str, Vote],
-    decisions: _Decisions,
+    adjudications: _Adjudications,
     unanswered: Mapping[str, frozenset[str]],
     earlier: Mapping[str, GoldLabel],
     min_agreement: float,
     estimate: FieldEstimate | None,
 ) -> GoldLabel:
-    decided = set(field_ratings(schema, field, decisions.labels, unanswered, decisions.asked_of).values())
+    decisions = field_ratings(schema, field, adjudications.labels, unanswered, adjudications.asked_of)
     if field.required:
-        decided.discard(None)  # an empty required field decides nothing
+        decisions = {name: value for name, value in decisions.items() if value is not None}  # an empty required field decides nothing
+    decided = set(decisions.values())
+    if len(decided) == 1:
+        gold = _gold(field, decided.pop(), ADJUDICATED, votes)
+        return dataclasses.replace(gold, reviewers=tuple(sorted(decisions)))
     if decided:
-        return _gold(field, decided.pop(), ADJUDICATED, votes) if len(decided) == 1 else _unresolved(votes)
+        return _unresolved(votes)
     if field.when is not None and earlier[field.when.field].resolution == UNRESOLVED:
         return _unresolved(votes)
-    gold_so_far = {field_id: gold.value for field_id, gold in earlier.items() if gold.value is not None}
+    gold_so_far = {field_id: gold.value for field_id, gold in earlier.items() if not is_unset(gold.value)}
     if not schema.applies(field, gold_so_far):
         return GoldLabel(None, NOT_APPLICABLE, len(votes), 0)
     if estimate is not None and votes:
@@ -265,7 +270,10 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
 
 
 def _value(field: Field, vote: Vote) -> LabelValue:
-    return list(vote) if isinstance(vote, tuple) else vote
+    """The gold value a vote stands for: an agreed empty multiple choice is the empty set, not no value."""
+    if isinstance(vote, tuple) or field.kind == "multi":
+        return list(vote or ())
+    return vote
 
 
 def _differing_pairs(votes: Iterable[Vote]) -> int:

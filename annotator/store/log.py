@@ -236,6 +236,7 @@ class AnnotationLog:
         self._broken: str | None = None  # why appends are refused after a write that could not be undone
         self._news: list[str] = []  # what changed in the file that this log did not write, not yet taken
         self._mine: set[str] = set()  # ids of the records this log wrote
+        self.created = False  # `open` created the file: `close` removes it again if it is still empty
 
     @classmethod
     def open(cls, store_dir: Path, annotator: str) -> AnnotationLog:
@@ -248,15 +249,18 @@ class AnnotationLog:
             _make_folder(store_dir)
         except OSError as error:
             raise StoreError(f"cannot create the folder {store_dir}: {error.strerror or error}") from None
+        created = not path.exists()
         try:
             fd = _open_locked(path)
         except OSError as error:
             raise StoreError(f"cannot open {path} for writing: {error.strerror or error}") from None
         try:
-            return cls._read_locked(path, annotator, fd)
+            log = cls._read_locked(path, annotator, fd)
         except BaseException:
             os.close(fd)
             raise
+        log.created = created
+        return log
 
     @classmethod
     def _read_locked(cls, path: Path, annotator: str, fd: int) -> AnnotationLog:
@@ -350,14 +354,23 @@ class AnnotationLog:
                 self._follow_the_path()
 
     def close(self) -> None:
-        """Follow the file a last time (a record a pull dropped is written again), then release it."""
+        """Follow the file a last time (a record a pull dropped is written again), then release it.
+        A file this log created and that is still empty is removed: opening and quitting leaves nothing."""
         with self._mutex:
             if self._file.fd >= 0:
                 if not self._broken:
                     with contextlib.suppress(StoreError, OSError):  # closing all the same: the next open reads what is there
                         self._follow_the_path()
+                        self._remove_if_never_written()
                 self._file.close()
                 self._file.fd = -1
+
+    def _remove_if_never_written(self) -> None:
+        """Unlink the file while it is locked, if this log created it and it is still the same empty file."""
+        status = _path_status(self.path)
+        if self.created and status is not None and status.st_size == 0 and file_identity(status) == self._file.identity:
+            self.path.unlink()
+            fsync_dir(self.path.parent)
 
     def __enter__(self) -> AnnotationLog:
         return self

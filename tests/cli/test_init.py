@@ -64,8 +64,9 @@ def test_annotate_opens_the_projects_corpus_and_says_where_it_starts_a_new_file(
     assert (len(app.session.units), app.store_dir) == (2, Path("../annotations"))
     assert app.notices == ("new annotation file ../annotations/alice.jsonl: nothing labelled yet",)
     app.annotation_log.close()
+    assert not Path("../annotations/alice.jsonl").exists()  # nothing saved, nothing left
     assert main(["--as", "alice"]) == 0
-    assert apps[1].notices == ()
+    assert apps[1].notices == app.notices
     apps[1].annotation_log.close()
 
 

@@ -184,7 +184,15 @@ def test_an_empty_name_is_refused_not_replaced_by_the_login_name(
 
 
 def test_a_name_that_differs_from_an_annotators_only_by_case_is_refused(corpus_dir: Path, store_dir: Path) -> None:
-    AnnotationLog.open(store_dir, "alice").close()
+    store_dir.mkdir()
+    (store_dir / "alice.jsonl").touch()
     message = launch_error(paths=[str(corpus_dir)], annotator="Alice", store_dir=store_dir)
     assert "alice.jsonl holds the labels of alice; Alice differs from it only by case" in message
     assert sorted(path.name for path in store_dir.glob("*.jsonl")) == ["alice.jsonl"]
+
+
+async def test_opening_the_ui_and_quitting_at_once_leaves_no_annotation_file(make_app: MakeApp, store_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+    assert not (store_dir / "tester.jsonl").exists()

@@ -305,6 +305,7 @@ def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None
 def test_a_valid_record_has_no_problems() -> None:
     assert record_problems(valid_record()) == []
     assert record_problems(valid_record(rev=4, prev="x" * 32, kind="adjudication", origin={"a": "typed"}, seconds=3)) == []
+    assert record_problems(valid_record(origin={"a": "imported"}, imported={"file": "db-out.jsonl", "sha256": "a" * 64, "entry": 3})) == []
 
 
 @pytest.mark.parametrize(
@@ -336,6 +337,9 @@ def test_a_valid_record_has_no_problems() -> None:
         ({"origin": {"a": "guessed"}}, "origin must map fields to one of typed, suggested, imported"),
         ({"seconds": float("inf")}, "seconds must be a number >= 0"),
         ({"seconds": True}, "seconds must be a number >= 0, got true"),
+        ({"imported": {"file": "x.jsonl", "sha256": "0" * 64}}, "imported must be an object of file (a name), sha256"),
+        ({"imported": {"file": "", "sha256": "0" * 64, "entry": 1}}, "imported must be an object of file"),
+        ({"imported": {"file": "x.jsonl", "sha256": "0" * 64, "entry": 0}}, "imported must be an object of file"),
         ({"colour": "red"}, "unknown key 'colour'"),
     ],
 )
@@ -584,3 +588,17 @@ def test_the_store_benchmark_runs_small() -> None:
     )  # fmt: skip
     assert "built 300 records, 10 annotators" in result.stdout
     assert re.search(r"^load_store\s+[\d.]+\s+[\d.]+", result.stdout, re.MULTILINE)
+
+
+def test_opening_and_closing_without_a_save_leaves_no_file(tmp_path: Path) -> None:
+    AnnotationLog.open(tmp_path, "alice").close()
+    assert not (tmp_path / "alice.jsonl").exists()
+    with AnnotationLog.open(tmp_path, "alice") as log:
+        save(log, unit())
+    assert len(read_log(tmp_path / "alice.jsonl").records) == 1
+
+
+def test_an_empty_file_that_was_there_before_is_left_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "alice.jsonl").touch()  # committed empty, say
+    AnnotationLog.open(tmp_path, "alice").close()
+    assert (tmp_path / "alice.jsonl").read_bytes() == b""
