@@ -78,14 +78,8 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
 def read_with_status(path: str | Path, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
     """`read_bytes`, with the status of the file read (which file it was: a path may name another
     file by the time it is looked at again)."""
-    mode = os.stat(path).st_mode
-    if not stat.S_ISREG(mode):
-        _refuse(mode, path)
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a pipe put there since cannot block
+    fd, status = _open_regular(path)
     try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            _refuse(status.st_mode, path)
         limit = sys.maxsize if max_bytes is None else max_bytes
         if status.st_size > limit:
             raise TooLarge(errno.EFBIG, too_large(status.st_size, limit), str(path))
@@ -101,6 +95,45 @@ def read_with_status(path: str | Path, max_bytes: int | None = None) -> tuple[by
             wanted = 1 << 20  # a file that grew, or one that reports no size (/proc)
     finally:
         os.close(fd)
+
+
+def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """The regular file `path` open for reading, and its status; see `read_bytes` for what is refused."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        _refuse(mode, path)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a pipe put there since cannot block
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            _refuse(status.st_mode, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, status
+
+
+class ReadBuffer:
+    """One buffer that whole files are read into in turn: reading many large files one after the
+    other then takes (and faults in) memory once, not once a file."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+
+    def read(self, path: str | Path) -> tuple[memoryview, os.stat_result]:
+        """The bytes of the regular file `path`, valid until the next read, and its status."""
+        fd, status = _open_regular(path)
+        try:
+            if len(self._data) <= status.st_size:  # a new buffer, never a resized one: a view of the old may live on
+                self._data = bytearray(status.st_size + 1)  # one more than the size: a short read is the end
+            size = 0
+            while True:
+                size += os.readv(fd, [memoryview(self._data)[size:]])
+                if size < len(self._data):
+                    return memoryview(self._data)[:size], status
+                self._data = self._data + bytearray(1 << 20)  # a file that grew, or one that reports no size (/proc)
+        finally:
+            os.close(fd)
 
 
 def replace_file(path: Path, data: bytes) -> None:

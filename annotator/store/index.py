@@ -81,7 +81,7 @@ def write_index(path: Path, index: FileIndex) -> None:
         replace_file(index_path(path), bytes_sha256(body).encode("ascii") + b"\n" + body)
 
 
-def read_prefix(index: FileIndex, identity: Identity, data: bytes) -> Prefix | None:
+def read_prefix(index: FileIndex, identity: Identity, data: bytes | memoryview) -> Prefix | None:
     """The heads `index` places in `data` (the bytes of the file now); None unless the file is the
     one indexed and the bytes it covers are unchanged."""
     if index.identity != identity or len(data) < index.size:

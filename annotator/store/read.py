@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from annotator.errors import Problem, UserError
-from annotator.files import read_with_status
+from annotator.files import ReadBuffer, read_with_status
 from annotator.memory import gc_paused
 from annotator.store.chains import broken_links, read_heads
 from annotator.store.folder import Identity, file_identity
@@ -133,18 +133,21 @@ def load_store(store_dir: Path, *, keep_records: bool = False, hash_files: bool 
     if not store_dir.is_dir():
         view.problems.append(Problem(str(store_dir), None, "no such folder"))
         return view
+    buffer = ReadBuffer()  # the files read only from where they grew are read into one buffer in turn
     with gc_paused():
         for path in sorted(store_dir.glob("*.jsonl")):
-            _load_file(view, path, keep_records, hash_files, each)
+            _load_file(view, path, keep_records, hash_files, each, buffer)
     return view
 
 
-def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool, each: RecordVisitor | None) -> None:
+def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool, each: RecordVisitor | None, buffer: ReadBuffer) -> None:
     annotator = path.name.removesuffix(".jsonl")
     if annotator.startswith("."):
         return  # hidden files (editor locks and the like) are never annotator files
     if not is_annotator_name(annotator):
         view.problems.append(Problem(str(path), None, f"not an annotator file: a name is {NAME_RULE}"))
+        return
+    if not keep_records and each is None and _load_appended(view, path, annotator, buffer, hash_files):
         return
     try:
         data, status = read_with_status(path)
@@ -153,20 +156,25 @@ def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool
         return
     if hash_files:
         view.sha256[path.name] = bytes_sha256(data)
-    identity = file_identity(status)
-    if keep_records or each is not None or not _load_appended(view, path, annotator, data, identity):
-        _load_whole(view, path, annotator, data, identity, keep_records, each)
+    _load_whole(view, path, annotator, data, file_identity(status), keep_records, each)
 
 
-def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, identity: Identity) -> bool:
+def _load_appended(view: StoreView, path: Path, annotator: str, buffer: ReadBuffer, hash_files: bool) -> bool:
     """Read only what was appended to the file since its index was made (`store.index`); False,
     with nothing read, when there is no index to trust or the new lines hold anything to report
     but a torn last line: the whole file is read then, for the messages."""
     index = read_index(path)
-    prefix = None if index is None else read_prefix(index, identity, data)
-    if index is None or prefix is None:
+    if index is None:
         return False
-    lines, torn = _split_lines(data[index.size :])
+    try:
+        data, status = buffer.read(path)
+    except OSError:
+        return False  # read whole, which says why it cannot be
+    identity = file_identity(status)
+    prefix = read_prefix(index, identity, data)
+    if prefix is None:
+        return False
+    lines, torn = _split_lines(bytes(data[index.size :]))
     problems: list[Problem] = []
     records = list(_valid_records(lines, path, problems, index.lines + 1))
     reading = _Reading()
@@ -175,9 +183,13 @@ def _load_appended(view: StoreView, path: Path, annotator: str, data: bytes, ide
         return False
     view.latest.update(heads.heads)
     view.kinds[annotator] = index.kinds | reading.kinds
+    size = len(data) - len(torn or b"")
+    prefix.digest.update(data[index.size : size])
+    if hash_files:
+        whole = prefix.digest.copy()
+        whole.update(data[size:])
+        view.sha256[path.name] = whole.hexdigest()
     if records:
-        size = len(data) - len(torn or b"")
-        prefix.digest.update(memoryview(data)[index.size : size])
         spans = dict(zip(prefix.heads, prefix.lines, strict=True)) | line_spans(reading.last_lines, lines, index.size)
         heads_at = [spans[key] for key in heads.heads]
         write_index(path, FileIndex(identity, size, prefix.digest.hexdigest(), index.lines + len(lines), view.kinds[annotator], heads_at))

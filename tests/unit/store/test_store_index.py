@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -204,3 +205,14 @@ def test_an_unwritable_cache_only_makes_reading_slower(tmp_path: Path, monkeypat
     monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache-file"))
     assert len(load_store(store).latest) == 3
     assert store_index.read_index(store / "alice.jsonl") is None
+
+
+def test_a_reopened_file_is_hashed_whole_when_asked(tmp_path: Path, lines_parsed: list[int]) -> None:
+    store = tmp_path / "store"
+    write_labels(store, 10)
+    load_store(store)
+    write_labels(store, 2, first=8)
+    lines_parsed.clear()
+    view = load_store(store, hash_files=True)
+    assert lines_parsed == [2]
+    assert view.sha256 == {"alice.jsonl": hashlib.sha256((store / "alice.jsonl").read_bytes()).hexdigest()}
