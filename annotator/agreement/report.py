@@ -170,6 +170,8 @@ def build_report(
     if by is not None and by not in WINDOWS:
         raise ValueError(f"unknown time window {by!r}: use one of {', '.join(WINDOWS)}")
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
+    if cancelled():  # closed while the store was read
+        raise ReportCancelled
     counted = counted_labels(store, schema, corpus, anchoring)
     context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model, cancelled)
     distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings

@@ -228,3 +228,37 @@ async def test_closing_the_screen_lets_go_of_the_report_it_showed(store_dir: Pat
         await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
         gc.collect()
         assert shown_report() is None
+
+
+async def test_closing_the_screen_while_the_store_is_read_computes_nothing(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reading = threading.Event()
+    closed = threading.Event()
+    load_store = stats.load_store
+
+    def slow_read(folder: Path):
+        reading.set()
+        closed.wait(timeout=5)  # returns at once when the test sets it
+        return load_store(folder)
+
+    counted: list[object] = []
+    monkeypatch.setattr(stats, "load_store", slow_read)
+    monkeypatch.setattr(report, "counted_labels", lambda *arguments: counted.append(arguments))
+    outcomes: list[str] = []
+    build_report = report.build_report
+
+    def recording(*arguments, **options):
+        try:
+            return build_report(*arguments, **options)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+            raise
+
+    monkeypatch.setattr(report, "build_report", recording)
+    app = StatsApp(store_dir, load_schema(SCHEMA))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, reading.is_set, description="the store being read")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+        closed.set()
+        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        assert outcomes == ["ReportCancelled"] and counted == []
