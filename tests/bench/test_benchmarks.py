@@ -67,3 +67,8 @@ def test_bench_versions_prints_schema_loading_and_reading_ratios() -> None:
     assert re.search(rf"^ratio no migration / json.loads: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio v2 with history / no migration: {RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio read_heads / anchor: {RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_assign_prints_the_ratio_to_hashing_the_ids() -> None:
+    output = run_benchmark("bench_assign.py", "--units", "2000", "--repeat", "1")
+    assert re.search(rf"^ratio assign / baseline: {RATIO}$", output, re.MULTILINE), output

@@ -1,0 +1,49 @@
+"""`annotator assign`: counts per annotator and the overlap achieved, from the project's [team];
+nothing written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.cli.main import main
+from tests.conftest import SEEDS
+
+TEAM = '\n[team]\nannotators = ["ana", "ben", "chen"]\noverlap = 2\ncalibration_documents = ["000_d7efd9d5cc810911", "gone"]\n'
+
+
+def make_project(folder: Path, team: str = TEAM) -> None:
+    shutil.copytree(SEEDS, folder / "documents")
+    (folder / "annotator.toml").write_text(f'corpus = ["documents"]\nschema = "s.json"\nstore = "annotations"\n{team}', encoding="utf-8")
+
+
+def test_assign_prints_counts_and_overlap_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*"))
+    assert main(["assign"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[:4] == [
+        "team: 3 annotators, overlap 2; everyone labels 2 documents",
+        "corpus: 2 documents, 35 sentences, 15 of them in the calibration set",
+        "",
+        "annotator  sentences   share",
+    ]
+    rows = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[4:7]}
+    assert set(rows) == {"ana", "ben", "chen"} and sum(rows.values()) == 15 * 3 + 20 * 2
+    assert "overlap 2: 20 sentences\noverlap 3: 15 sentences\n" in out
+    assert "calibration document 'gone' is not in the corpus" in err
+    assert sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*")) == before
+
+
+def test_assign_without_a_team_says_how_to_add_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(tmp_path, team="")
+    monkeypatch.chdir(tmp_path)
+    assert main(["assign"]) == 2
+    assert "has no [team] table" in capsys.readouterr().err
