@@ -175,6 +175,10 @@ def migration_notices(schema: Schema, heads: Iterable[Record]) -> list[str]:
 
 def log_notices(log: AnnotationLog) -> list[str]:
     notices = [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    if log.forks:
+        notices.append(
+            f"{plural(log.forks, 'label')} of {log.path} had two histories (labelled in two clones and merged?): each shows the later"
+        )
     if log.broken:
         more = " and more" if len(log.broken) > 1 else ""
         notices.append(

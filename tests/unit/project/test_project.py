@@ -34,7 +34,9 @@ def test_a_new_project_reads_back_as_written(tmp_path: Path) -> None:
         ("news/documents", True),
         ("news/schemas/factcheck.v1.json", True),
         ("news/annotations", True),
+        ("news/.gitattributes", True),
     ]
+    assert (tmp_path / "news" / ".gitattributes").read_text(encoding="utf-8").endswith("\nannotations/*.jsonl merge=union\n")
     config = read_config(tmp_path / "news")
     assert config.corpus == (tmp_path / "news" / "documents",)
     assert config.schema == tmp_path / "news" / "schemas" / "factcheck.v1.json"
@@ -49,7 +51,7 @@ def test_init_keeps_what_is_there_and_refuses_a_second_time(tmp_path: Path) -> N
     (tmp_path / "annotations").mkdir()
     (tmp_path / "annotations" / "alice.jsonl").write_text("{}\n", encoding="utf-8")
     made = init_project(tmp_path)
-    assert [item.made for item in made] == [True, True, False, False]
+    assert [item.made for item in made] == [True, True, False, False, True]
     assert (tmp_path / "schemas" / "factcheck.v1.json").read_text(encoding="utf-8") == "my own edits"
     assert (tmp_path / "annotations" / "alice.jsonl").read_text(encoding="utf-8") == "{}\n"
     with pytest.raises(UserError, match=r"annotator\.toml exists already"):
