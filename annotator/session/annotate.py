@@ -24,13 +24,18 @@ A label written with an earlier version of the schema shows as the current versi
 (`annotator.labels.versions`). When that leaves a field for its annotator to decide (a split value),
 the unit "needs a look": the old value is shown beside the field, and the unit cannot be done until
 the field has a value, like a missing required one. The decision is an ordinary new revision.
+
+Time: a change of the unit on screen carries the seconds since it was shown (`show`) or since its
+previous change, whichever is later (the record's `seconds`): summed over a unit's records, the time
+it was on screen while labelled.
 """
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,11 +75,16 @@ class SaveRequest:
     status: str
     prev: Record | None
     origin: Origins = field(default_factory=dict)
+    seconds: float | None = None  # on screen before this change (see the module doc); None when not on screen
 
     @property
     def record_keys(self) -> dict[str, object]:
-        """The optional record keys the request sets: `origin`, when a value's origin is known."""
-        return {"origin": self.origin} if self.origin else {}
+        """The optional record keys the request sets: `origin`, when a value's origin is known, and
+        `seconds`, when the unit was on screen."""
+        keys: dict[str, object] = {"origin": self.origin} if self.origin else {}
+        if self.seconds is not None:
+            keys["seconds"] = self.seconds
+        return keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +126,7 @@ class Session:
     heads: dict[UnitKey, Record] = field(default_factory=dict)
     moved: set[UnitKey] = field(default_factory=set)
     cursor: int = 0
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
     _undo: list[Before] = field(default_factory=list, init=False, repr=False)
@@ -127,13 +138,30 @@ class Session:
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
     _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
     """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
+    _timed: tuple[int, float] = field(default=(-1, 0.0), init=False, repr=False)
+    """The unit on screen (`show`), and the time its next change counts from."""
 
     def __post_init__(self) -> None:
         self._documents = document_runs(self.units)
         self._doc_starts = [start for start, _doc in self._documents]
         self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
         self._note_readings()
-        self.cursor = self.next_unlabelled(-1, wrap=False)
+        self.show(self.next_unlabelled(-1, wrap=False))
+
+    def show(self, index: int) -> None:
+        """Put unit `index` on screen (the cursor): its time counts from now."""
+        self.cursor = index
+        self._timed = (index, self.clock())
+
+    def _seconds(self, index: int) -> float | None:
+        """The seconds unit `index` was on screen since it was shown or last changed; None if it is
+        not the unit on screen."""
+        shown, since = self._timed
+        if shown != index:
+            return None
+        now = self.clock()
+        self._timed = (index, now)
+        return round(now - since, 3)
 
     def _note_readings(self) -> None:
         """Keep how the heads read through a migration with fields to decide were read, and hold
@@ -439,7 +467,7 @@ class Session:
         if dropped:
             self._set_aside.setdefault(index, {}).update(dropped)
         kept_origin = {field_id: source for field_id, source in origin.items() if field_id in asked}
-        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin)
+        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin, self._seconds(index))
         self._pending[index] = request
         self._in_flight[index] += 1
         return request

@@ -73,7 +73,7 @@ class Record(TypedDict):
     ts: str
     kind: NotRequired[str]
     origin: NotRequired[Origins]
-    seconds: NotRequired[float]
+    seconds: NotRequired[float]  # on screen before this save, since shown or last saved (annotator.session.annotate)
 
 
 REQUIRED_KEYS = (

@@ -3,12 +3,15 @@ nothing written."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from annotator.cli.main import main
+from annotator.corpus.load import load_corpus
+from annotator.store.log import AnnotationLog
 from tests.conftest import SEEDS
 
 TEAM = '\n[team]\nannotators = ["ana", "ben", "chen"]\noverlap = 2\ncalibration_documents = ["000_d7efd9d5cc810911", "gone"]\n'
@@ -47,3 +50,48 @@ def test_assign_without_a_team_says_how_to_add_one(
     monkeypatch.chdir(tmp_path)
     assert main(["assign"]) == 2
     assert "has no [team] table" in capsys.readouterr().err
+
+
+def test_status_counts_each_annotators_labels_and_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    units = load_corpus([tmp_path / "documents"]).units()
+    assert main(["assign"]) == 0
+    capsys.readouterr()
+    with AnnotationLog.open(tmp_path / "annotations", "ana") as log:
+        for unit in units[:3]:
+            sha = next(doc.sha256 for doc in load_corpus([tmp_path / "documents"]).documents if doc.id == unit.doc)
+            log.append(
+                unit,
+                doc_sha256=sha,
+                schema="factcheck",
+                schema_version=1,
+                labels={"checkworthiness": "no_claim"},
+                status="done",
+                seconds=12.0,
+            )
+    assert main(["status", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    ana = next(row for row in found["annotators"] if row["annotator"] == "ana")
+    assert (ana["done"], ana["active_seconds"], ana["median_seconds"]) == (3, 36.0, 12.0)
+    assert ana["seconds_left"] == ana["left"] * 12.0 and ana["left"] == ana["assigned"] - 3
+    assert [row["annotator"] for row in found["annotators"]] == ["ana", "ben", "chen"]
+    assert sum(doc["sentences"] for doc in found["documents"]) == 35
+    assert main(["status"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].split() == [
+        "annotator",
+        "assigned",
+        "done",
+        "draft",
+        "skipped",
+        "flagged",
+        "left",
+        "active",
+        "s/sentence",
+        "time",
+        "left",
+    ]
+    assert "0:00:36" in text and "12.0" in text

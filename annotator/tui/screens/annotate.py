@@ -279,7 +279,7 @@ class AnnotateScreen(Screen):
         self.commit_text()
         self.message = None
         self.missing_said = False
-        self.session.cursor = index
+        self.session.show(index)
         self.sentences.cursor = index
         self.show_unit()
         if not isinstance(self.focused, SearchBar):
