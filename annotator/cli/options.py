@@ -69,6 +69,12 @@ def with_project_defaults(args: argparse.Namespace) -> None:
         setattr(args, name, defaults[name])
 
 
+def team_of_project() -> Team | None:
+    """The `[team]` of the project around the current folder, if it has one."""
+    project = open_project()
+    return project.team if project else None
+
+
 def project_team() -> Team:
     """The `[team]` of the project around the current folder; UserError if there is none."""
     project = open_project()

@@ -106,7 +106,9 @@ def tab_command(args: argparse.Namespace) -> str:
     if args.keymap is not None:
         words += ["--keymap", str(args.keymap)]
     if args.review:
-        words += ["--min-agreement", str(args.min_agreement), *(["--all"] if args.everything else [])]
+        words += ["--min-agreement", str(args.min_agreement)]
+    if args.everything:
+        words.append("--all")
     return shlex.join([*words, "--", *map(str, args.paths)])
 
 

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotator.corpus.document import Unit, document_runs
+from annotator.corpus.document import CorpusUnits, Unit, document_runs
 from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Origins, Record, Status, UnitKey
@@ -127,6 +127,7 @@ class Session:
     moved: set[UnitKey] = field(default_factory=set)
     cursor: int = 0
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    is_queue: bool = False  # `units` are the annotator's queue (annotator.assignment), not the whole corpus
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
     _undo: list[Before] = field(default_factory=list, init=False, repr=False)
@@ -138,13 +139,16 @@ class Session:
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
     _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
     """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
+    _unit_keys: frozenset[UnitKey] | None = field(default=None, init=False, repr=False)
+    """The keys of `units` when they are not the whole corpus's (a queue)."""
     _timed: tuple[int, float] = field(default=(-1, 0.0), init=False, repr=False)
     """The unit on screen (`show`), and the time its next change counts from."""
 
     def __post_init__(self) -> None:
         self._documents = document_runs(self.units)
         self._doc_starts = [start for start, _doc in self._documents]
-        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self._unit_keys = None if isinstance(self.units, CorpusUnits) else frozenset(unit.key for unit in self.units)
+        self._doc_done = self._finished_per_document()
         self._note_readings()
         self.show(self.next_unlabelled(-1, wrap=False))
 
@@ -495,8 +499,14 @@ class Session:
         indexes of the units whose head changed; changes on their way to disk are kept."""
         changed = [index for index, unit in enumerate(self.units) if _id(self.heads.get(unit.key)) != _id(heads.get(unit.key))]
         self.heads, self.moved = dict(heads), set(moved)
-        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self._doc_done = self._finished_per_document()
         return changed
+
+    def _finished_per_document(self) -> Counter[str]:
+        """The finished units per document among the session's units: a queue is a part of the
+        corpus, and the heads may label others."""
+        keys = self._unit_keys
+        return Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED and (keys is None or key in keys))
 
     def _count(self, doc: str, record: Record | None, delta: int) -> None:
         if record is not None and record["status"] in FINISHED:

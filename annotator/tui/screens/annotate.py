@@ -234,7 +234,7 @@ class AnnotateScreen(Screen):
             f"{progress.doc_done} of {progress.doc_total}",
             (" labelled in this document, ", "$text-muted"),
             f"{progress.corpus_done} of {progress.corpus_total}",
-            (" in all", "$text-muted"),
+            (" in your queue" if session.is_queue else " in all", "$text-muted"),
             ("  sentence ", "$text-muted"),
             f"{session.cursor + 1}",
             ("  schema ", "$text-muted"),
