@@ -48,7 +48,7 @@ def assignment_lines(team: Team, assignment: Assignment, documents: int) -> list
     achieved = Counter(assignment.overlaps().tolist())
     for overlap in sorted(achieved):
         lines.append(f"overlap {overlap}: {plural(achieved[overlap], 'sentence')}\n")
-    lines.append("nothing written: every machine computes this same assignment from the roster and the sentence ids\n")
+    lines.append("nothing written: every machine computes the same assignment from the roster\n")
     return lines
 
 

@@ -18,7 +18,7 @@ from annotator.errors import EXIT_OK
 from annotator.store.read import load_store, require_store
 from annotator.text import json_safe, printable
 
-COLUMNS = ("annotator", "assigned", "done", "draft", "skipped", "flagged", "left", "active", "s/sentence", "time left")
+COLUMNS = ("annotator", "assigned", "done", "draft", "skip", "flag", "left", "active", "s/sent", "to go")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,14 +52,18 @@ def _json(progress: TeamProgress) -> bytes:
                 **a.statuses,
                 "left": a.left,
                 "active_seconds": round(a.active_seconds, 3),
-                "median_seconds": a.median_seconds,
-                "seconds_left": a.seconds_left,
+                "median_seconds": _rounded(a.median_seconds),
+                "seconds_left": _rounded(a.seconds_left),
             }
             for a in progress.annotators
         ],
         "documents": [{"doc": d.doc, "sentences": d.sentences, "at_overlap": d.at_overlap} for d in progress.documents],
     }
     return json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()).encode()
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
 
 
 def _text(progress: TeamProgress) -> str:
@@ -71,7 +75,9 @@ def _text(progress: TeamProgress) -> str:
         counts = (a.assigned, *a.statuses.values(), a.left)
         rows.append((name, *map(str, counts), duration(a.active_seconds), median, left))
     lines = _table(rows)
-    lines.append(f"(active: time on sentences and between saves, pauses over {PAUSE / 60:g} minutes not counted)")
+    lines.append("skip, flag: skipped, flagged; left: sentences not done, skipped or flagged")
+    lines.append(f"active: time labelling (pauses over {PAUSE / 60:g} minutes not counted)")
+    lines.append("s/sent: median seconds per sentence done; to go: the time left at that pace")
     lines.append("")
     documents: list[tuple[str, ...]] = [("document", "sentences", "at overlap")]
     documents += [
