@@ -13,6 +13,7 @@ from annotator.cli.main import main
 from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
 from tests.conftest import SEEDS
+from tests.labelling import append_label
 
 TEAM = '\n[team]\nannotators = ["ana", "ben", "chen"]\noverlap = 2\ncalibration_documents = ["000_d7efd9d5cc810911", "gone"]\n'
 
@@ -57,21 +58,10 @@ def test_status_counts_each_annotators_labels_and_time(
 ) -> None:
     make_project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    units = load_corpus([tmp_path / "documents"]).units()
-    assert main(["assign"]) == 0
-    capsys.readouterr()
+    corpus = load_corpus([tmp_path / "documents"])
     with AnnotationLog.open(tmp_path / "annotations", "ana") as log:
-        for unit in units[:3]:
-            sha = next(doc.sha256 for doc in load_corpus([tmp_path / "documents"]).documents if doc.id == unit.doc)
-            log.append(
-                unit,
-                doc_sha256=sha,
-                schema="factcheck",
-                schema_version=1,
-                labels={"checkworthiness": "no_claim"},
-                status="done",
-                seconds=12.0,
-            )
+        for unit in corpus.units()[:3]:
+            append_label(log, corpus, unit, seconds=12.0)
     assert main(["status", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
     ana = next(row for row in found["annotators"] if row["annotator"] == "ana")

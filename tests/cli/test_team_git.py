@@ -17,6 +17,7 @@ from annotator.corpus.load import load_corpus
 from annotator.store.log import AnnotationLog
 from tests.cli.test_validate import CHECKED, NO_CLAIM
 from tests.conftest import REPO, SEEDS
+from tests.labelling import append_label
 
 GIT = ["git", "-c", "user.name=Annotator", "-c", "user.email=annotator@example.invalid", "-c", "init.defaultBranch=main"]
 TEAM = '\n[team]\nannotators = ["ana", "ben"]\noverlap = 2\n'
@@ -30,26 +31,12 @@ def git(folder: Path, *argv: str) -> str:
 
 def label(clone: Path, annotator: str, edits: list[tuple[int, dict]]) -> list[dict]:
     """`annotator` labels units (by index) in `clone` through the store's writer, then commits."""
-    units = load_corpus([clone / "documents"]).units()
+    corpus = load_corpus([clone / "documents"])
     with AnnotationLog.open(clone / "annotations", annotator) as log:
-        written = [
-            log.append(
-                units[index],
-                doc_sha256=document_sha(clone, units[index].doc),
-                schema="factcheck",
-                schema_version=1,
-                labels=labels,
-                status="done",
-            )
-            for index, labels in edits
-        ]
+        written = [append_label(log, corpus, corpus.units()[index], labels) for index, labels in edits]
     git(clone, "add", "-A")
     git(clone, "commit", "-m", f"{annotator}: {len(edits)} labels")
     return written  # type: ignore[return-value]
-
-
-def document_sha(clone: Path, doc: str) -> str:
-    return next(d.sha256 for d in load_corpus([clone / "documents"]).documents if d.id == doc)
 
 
 def sync(clone: Path) -> None:

@@ -17,6 +17,7 @@ from annotator.project.config import Team
 from annotator.store.log import AnnotationLog
 from annotator.tui.launch import prepare
 from tests.conftest import SEEDS
+from tests.labelling import append_label
 from tests.tui.conftest import SCHEMA
 
 TEAM = Team(("ana", "ben", "chen"), 2)
@@ -35,15 +36,7 @@ def test_the_queue_is_the_assigned_sentences_in_corpus_order_and_the_header_coun
     other = next(index for index in range(len(units)) if index not in mine)
     with AnnotationLog.open(tmp_path, "ana") as log:  # a label outside the queue (made with --all) does not count
         for index in (mine[0], other):
-            unit = units[index]
-            log.append(
-                unit,
-                doc_sha256=corpus.document(unit.doc).sha256,
-                schema="factcheck",
-                schema_version=1,
-                labels={"checkworthiness": "no_claim"},
-                status="done",
-            )
+            append_label(log, corpus, units[index])
     app = open_as("ana", tmp_path)
     assert [unit.key for unit in app.session.units] == [units[index].key for index in mine]
     header = app.annotate_screen.header().plain
