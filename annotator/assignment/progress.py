@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from annotator.assignment.rendezvous import Assignment
 from annotator.store.read import StoreView
-from annotator.store.records import ADJUDICATION, Record, Status, UnitKey, is_adjudication
+from annotator.store.records import ADJUDICATION, LabelKey, Record, Status, UnitKey, is_adjudication
 
 PAUSE = 300.0  # seconds: a longer time between saves, or on one unit, is a pause
 FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
@@ -55,32 +55,35 @@ class TeamProgress:
     documents: list[DocumentProgress]
 
 
-def team_progress(assignment: Assignment, keys: Sequence[UnitKey], view: StoreView) -> TeamProgress:
+def team_progress(assignment: Assignment, keys: Sequence[UnitKey], heads: Mapping[LabelKey, Record], view: StoreView) -> TeamProgress:
     """The progress of the roster (and of anyone else with an annotation file) over the units `keys`,
-    assigned by `assignment`, from the store `view` (read with `keep_records`)."""
+    assigned by `assignment`: the current labels `heads`, placed on the units, and the records of the
+    store `view` (read with `keep_records`) for the time."""
     index = {key: position for position, key in enumerate(keys)}
     done = np.zeros(len(keys), dtype=np.int64)  # done labels per unit
-    for (_name, *key), head in view.latest.items():
+    for (_name, *key), head in heads.items():
         position = index.get(tuple(key))  # type: ignore[arg-type]
         if position is not None and head["status"] == Status.DONE and not is_adjudication(head):
             done[position] += 1
     writers = [name for name, kinds in view.kinds.items() if kinds != {ADJUDICATION} and name not in assignment.annotators]
-    annotators = [_annotator(name, assignment, keys, index, view) for name in [*assignment.annotators, *sorted(writers)]]
+    annotators = [_annotator(name, assignment, keys, index, heads, view) for name in [*assignment.annotators, *sorted(writers)]]
     return TeamProgress(annotators, _documents(keys, done >= assignment.overlaps()))
 
 
-def _annotator(name: str, assignment: Assignment, keys: Sequence[UnitKey], index: dict[UnitKey, int], view: StoreView) -> AnnotatorProgress:
+def _annotator(
+    name: str, assignment: Assignment, keys: Sequence[UnitKey], index: dict[UnitKey, int], heads: Mapping[LabelKey, Record], view: StoreView
+) -> AnnotatorProgress:
     mine = assignment.units_of(name)
     statuses: dict[str, int] = dict.fromkeys(map(str, (Status.DONE, Status.DRAFT, Status.SKIPPED, Status.FLAGGED)), 0)
     for position in mine.tolist():
-        head = view.latest.get((name, *keys[position]))
+        head = heads.get((name, *keys[position]))
         if head is not None and head["status"] in statuses:
             statuses[head["status"]] += 1
     records = [record for record in view.records.get(name, []) if not is_adjudication(record)]
     times = record_times(records)
     per_unit: dict[UnitKey, float] = defaultdict(float)
     for record, seconds in zip(records, times):
-        per_unit[(record["doc"], record["start"], record["end"])] += seconds
+        per_unit[_unit_of(record)] += seconds
     done_units = [
         per_unit[key[1:]] for key, head in view.latest.items() if key[0] == name and head["status"] == Status.DONE and key[1:] in index
     ]
@@ -93,6 +96,11 @@ def _annotator(name: str, assignment: Assignment, keys: Sequence[UnitKey], index
         median_seconds=statistics.median(done_units) if done_units else None,
         on_roster=name in assignment.annotators,
     )
+
+
+def _unit_of(record: Record) -> UnitKey:
+    """The unit a record labels, as it places it (a label placed anew is timed at its record's offsets)."""
+    return record["doc"], record["start"], record["end"]
 
 
 def record_times(records: Sequence[Record]) -> list[float]:

@@ -15,6 +15,7 @@ from annotator.assignment.rendezvous import assign
 from annotator.cli.options import add_corpus_paths, add_store_option, columns, corpus_paths, project_team, say, say_segmenting, write_out
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_OK
+from annotator.labels.anchors import anchor
 from annotator.store.read import load_store, require_store
 from annotator.text import json_safe, printable
 
@@ -36,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     summary = view.problem_summary()
     if summary:
         say(f"{summary} (annotator validate lists them); the lines that could be read are counted")
-    progress = team_progress(assign(team, keys), keys, view)
+    placed = anchor(view.latest, corpus).current  # as every reader places labels: moved with their sentence
+    heads = {(annotator, *label.unit.key): label.record for (annotator, _key), label in placed.items()}
+    progress = team_progress(assign(team, keys), keys, heads, view)
     write_out([_json(progress) if args.json else _text(progress).encode()])
     return EXIT_OK
 

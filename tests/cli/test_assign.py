@@ -74,3 +74,18 @@ def test_status_counts_each_annotators_labels_and_time(
     header = "annotator assigned done draft skip flag left active s/sent to go"
     assert text.splitlines()[0].split() == header.split()
     assert "0:00:36" in text and "12.0" in text
+
+
+def test_status_counts_a_label_that_moved_with_its_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    corpus = load_corpus([tmp_path / "documents"])
+    with AnnotationLog.open(tmp_path / "annotations", "ben") as log:
+        append_label(log, corpus, corpus.units()[5])  # in the calibration document: assigned to everyone
+    document = tmp_path / "documents" / f"{corpus.units()[5].doc}.txt"
+    document.write_text("A new first line.\n\n" + document.read_text(encoding="utf-8"), encoding="utf-8")  # every offset moves
+    assert main(["status", "--json"]) == 0
+    ben = next(row for row in json.loads(capsys.readouterr().out)["annotators"] if row["annotator"] == "ben")
+    assert ben["done"] == 1

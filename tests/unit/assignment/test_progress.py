@@ -39,7 +39,7 @@ def test_team_progress_counts_the_assigned_units_and_the_overlap_reached() -> No
     view = StoreView(
         records=records, latest=latest, problems=[], kinds={"alice": frozenset({"annotation"}), "bob": frozenset({"annotation"})}
     )  # type: ignore[arg-type]
-    progress = team_progress(assignment, KEYS, view)
+    progress = team_progress(assignment, KEYS, latest, view)
     alice, bob = progress.annotators
     assert (alice.assigned, alice.statuses, alice.left) == (7, {"done": 2, "draft": 1, "skipped": 1, "flagged": 0}, 4)
     assert (alice.active_seconds, alice.median_seconds, alice.seconds_left) == (66.0, 30.0, 120.0)
