@@ -23,7 +23,7 @@ from annotator.project.config import Team
 from annotator.store.records import UnitKey
 
 CHUNK = 1 << 16  # units weighed at a time: (CHUNK, annotators) arrays stay a few MB
-_CALIBRATION_SALT = "calibration"  # weighed as if an annotator of this name: a weight of its own
+_CALIBRATION_SALT = "\0calibration"  # weighed as if an annotator of this name, which no annotator can have (NUL)
 
 
 def unit_id(key: UnitKey) -> str:

@@ -196,7 +196,8 @@ def _roster(value: object, problems: list[str]) -> list[str]:
     for name in value:
         if not is_annotator_name(name):
             problems.append(f"team.annotators: {name!r} is not an annotator name: a name is {NAME_RULE}")
-    repeated = sorted({name for name in value if value.count(name) > 1})
+    folded = [name.casefold() for name in value]
+    repeated = sorted({name for name, fold in zip(value, folded) if folded.count(fold) > 1})
     if repeated:
-        problems.append(f"team.annotators: named twice: {', '.join(repeated)}")
+        problems.append(f"team.annotators: named twice (case aside, as file names on macOS and Windows): {', '.join(repeated)}")
     return value

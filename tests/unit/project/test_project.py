@@ -131,11 +131,11 @@ def test_a_project_may_name_its_team_and_every_problem_with_it_is_listed(tmp_pat
     assert read_config(tmp_path).team is None
     write_config(tmp_path, base + '[team]\nannotators = ["ana", "ben", "chen"]\noverlap = 2\ncalibration_documents = ["x/1"]\n')
     assert read_config(tmp_path).team == Team(("ana", "ben", "chen"), 2, frozenset({"x/1"}), 0.0)
-    write_config(tmp_path, base + '[team]\nannotators = ["ana", "ana", ".hidden"]\noverlap = 4\ncalibration_share = 1.5\nleader = "x"\n')
+    write_config(tmp_path, base + '[team]\nannotators = ["ana", "Ana", ".hidden"]\noverlap = 4\ncalibration_share = 1.5\nleader = "x"\n')
     assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
         "team.leader: unknown key (known: annotators, overlap, calibration_documents, calibration_share)",
         "team.annotators: '.hidden' is not an annotator name: a name is " + NAME_RULE,
-        "team.annotators: named twice: ana",
+        "team.annotators: named twice (case aside, as file names on macOS and Windows): Ana, ana",
         "team.overlap: must be a whole number of annotators per sentence, 1 to 3, the number of annotators",
         "team.calibration_share: must be a number from 0 to 1 (0.05: one sentence in twenty)",
     ]
