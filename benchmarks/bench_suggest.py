@@ -54,7 +54,8 @@ REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO / "tests" / "data" / "reference-labels.jsonl"
 SEEDS = REPO / "seeds"
 SCHEMA = REPO / "schemas" / "factcheck.v1.json"
-FIELDS = ("checkworthiness", "source_type", "source", "claim_type", "hedging")
+FIELDS = ("checkworthiness", "source_type", "source", "claim_type", "hedging", "flags")
+MULTI = ("claim_type", "flags")
 TARGET_SECONDS = 10.0
 
 
@@ -74,7 +75,7 @@ def accuracy(schema: Schema) -> list[str]:
             counts["offered"] += value is not None and expected is not None
             counts["right"] += value is not None and value == expected
             counts["elsewhere"] += value is not None and expected is None
-            if field_id == "claim_type" and value is not None and expected is not None:
+            if field_id in MULTI and value is not None and expected is not None:
                 counts["values"] += len(value)
                 counts["values right"] += len(set(value) & set(expected))
         coverage = counts["offered"] / counts["reference"] if counts["reference"] else float("nan")
@@ -84,7 +85,7 @@ def accuracy(schema: Schema) -> list[str]:
             f" {coverage:>8.2f} {precision:>9.2f}"
         )
         if counts["values"]:
-            lines.append(f"{'':<16} claim types suggested that the reference has: {counts['values right']} of {counts['values']}")
+            lines.append(f"{'':<16} values suggested that the reference has: {counts['values right']} of {counts['values']}")
     return lines
 
 

@@ -145,6 +145,9 @@ def _overview(report: Report, text: Escape) -> list[_Table | str]:
         " Gwet's ordinal weights for ordinal ones and with 1 - MASI distance for sets; unlike kappa and alpha it stays high"
         " when one value dominates. Agreement: the share of pairs of ratings that are equal."
     )
+    anchoring = _anchoring(report, text)
+    if anchoring:
+        parts.append(anchoring)
     return parts
 
 
@@ -165,6 +168,8 @@ def _field_parts(report: Report, f: FieldReport, text: Escape, show: Show) -> li
         rows = [[text(label.value), _with_interval(label.alpha)] for label in f.labels]
         parts.append(_Table("Per value, one against the rest: Krippendorff's alpha", ["Value", _ci("Alpha", report)], rows))
     parts.append(_annotators(f, text))
+    if f.suggestions:
+        parts.append(_suggestion_use(f, text))
     if report.by and f.drift:
         rows = [[window.window, str(window.alpha.units), _with_interval(window.alpha)] for window in f.drift]
         parts.append(
@@ -210,6 +215,36 @@ def _annotators(f: FieldReport, text: Escape) -> _Table:
     ]
     title = f"Annotators: alpha without each (with all: {_number(f.alpha.value)}), agreement with adjudicated gold"
     return _Table(title, ["Annotator", "Ratings", "Alpha without", "Adjudicated", "Agreement with gold"], rows, (1, 2, 3, 4))
+
+
+def _suggestion_use(f: FieldReport, text: Escape) -> _Table:
+    rows = [
+        [
+            text(use.annotator) + (" (anchoring?)" if use.anchoring else ""),
+            str(use.offered),
+            f"{use.accepted} ({_percent(use.acceptance)})",
+            _percent(use.agreement),
+            f"{use.judged_right} of {use.judged}" if use.judged else "-",
+        ]
+        for use in f.suggestions
+    ]
+    title = (
+        "Suggestions: offered in the UI, accepted unchanged, the annotator's agreement with them, and the accepted ones"
+        " that adjudicated gold confirms (anchoring?: most accepted, few of them right)"
+    )
+    header = ["Annotator", "Offered", "Accepted", "Agreement with suggestions", "Accepted and right"]
+    return _Table(title, header, rows, (1, 2, 3, 4))
+
+
+def _anchoring(report: Report, text: Escape) -> str:
+    """A warning naming each annotator who follows a field's suggestions more than they deserve."""
+    flagged = [(f, use) for f in report.fields for use in f.suggestions if use.anchoring]
+    said = "; ".join(
+        f"{text(use.annotator)} accepted {_percent(use.acceptance)} of the {text(f.label)} suggestions unchanged,"
+        f" and adjudicated gold confirms {use.judged_right} of {use.judged} of them"
+        for f, use in flagged
+    )
+    return f"Anchoring: {said}. Their labels may follow the suggestions rather than the sentence." if flagged else ""
 
 
 def _pairs(report: Report, f: FieldReport, values: list[str], text: Escape) -> list[_Table | str]:

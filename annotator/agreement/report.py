@@ -19,7 +19,9 @@ coefficients:
   each value;
 - per annotator, alpha without them and their agreement with adjudicated gold
   (`annotator.agreement.annotators`), the Dawid-Skene model's estimates if asked; agreement per
-  time window if asked (`annotator.agreement.drift`).
+  time window if asked (`annotator.agreement.drift`);
+- per annotator, how they used the field's suggestions, when the UI offered any
+  (`annotator.agreement.suggestions`).
 
 Every figure comes with the units and pairable ratings behind it and a percentile bootstrap
 interval over units (resampled with replacement, `bootstrap` times, reproducible from `seed`;
@@ -60,6 +62,7 @@ from annotator.agreement.coefficients import (
 from annotator.agreement.drift import WINDOWS, WindowAgreement, unit_windows, window_agreement
 from annotator.agreement.estimate import CONFIDENCE, Estimate, estimates, size
 from annotator.agreement.ratings import CountedLabels, FieldRatings, counted_labels, field_ratings
+from annotator.agreement.suggestions import SuggestionUse, suggestion_use
 from annotator.corpus.document import Corpus
 from annotator.schema.model import Field, Schema
 from annotator.store.read import StoreView
@@ -100,6 +103,7 @@ class FieldReport:
     model: ModelGold | None = None  # the Dawid-Skene estimates, when asked for
     drift: list[WindowAgreement] = field(default_factory=list)  # agreement per time window, when asked for
     migrated: int = 0  # ratings from labels of an earlier schema version, read through its migrations
+    suggestions: list[SuggestionUse] = field(default_factory=list)  # each annotator's use of the field's suggestions
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,7 @@ class _Context:
             model=model_gold(ratings, self.counted, values) if self.model and not text else None,
             drift=window_agreement(ratings, self.windows, _statistic(ratings), 0 if text else self.resamples, rng) if self.windows else [],
             migrated=ratings.migrated,
+            suggestions=suggestion_use(schema_field, self.counted, self.gold),
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.cli.options import add_ui_options, annotator_name, team_of_project, ui_inputs
+from annotator.cli.options import add_suggestion_options, add_ui_options, annotator_name, team_of_project, ui_inputs
 from annotator.cli.ui import run_app
 from annotator.memory import launching
 
@@ -17,10 +17,7 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "annotator name (default: your login name)")
-    add_all_option(parser)
-
-
-def add_all_option(parser: argparse.ArgumentParser) -> None:
+    add_suggestion_options(parser)
     parser.add_argument(
         "--all", dest="everything", action="store_true", help="every sentence, not only those the project's [team] assigns you"
     )
@@ -36,4 +33,4 @@ def open_app(args: argparse.Namespace) -> AnnotatorApp:
         from annotator.tui.launch import prepare
 
         team = None if args.everything else team_of_project()
-        return prepare(annotator=annotator_name(args), team=team, **ui_inputs(args))
+        return prepare(annotator=annotator_name(args), **ui_inputs(args), suggestions=args.suggestions, lexicon=args.lexicon, team=team)

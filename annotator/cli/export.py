@@ -35,7 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="data file format (default: jsonl)")
     parser.add_argument("--split", default=DEFAULT_SPLITS, help=f"split shares by document (default: {DEFAULT_SPLITS})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split assignment (default: 0)")
-    parser.add_argument("--include-annotators", action="store_true", help="add each annotator's labels per field")
+    parser.add_argument(
+        "--include-annotators",
+        action="store_true",
+        help="add each annotator's labels per field and the status of their label of each sentence",
+    )
     parser.add_argument("--resolved-only", action="store_true", help="leave out units with an unresolved required field")
     add_min_agreement_option(parser, "for a gold label")
     parser.add_argument(

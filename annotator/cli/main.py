@@ -23,10 +23,12 @@ COMMANDS: dict[str, str] = {
     "validate": "check every annotation file against the record format, the schema and the corpus (reads only)",
     "export": "export the gold labels as a dataset folder: data files per split, dataset card, manifest",
     "stats": "agreement between annotators on each schema field: Krippendorff's alpha, kappa, bootstrap intervals",
+    "import": "labels from Prodigy, doccano, Label Studio or a table of votes into the store, with a corpus file for new items",
     "review": "adjudicate: walk the units the annotators disagree on and decide their labels",
     "serve": "the annotation (or review) UI in browser tabs; needs pip install 'annotator[serve]'",
 }
 DEFAULT_COMMAND = "annotate"
+MODULES = {"import": "imports"}  # a command whose module cannot have its name (a Python keyword)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -41,7 +43,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name, help_line in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_line, description=help_line)
         if command in (None, name):
-            module = importlib.import_module(f"annotator.cli.{name}")
+            module = importlib.import_module(f"annotator.cli.{MODULES.get(name, name)}")
             module.add_arguments(sub)
             sub.set_defaults(run=module.run)
     return parser

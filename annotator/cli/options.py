@@ -23,7 +23,7 @@ from annotator.text import plural, printable
 # What the project gives a command when its command line leaves them out: argparse dest -> as asked for.
 PROJECT_OPTIONS = {"paths": "the documents (PATH...)", "schema": "--schema FILE", "store": "--store DIR"}
 # What the project gives when it has it, and else a default: argparse dest of an option left out (None).
-OPTIONAL_PROJECT_OPTIONS = ("text_column", "id_column", "lexicon")
+OPTIONAL_PROJECT_OPTIONS = ("text_column", "id_column", "lexicon", "suggestions")
 
 
 def add_corpus_paths(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +62,10 @@ def with_project_defaults(args: argparse.Namespace) -> None:
             ]
         )
     given = project.columns if project else DEFAULT_COLUMNS
-    defaults: dict[str, object] = {"text_column": given.text, "id_column": given.id, "lexicon": project.lexicon if project else None}
+    defaults: dict[str, object] = {
+        "text_column": given.text, "id_column": given.id,
+        "lexicon": project.lexicon if project else None, "suggestions": project.show_suggestions if project else True,
+    }  # fmt: skip
     if project:
         defaults |= {"paths": list(project.corpus), "schema": project.schema, "store": project.store}
     for name in [*missing, *missing_optional]:
@@ -129,6 +132,21 @@ def add_ui_options(parser: argparse.ArgumentParser, as_help: str) -> None:
     parser.add_argument(
         "--keymap", type=Path, metavar="FILE",
         help=f"other keys for the UI, a JSON object of binding id to keys (default: {default_keymap_path()}, if it exists)",
+    )  # fmt: skip
+
+
+def add_lexicon_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lexicon", type=Path, metavar="FILE", help="cue phrases to add to the package's (default: the project's [suggestions] lexicon)"
+    )
+
+
+def add_suggestion_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the annotation UI's suggestions: `--lexicon FILE`, `--no-suggestions`."""
+    add_lexicon_option(parser)
+    parser.add_argument(
+        "--no-suggestions", dest="suggestions", action="store_const", const=False,
+        help="show no suggested values or cue words (default: shown, unless the project's [suggestions] show = false)",
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 
 from annotator.cli import annotate, review
-from annotator.cli.options import add_ui_options, annotator_name, say
+from annotator.cli.options import add_suggestion_options, add_ui_options, annotator_name, say
 from annotator.errors import EXIT_OK, UserError
 from annotator.memory import gc_paused
 from annotator.text import printable
@@ -28,6 +28,7 @@ SERVE_INSTALL = "annotator serve needs textual-serve: pip install 'annotator[ser
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "whose labels the tabs write (default: your login name)")
+    add_suggestion_options(parser)
     parser.add_argument("--review", action="store_true", help="serve the review UI (annotator review), with --all and --min-agreement")
     review.add_review_options(parser)
     parser.add_argument(
@@ -107,6 +108,8 @@ def tab_command(args: argparse.Namespace) -> str:
         words += ["--keymap", str(args.keymap)]
     if args.review:
         words += ["--min-agreement", str(args.min_agreement)]
+    else:
+        words += [*(["--lexicon", str(args.lexicon)] if args.lexicon else []), *(["--no-suggestions"] if args.suggestions is False else [])]
     if args.everything:
         words.append("--all")
     return shlex.join([*words, "--", *map(str, args.paths)])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 
-from annotator.cli.options import add_corpus_paths, add_schema_option, columns, corpus_paths, say, say_segmenting
+from annotator.cli.options import add_corpus_paths, add_lexicon_option, add_schema_option, columns, corpus_paths, say, say_segmenting
 from annotator.corpus.load import load_documents
 from annotator.errors import EXIT_DATA_PROBLEMS, EXIT_OK
 from annotator.schema.load import load_schema
@@ -25,9 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_corpus_paths(parser)
     add_schema_option(parser)
     parser.add_argument("--jsonl", action="store_true", help="one JSON object per unit instead of a table")
-    parser.add_argument(
-        "--lexicon", type=Path, metavar="FILE", help="cue phrases to add to the package's (default: the project's [suggestions] lexicon)"
-    )
+    add_lexicon_option(parser)
     parser.add_argument(
         "--command", dest="model_command", metavar="CMD",
         help="a model: a shell command reading units as JSON lines on stdin and writing suggestions as JSON lines on stdout (answers are cached)",

@@ -125,3 +125,6 @@ class Corpus:
     def document(self, doc_id: str) -> Document:
         """The document with this id; KeyError if absent."""
         return self._by_id[doc_id]
+
+    def has_document(self, doc_id: str) -> bool:
+        return doc_id in self._by_id

@@ -19,6 +19,7 @@ from annotator.agreement.report import build_report
 from annotator.corpus.document import Corpus
 from annotator.dataset.splits import DEFAULT_SHARES, Shares, assign_splits, split_spec
 from annotator.errors import DataProblems, Problem, UserError
+from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import is_done
 from annotator.labels.gold import DAWID_SKENE, DEFAULT_MIN_AGREEMENT, VOTES, UnitGold, gold_units
 from annotator.labels.versions import current_labels, migrated
@@ -27,7 +28,7 @@ from annotator.schema.migration import Change, changes
 from annotator.schema.model import Schema
 from annotator.store.folder import annotator_file
 from annotator.store.read import load_store
-from annotator.store.records import Record, describe_label
+from annotator.store.records import Record, Status, UnitKey, describe_label, is_adjudication
 
 BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
 
@@ -36,6 +37,8 @@ BASE_COLUMNS = ("doc", "start", "end", "text", "resolved", "annotators")
 CARD = "README.md"
 MANIFEST = "manifest.json"
 DATA = "data"
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet", "prodigy": "jsonl", "labelstudio": "json", "long": "jsonl"}
+"""Every export format and the extension of its data files."""
 
 Row = dict[str, object]
 
@@ -100,7 +103,7 @@ class Dataset:
 
     def data_file(self, split: str) -> str | None:
         """Path of a split's data file in the folder; None for an empty split (no file)."""
-        return f"{DATA}/{split}.{self.options.format}" if self.splits[split] else None
+        return f"{DATA}/{split}.{EXTENSIONS[self.options.format]}" if self.splits[split] else None
 
 
 def schema_copy_name(name: str) -> str:
@@ -130,7 +133,8 @@ def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, opti
     annotators = sorted({name for unit in gold.units for name in unit.annotations})
     names = columns(schema, annotators, options.include_annotators, options.confidence)
     kept = [unit for unit in gold.units if unit.resolved or not options.resolved_only]
-    rows = [_row(schema, corpus, unit, annotators, options) for unit in kept]
+    statuses = _statuses(anchoring.current) if options.include_annotators else {}
+    rows = [_row(schema, corpus, unit, annotators, options, statuses.get(unit.key, {})) for unit in kept]
     if not rows:
         raise DataProblems(_nothing_to_export(len(gold.units), store_dir))
     per_doc = Counter(str(row["doc"]) for row in rows)
@@ -174,7 +178,20 @@ def _left_out(store_dir: Path, record: Mapping, reason: str) -> Problem:
     return Problem(str(annotator_file(store_dir, record["annotator"])), None, f"{describe_label(record)} left out: {reason}")
 
 
-def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], options: ExportOptions) -> Row:
+def _statuses(current: Mapping[tuple[str, UnitKey], AnchoredLabel]) -> dict[UnitKey, dict[str, str]]:
+    """unit -> annotator -> the status of their current label (a retracted one is no label): a
+    skipped or flagged sentence is told apart from one the annotator did not label."""
+    found: dict[UnitKey, dict[str, str]] = {}
+    for (annotator, key), placed in current.items():
+        record = placed.record
+        if not is_adjudication(record) and record["status"] != Status.RETRACTED:
+            found.setdefault(key, {})[annotator] = record["status"]
+    return found
+
+
+def _row(
+    schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[str], options: ExportOptions, statuses: Mapping[str, str]
+) -> Row:
     doc, start, end = unit.key
     row: Row = {
         "doc": doc,
@@ -184,10 +201,13 @@ def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[st
         "resolved": unit.resolved,
         "annotators": len(unit.annotations),
     }
+    if options.include_annotators:
+        row.update({f"status@{annotator}": statuses.get(annotator) for annotator in annotators})
     for field in schema.fields:
         gold = unit.fields[field.id]
         row[field.id] = gold.value
         row[f"{field.id}_resolution"] = gold.resolution
+        row[f"{field.id}_reviewer"] = ", ".join(gold.reviewers) or None
         if options.confidence and field.kind != "text":
             row[f"{field.id}_confidence"] = gold.confidence
         if options.include_annotators:
@@ -200,11 +220,14 @@ def _row(schema: Schema, corpus: Corpus, unit: UnitGold, annotators: Sequence[st
 
 
 def columns(schema: Schema, annotators: Sequence[str], include_annotators: bool, confidence: bool = False) -> list[str]:
-    """Column names in order: the unit, then per field its gold label, resolution (the model's
-    confidence, for a choice field with `confidence`) and annotators."""
+    """Column names in order: the unit (and with `include_annotators` each annotator's status), then
+    per field its gold label, resolution, reviewer (the model's confidence, for a choice field with
+    `confidence`) and annotators."""
     names = list(BASE_COLUMNS)
+    if include_annotators:
+        names += [f"status@{annotator}" for annotator in annotators]
     for field in schema.fields:
-        names += [field.id, f"{field.id}_resolution"]
+        names += [field.id, f"{field.id}_resolution", f"{field.id}_reviewer"]
         if confidence and field.kind != "text":
             names.append(f"{field.id}_confidence")
         if include_annotators:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from annotator import __version__
+from annotator.dataset.votes import LONG_COLUMNS, SHAPES, VOTE_FORMATS
 from annotator.labels.gold import (
     ADJUDICATED,
     DAWID_SKENE,
@@ -79,8 +80,10 @@ def _header(dataset: Dataset) -> str:
         path = dataset.data_file(split)
         if path is not None:
             lines += [f"  - split: {split}", f"    path: {path}"]
-    lines += ["dataset_info:", "  features:"]
-    for name, kind in column_types(dataset).items():
+    features = column_types(dataset)
+    if features:
+        lines += ["dataset_info:", "  features:"]
+    for name, kind in features.items():
         lines += [f"  - name: {_yaml_string(name)}", f"    {kind}"]
     return "\n".join([*lines, "---"])
 
@@ -89,8 +92,13 @@ def column_types(dataset: Dataset) -> dict[str, str]:
     """column -> its `datasets` feature in YAML (`dtype: string`, `sequence: string`, ...).
 
     Declared so that `datasets` need not guess: a column that is null throughout one split would
-    otherwise be typed `null` there and clash with the other splits.
+    otherwise be typed `null` there and clash with the other splits. Prodigy's and Label Studio's
+    nested shapes are left to `datasets` (none declared).
     """
+    if dataset.options.format == "long":
+        return {name: "dtype: int64" if name in ("start", "end") else "dtype: string" for name in LONG_COLUMNS}
+    if dataset.options.format in VOTE_FORMATS:
+        return {}
     lists = dataset.options.format != "csv"  # CSV joins lists into one string
     features = {
         "int64": "dtype: int64",
@@ -118,7 +126,11 @@ def _intro(dataset: Dataset) -> str:
         f"Sentences labelled on the schema `{schema.name}` version {schema.version}"
         f" ({len(schema.fields)} fields), exported by annotator {__version__}: {len(dataset.rows)} rows"
         f" from {len(dataset.documents)} documents, labelled by {len(dataset.annotators)} annotators."
-        " Each row is one sentence with its gold label per field and how that label was decided."
+        + (
+            " The data files hold the annotators' votes on each sentence (see Loading); the gold labels are what they made."
+            if dataset.options.format in VOTE_FORMATS
+            else " Each row is one sentence with its gold label per field and how that label was decided."
+        )
     )
 
 
@@ -141,8 +153,18 @@ def _loading(dataset: Dataset) -> str:
     return (
         "## Loading\n\n"
         "```python\nfrom datasets import load_dataset\n\n"
-        'dataset = load_dataset("path/to/this/folder")  # or the dataset\'s name on the Hub\n```\n\n'
-        f"The files in `data/` are plain {dataset.options.format.upper()} as well: one row per sentence."
+        'dataset = load_dataset("path/to/this/folder")  # or the dataset\'s name on the Hub\n```\n\n' + _data_files(dataset)
+    )
+
+
+def _data_files(dataset: Dataset) -> str:
+    shape = SHAPES.get(dataset.options.format)
+    if shape is None:
+        return f"The files in `data/` are plain {dataset.options.format.upper()} as well: one row per sentence."
+    return (
+        f"The files in `data/` hold the annotators' votes on the exported sentences, not the gold labels: {shape}"
+        " A vote is an annotator's current `done` label; the gold labels that the sections below describe are"
+        " what the votes made (export with `--format jsonl` for them as rows)."
     )
 
 
@@ -162,14 +184,21 @@ def _splits(dataset: Dataset) -> str:
 
 
 def _columns(dataset: Dataset) -> str:
+    if dataset.options.format in VOTE_FORMATS:
+        return ""  # the votes' shape is said under Loading
     rows = [
         ("`doc`", "string", "document id"),
         ("`start`, `end`", "integer", "half-open character offsets (Python `str` indices) of the sentence in the document"),
         ("`text`", "string", "the sentence"),
         ("`resolved`", "boolean", "every required field has a gold label"),
         ("`annotators`", "integer", "annotators whose current `done` label of the sentence counts"),
-        ("`<field>`", "string, list of strings (multi) or null", "the gold label; null when there is none"),
+        (
+            "`<field>`",
+            "string, list of strings (multi) or null",
+            "the gold label; null when there is none (a multiple choice agreed empty is `[]`)",
+        ),
         ("`<field>_resolution`", "string", "how the gold label was decided (see Gold labels)"),
+        ("`<field>_reviewer`", "string or null", "`adjudicated`: the reviewer who decided it (several: comma-separated); else null"),
     ]
     if dataset.options.confidence:
         rows.append(
@@ -180,15 +209,23 @@ def _columns(dataset: Dataset) -> str:
             )
         )
     if dataset.options.include_annotators:
-        rows.append(("`<field>@<annotator>`", "as `<field>`", "that annotator's current label; null if not given"))
+        rows += [
+            (
+                "`status@<annotator>`",
+                "string or null",
+                "the status of that annotator's current label: `done`, `draft`, `skipped` or `flagged`; null if they have none",
+            ),
+            ("`<field>@<annotator>`", "as `<field>`", "that annotator's current `done` label; null if not given"),
+        ]
     text = "## Columns\n\n" + _table(("column", "type", "meaning"), rows)
     if dataset.options.format == "csv":
         text += (
-            "\n\nCSV: lists are joined with `;`, null is an empty cell, booleans are `true` / `false`. A cell that"
-            " a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@` or their fullwidth forms,"
-            " after any spaces, zero-width characters or NUL; or with tab or carriage return) is prefixed with"
-            " `'`, and control, bidi and zero-width characters are shown as visible symbols; export as JSONL"
-            " for the exact text."
+            "\n\nCSV is written for spreadsheets: UTF-8 with a byte order mark (without one, Excel reads the file as"
+            " Windows-1252), lists joined with `;`, null as an empty cell (so an empty list is one too), booleans as"
+            " `true` / `false`. A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@` or"
+            " their fullwidth forms, after any spaces, zero-width characters or NUL; or with tab or carriage return)"
+            " is prefixed with `'`, and control, bidi and zero-width characters are shown as visible symbols: such a"
+            " `text` is then not `document[start:end]`. JSONL and Parquet hold the text exactly."
         )
     return text
 
@@ -239,7 +276,11 @@ def _value_counts(field: Field, values: list[object]) -> str:
     for value in values:
         counts.update(value if isinstance(value, list) else [] if value is None else [str(value)])
     table = [(f"`{value.id}`", markdown_text(value.label), counts[value.id]) for value in field.values]
-    table.append(("(none)", "no gold value", sum(1 for value in values if value is None)))
+    if field.kind == "multi":
+        table.append(("(none)", "agreed: none of the values", sum(1 for value in values if value == [])))
+        table.append(("(no gold)", "no gold value (unresolved or not asked)", sum(1 for value in values if value is None)))
+    else:
+        table.append(("(none)", "no gold value", sum(1 for value in values if value is None)))
     unit = "rows containing it" if field.kind == "multi" else "rows"
     return f"### `{field.id}`\n\n" + _table(("value", "label", unit), table)
 

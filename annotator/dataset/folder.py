@@ -28,14 +28,15 @@ from pathlib import Path
 import orjson
 
 from annotator import __version__
-from annotator.dataset.build import CARD, DATA, MANIFEST, Dataset, ExportError, Row
+from annotator.dataset.build import CARD, DATA, EXTENSIONS, MANIFEST, Dataset, ExportError, Row
 from annotator.dataset.card import render_card
-from annotator.dataset.formats import FORMATS, encode_csv, encode_jsonl, encode_parquet
+from annotator.dataset.formats import encode_csv, encode_jsonl, encode_parquet
+from annotator.dataset.votes import VOTE_FORMATS, encode_votes
 from annotator.files import exchange, fsync_dir
 from annotator.text import bytes_sha256
 
 _STAGING = re.compile(r"\.(?P<out>.+)\.(?:export|previous)-[0-9a-f]{32}")
-_DATA_FILE = re.compile(rf"{DATA}/[A-Za-z0-9_]+\.(?:{'|'.join(FORMATS)})")
+_DATA_FILE = re.compile(rf"{DATA}/[A-Za-z0-9_]+\.(?:{'|'.join(sorted(set(EXTENSIONS.values())))})")
 _MANIFEST_LIMIT = 16 << 20  # bytes: a manifest lists a few files; anything larger is not one
 
 
@@ -54,6 +55,8 @@ def render_files(dataset: Dataset) -> dict[str, bytes]:
 
 
 def _encode(dataset: Dataset, rows: Sequence[Row]) -> bytes:
+    if dataset.options.format in VOTE_FORMATS:
+        return encode_votes(dataset.options.format, rows, {unit.key: unit for unit in dataset.units}, dataset.schema)
     if dataset.options.format == "csv":
         return encode_csv(rows, dataset.columns)
     if dataset.options.format == "parquet":

@@ -1,4 +1,5 @@
-"""The data files of an export: rows encoded as JSONL, CSV or Parquet."""
+"""The data files of an export: rows encoded as JSONL, CSV or Parquet (the annotators' votes in other
+tools' shapes are `annotator.dataset.votes`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from collections.abc import Sequence
 
 import orjson
 
-from annotator.dataset.build import ExportError, Row, column_kinds
+from annotator.dataset.build import EXTENSIONS, ExportError, Row, column_kinds
 from annotator.schema.model import Schema
 from annotator.text import json_safe, printable
 
-FORMATS = ("jsonl", "csv", "parquet")
+ROW_FORMATS = ("jsonl", "csv", "parquet")  # the gold rows; the others (`votes.VOTE_FORMATS`) hold the votes
+FORMATS = tuple(EXTENSIONS)
 
 
 MULTI_SEPARATOR = ";"
@@ -42,15 +44,15 @@ def neutralise(cell: str) -> str:
 
 
 def encode_csv(rows: Sequence[Row], names: Sequence[str]) -> bytes:
-    """RFC 4180 CSV (CRLF, UTF-8 without BOM): lists `;`-joined, None empty, booleans true/false.
-    Text is made printable (`text.printable`: no escape sequence reaches a terminal that shows the
-    file) after formulas are neutralised."""
+    """RFC 4180 CSV for spreadsheets (CRLF, UTF-8 with a byte order mark, which Excel needs to read
+    UTF-8): lists `;`-joined, None empty, booleans true/false. Text is made printable (`text.printable`:
+    no escape sequence reaches a terminal that shows the file) after formulas are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_text_cell(name) for name in names])
     for row in rows:
         writer.writerow([_csv_cell(row[name]) for name in names])
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _csv_cell(value: object) -> object:

@@ -43,7 +43,7 @@ from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
 from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
 from annotator.labels.versions import reading
-from annotator.schema.model import Field, Schema
+from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
 
 if TYPE_CHECKING:
@@ -69,11 +69,12 @@ Estimates = Mapping[str, "FieldEstimate"]  # field id -> the model's estimate on
 
 @dataclass(frozen=True, slots=True)
 class GoldLabel:
-    value: LabelValue  # None when the field has no gold value
+    value: LabelValue  # None when the field has no gold value; [] for a multiple choice agreed empty
     resolution: str  # one of RESOLUTIONS
     votes: int  # annotators who voted on the field
     agreeing: int  # of them, how many gave `value` (0 when unresolved)
     confidence: float | None = None  # the model's posterior probability of `value` (dawid_skene only)
+    reviewers: tuple[str, ...] = ()  # who decided `value` (adjudicated only), sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class UnitGold:
     @property
     def labels(self) -> Labels:
         """The gold labels in the store's form: unset fields absent."""
-        return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None}
+        return {field_id: gold.value for field_id, gold in self.fields.items() if gold.value is not None and not is_unset(gold.value)}
 
 
 @dataclass
@@ -216,14 +217,18 @@ def _field_gold(
     min_agreement: float,
     estimate: FieldEstimate | None,
 ) -> GoldLabel:
-    decided = set(field_ratings(schema, field, adjudications, unanswered).values())
+    decisions = field_ratings(schema, field, adjudications, unanswered)
     if field.required:
-        decided.discard(None)  # an empty required field decides nothing
+        decisions = {name: value for name, value in decisions.items() if value is not None}  # an empty required field decides nothing
+    decided = set(decisions.values())
+    if len(decided) == 1:
+        gold = _gold(field, decided.pop(), ADJUDICATED, votes)
+        return dataclasses.replace(gold, reviewers=tuple(sorted(decisions)))
     if decided:
-        return _gold(field, decided.pop(), ADJUDICATED, votes) if len(decided) == 1 else _unresolved(votes)
+        return _unresolved(votes)
     if field.when is not None and earlier[field.when.field].resolution == UNRESOLVED:
         return _unresolved(votes)
-    gold_so_far = {field_id: gold.value for field_id, gold in earlier.items() if gold.value is not None}
+    gold_so_far = {field_id: gold.value for field_id, gold in earlier.items() if not is_unset(gold.value)}
     if not schema.applies(field, gold_so_far):
         return GoldLabel(None, NOT_APPLICABLE, len(votes), 0)
     if estimate is not None and votes:
@@ -255,7 +260,10 @@ def _unresolved(votes: Mapping[str, Vote]) -> GoldLabel:
 
 
 def _value(field: Field, vote: Vote) -> LabelValue:
-    return list(vote) if isinstance(vote, tuple) else vote
+    """The gold value a vote stands for: an agreed empty multiple choice is the empty set, not no value."""
+    if isinstance(vote, tuple) or field.kind == "multi":
+        return list(vote or ())
+    return vote
 
 
 def _differing_pairs(votes: Iterable[Vote]) -> int:

@@ -10,6 +10,7 @@
 
     [suggestions]                         # optional
     lexicon = "cues.json"                 # cue phrases added to the package's (annotator.suggest.lexicon)
+    show = false                          # no suggestions in the annotation UI (a calibration round)
 
     [team]                                # optional: who labels what (annotator.assignment)
     annotators = ["ana", "ben", "chen"]   # the roster
@@ -62,6 +63,7 @@ class ProjectConfig:
     store: Path
     columns: Columns
     lexicon: Path | None = None  # [suggestions] lexicon: the project's own cue lexicon
+    show_suggestions: bool = True  # [suggestions] show: suggestions in the annotation UI
     team: Team | None = None  # [team]: who labels what
 
 
@@ -99,7 +101,7 @@ def read_config(folder: Path) -> ProjectConfig:
     schema = _path("schema", data.get("schema"), problems)
     store = _path("store", data.get("store"), problems)
     columns = _columns(data.get("columns", {}), problems)
-    lexicon = _suggestions(data.get("suggestions", {}), problems)
+    lexicon, show_suggestions = _suggestions(data.get("suggestions", {}), problems)
     team = _team(data.get("team"), problems)
     if problems:
         raise ConfigError([Problem(name, None, problem) for problem in problems])
@@ -110,6 +112,7 @@ def read_config(folder: Path) -> ProjectConfig:
         store=folder / store,
         columns=columns,
         lexicon=folder / lexicon if lexicon else None,
+        show_suggestions=show_suggestions,
         team=team,
     )
 
@@ -153,15 +156,18 @@ def _columns(value: object, problems: list[str]) -> Columns:
     return Columns(**names)
 
 
-def _suggestions(value: object, problems: list[str]) -> str | None:
-    """The project's lexicon file in `[suggestions]`, if it names one."""
+def _suggestions(value: object, problems: list[str]) -> tuple[str | None, bool]:
+    """`[suggestions]`: the project's lexicon file, if it names one, and whether the UI shows them."""
     if not isinstance(value, dict):
-        problems.append("suggestions: must be a table ([suggestions] with `lexicon`)")
-        return None
-    problems += [f"suggestions.{key}: unknown key (known: lexicon)" for key in value if key != "lexicon"]
-    if "lexicon" not in value:
-        return None
-    return _path("suggestions.lexicon", value["lexicon"], problems) or None
+        problems.append("suggestions: must be a table ([suggestions] with `lexicon` and `show`)")
+        return None, True
+    problems += [f"suggestions.{key}: unknown key (known: lexicon, show)" for key in value if key not in ("lexicon", "show")]
+    show = value.get("show", True)
+    if not isinstance(show, bool):
+        problems.append("suggestions.show: must be true or false")
+        show = True
+    lexicon = _path("suggestions.lexicon", value["lexicon"], problems) or None if "lexicon" in value else None
+    return lexicon, show
 
 
 def _team(value: object, problems: list[str]) -> Team | None:

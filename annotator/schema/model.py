@@ -192,6 +192,11 @@ class Schema:
     def _by_id(self) -> dict[str, Field]:
         return {field.id: field for field in self.fields}
 
+    @property
+    def field_ids(self) -> list[str]:
+        """The fields' ids, in schema order."""
+        return list(self._by_id)
+
     def field(self, field_id: str) -> Field:
         """The field with this id; KeyError if the schema has none."""
         try:

@@ -20,6 +20,11 @@ Origin: each saved value carries where it came from (`SaveRequest.origin`, the r
 it is (`accept_suggested`). A change keeps the origin of the values it leaves unchanged; a value
 whose origin is not known (a record written before origins were kept, a value brought back) has none.
 
+Suggestions: a session given a `suggester` asks it for a unit's suggestions when the unit is first
+shown. A suggested value is shown for an asked field without a value (`suggested`); nothing is
+saved until it is accepted or another value picked. Every record saved for a unit with suggestions
+carries them (the record's `suggested`), so statistics know what was offered.
+
 A label written with an earlier version of the schema shows as the current version reads it
 (`annotator.labels.versions`). When that leaves a field for its annotator to decide (a split value),
 the unit "needs a look": the old value is shown beside the field, and the unit cannot be done until
@@ -43,6 +48,7 @@ from annotator.corpus.document import CorpusUnits, Unit, document_runs
 from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Origins, Record, Status, UnitKey
+from annotator.suggest.model import UnitSuggestions
 
 FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 """Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
@@ -75,13 +81,16 @@ class SaveRequest:
     status: str
     prev: Record | None
     origin: Origins = field(default_factory=dict)
+    suggested: Labels = field(default_factory=dict)
     seconds: float | None = None  # on screen before this change (see the module doc); None when not on screen
 
     @property
     def record_keys(self) -> dict[str, object]:
         """The optional record keys the request sets: `origin`, when a value's origin is known, and
-        `seconds`, when the unit was on screen."""
+        `suggested`, when the unit had suggestions, and `seconds`, when the unit was on screen."""
         keys: dict[str, object] = {"origin": self.origin} if self.origin else {}
+        if self.suggested:
+            keys["suggested"] = self.suggested
         if self.seconds is not None:
             keys["seconds"] = self.seconds
         return keys
@@ -126,6 +135,7 @@ class Session:
     heads: dict[UnitKey, Record] = field(default_factory=dict)
     moved: set[UnitKey] = field(default_factory=set)
     cursor: int = 0
+    suggester: Callable[[Unit], UnitSuggestions] | None = None
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     is_queue: bool = False  # `units` are the annotator's queue (annotator.assignment), not the whole corpus
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
@@ -139,6 +149,7 @@ class Session:
     """Per unit, values of fields that a change of this session stopped asking, kept to bring back."""
     _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
     """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
+    _suggestions: dict[int, UnitSuggestions] = field(default_factory=dict, init=False, repr=False)
     _unit_keys: frozenset[UnitKey] | None = field(default=None, init=False, repr=False)
     """The keys of `units` when they are not the whole corpus's (a queue)."""
     _timed: tuple[int, float] = field(default=(-1, 0.0), init=False, repr=False)
@@ -275,6 +286,24 @@ class Session:
     def applicable_fields(self, index: int) -> list[Field]:
         return self.schema.applicable_fields(self.labels(index))
 
+    def suggestions(self, index: int) -> UnitSuggestions | None:
+        """The unit's suggestions (asked of the suggester once); None without a suggester."""
+        if self.suggester is None:
+            return None
+        found = self._suggestions.get(index)
+        if found is None:
+            found = self._suggestions[index] = self.suggester(self.units[index])
+        return found
+
+    def suggested(self, index: int) -> Labels:
+        """The suggested values shown: those of the asked fields that have no value."""
+        found = self.suggestions(index)
+        if found is None:
+            return {}
+        labels = self.labels(index)
+        asked = {schema_field.id for schema_field in self.schema.applicable_fields(labels)}
+        return {field_id: value for field_id, value in found.values().items() if field_id in asked and field_id not in labels}
+
     def progress(self, index: int) -> Progress:
         doc = self.units[index].doc
         first, last = self._doc_range(index)
@@ -371,18 +400,20 @@ class Session:
         """Accept suggested values, one change: each field without a value gets its suggestion, with
         origin `suggested`, in schema order (a value accepted can make the next field asked); a field
         with a value keeps it, a field not asked gets nothing. None if nothing changes."""
-        labels = self.labels(index)
-        accepted = []
-        for schema_field in self.schema.fields:
-            value = suggested.get(schema_field.id)
-            if value and schema_field.id not in labels and self.schema.applies(schema_field, labels):
-                labels[schema_field.id] = value
-                accepted.append(schema_field.id)
+        labels, accepted = with_suggested(self.schema, self.labels(index), suggested)
         if not accepted:
             return None
         labels = self._with_set_aside(index, labels)
         origin = self._kept_origins(index, labels) | dict.fromkeys(accepted, SUGGESTED)
         return self.replace(index, labels, self._status_after_change(index, labels), origin)
+
+    def accept_suggestions(self, index: int, field_id: str | None = None) -> SaveRequest | None:
+        """Accept the unit's suggestions (`accept_suggested`): all of them, or `field_id`'s."""
+        found = self.suggestions(index)
+        if found is None:
+            return None
+        values = found.values()
+        return self.accept_suggested(index, values if field_id is None else {field_id: values[field_id]} if field_id in values else {})
 
     def set_text(self, index: int, field_id: str, text: str) -> SaveRequest | None:
         """Set a text field to `text` without surrounding white space (empty clears it); None if
@@ -471,7 +502,9 @@ class Session:
         if dropped:
             self._set_aside.setdefault(index, {}).update(dropped)
         kept_origin = {field_id: source for field_id, source in origin.items() if field_id in asked}
-        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin, self._seconds(index))
+        offered = self.suggestions(index)
+        suggested = offered.values() if offered is not None else {}
+        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin, suggested, self._seconds(index))
         self._pending[index] = request
         self._in_flight[index] += 1
         return request
@@ -511,6 +544,18 @@ class Session:
     def _count(self, doc: str, record: Record | None, delta: int) -> None:
         if record is not None and record["status"] in FINISHED:
             self._doc_done[doc] += delta
+
+
+def with_suggested(schema: Schema, labels: Labels, suggested: Mapping[str, str | list[str]]) -> tuple[Labels, list[str]]:
+    """`labels` with the suggestion of each field that has no value and is asked, in schema order (a
+    value accepted can make the next field asked), and the fields that took one."""
+    labels, accepted = dict(labels), []
+    for schema_field in schema.fields:
+        value = suggested.get(schema_field.id)
+        if value and schema_field.id not in labels and schema.applies(schema_field, labels):
+            labels[schema_field.id] = value
+            accepted.append(schema_field.id)
+    return labels, accepted
 
 
 def _id(record: Record | None) -> str | None:

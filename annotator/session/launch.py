@@ -29,6 +29,9 @@ from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
+from annotator.suggest.lexicon import load_lexicon
+from annotator.suggest.model import UnitSuggestions
+from annotator.suggest.rules import RuleSuggester
 from annotator.text import plural
 
 OnSegmenting = Callable[[int], None]
@@ -45,6 +48,8 @@ class AnnotationOptions(TypedDict):
     store_dir: Path
     columns: NotRequired[Columns]
     on_segmenting: NotRequired[OnSegmenting | None]
+    suggestions: NotRequired[bool]  # show rule suggestions (default: yes)
+    lexicon: NotRequired[Path | None]  # the project's cue lexicon, added to the package's
     team: NotRequired[Team | None]  # the annotator's queue is what it assigns them; every unit without it
 
 
@@ -82,6 +87,7 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     the user must fix."""
     annotator = _name(options["annotator"])
     schema = read_schema(options["schema_path"])
+    suggester = rule_suggester(schema, options.get("lexicon")) if options.get("suggestions", True) else None
     paths, store_dir = options["paths"], options["store_dir"]
     corpus = load_documents(
         paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"), columns=options.get("columns", DEFAULT_COLUMNS)
@@ -98,8 +104,16 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     notices = [f"new annotation file {file}: nothing labelled yet"] if new_file else []
     notices += [f"skipped {problem}" for problem in corpus.problems]
     session, stale = annotation_session(corpus, schema, log.latest(), annotator, queued)
+    session.suggester = suggester
     notices += said + stale + log_notices(log)
     return Opened(corpus, session, log, store_dir, tuple(notices))
+
+
+def rule_suggester(schema: Schema, lexicon: Path | None) -> Callable[[Unit], UnitSuggestions]:
+    """The rule suggestions of a unit, from the package's cue lexicon and the project's (a lexicon
+    that cannot be used is a LexiconError, which says why)."""
+    rules = RuleSuggester(load_lexicon([lexicon] if lexicon else []), schema)
+    return lambda unit: rules.suggest(unit, unit.doc)
 
 
 def open_review(**options: Unpack[ReviewOptions]) -> Opened:

@@ -35,7 +35,7 @@ from annotator.labels.gold import (
     resolve_unit,
 )
 from annotator.labels.versions import current_labels
-from annotator.schema.model import Field, Schema
+from annotator.schema.model import Field, Schema, is_unset
 from annotator.session.annotate import SaveRequest, Session
 from annotator.store.records import LabelKey, Labels, Record, Status, UnitKey, describe_left_out
 
@@ -67,7 +67,7 @@ class FieldRow:
     @property
     def blank(self) -> bool:
         """Nobody gave a value and nothing is undecided: the row says nothing."""
-        return not any(self.cells) and self.gold.value is None and self.gold.resolution != UNRESOLVED
+        return not any(self.cells) and is_unset(self.gold.value) and self.gold.resolution != UNRESOLVED
 
 
 def side_by_side(schema: Schema, unit: UnitGold) -> list[FieldRow]:

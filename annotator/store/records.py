@@ -74,6 +74,18 @@ class Record(TypedDict):
     kind: NotRequired[str]
     origin: NotRequired[Origins]
     seconds: NotRequired[float]  # on screen before this save, since shown or last saved (annotator.session.annotate)
+    suggested: NotRequired[Labels]  # the values the UI suggested for the unit when it was saved
+    imported: NotRequired[Imported]
+
+
+class Imported(TypedDict):
+    """Where an imported record came from: the file another tool exported (its name and the sha256
+    of its bytes: importing the same file again finds it) and the entry in it (a line of a JSON
+    Lines or CSV file, the number of a task in a JSON array)."""
+
+    file: str
+    sha256: str
+    entry: int
 
 
 REQUIRED_KEYS = (
@@ -169,6 +181,16 @@ def _is_origin(value: object) -> bool:
     return type(value) is dict and all(origin in ORIGINS for origin in value.values())
 
 
+def _is_imported(value: object) -> bool:
+    return (
+        type(value) is dict
+        and value.keys() == {"file", "sha256", "entry"}
+        and _is_text(value["file"])
+        and _is_sha256(value["sha256"])
+        and _is_int(value["entry"], 1)
+    )
+
+
 def _is_seconds(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
@@ -195,10 +217,12 @@ _CHECKS: dict[str, _Check] = {
     "kind": (lambda v: v in KINDS, f"must be one of {', '.join(KINDS)}"),
     "origin": (_is_origin, f"must map fields to one of {', '.join(ORIGINS)}"),
     "seconds": (_is_seconds, "must be a number >= 0"),
+    "suggested": (lambda v: type(v) is dict, "must be an object"),
+    "imported": (_is_imported, "must be an object of file (a name), sha256 (64 hex digits) and entry (an integer >= 1)"),
 }
 
 
-OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds
+OPTIONAL_KEYS = tuple(key for key in _CHECKS if key not in REQUIRED_KEYS)  # kind, origin, seconds, suggested, imported
 
 
 def _show(value: object) -> str:

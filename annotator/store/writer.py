@@ -34,7 +34,7 @@ class AppendRequest:
     labels: Labels
     status: str
     prev: Record | None = None
-    optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds
+    optional: Mapping[str, object] = field(default_factory=dict)  # kind, origin, seconds, suggested
 
     def append_to(self, log: AnnotationLog) -> Record:
         """`log.append` with this request's arguments (a subclass's extra fields are not passed)."""

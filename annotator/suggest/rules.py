@@ -20,6 +20,8 @@ no suggestion for it):
   is certain, as in CoNLL-2010. Boosters and approximators are shown with it.
 - `claim_type`: each value with a `claim.<value>` cue (quantity, prediction, causal, and any a
   project's lexicon adds), in schema order; none without a cue.
+- `flags`: `quoted_wording` for a sentence that holds a direct quotation (three characters or more
+  between straight or curly double quotes, both in the sentence), the quotation its cue.
 - `checkworthiness`, a rough prior: `no_claim` for a unit that is not a sentence (fewer than four
   words, or no full stop, question or exclamation mark at its end: headlines, bylines) and for a
   question; `check` for a sentence with a quantity, a causal link or a source found; `minor` for
@@ -30,6 +32,7 @@ Suggestions of fields that the suggested check-worthiness does not ask are left 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +42,9 @@ from annotator.suggest.lexicon import Lexicon
 from annotator.suggest.model import Cue, Suggestion, UnitSuggestions, UnitText, asked_only
 
 CHECKWORTHINESS, SOURCE, SOURCE_TYPE, CLAIM_TYPE, HEDGING = "checkworthiness", "source", "source_type", "claim_type", "hedging"
+FLAGS, QUOTED_WORDING = "flags", "quoted_wording"
+QUOTE_KIND = "quotation"  # the kind of the cue spanning a direct quotation
+_QUOTATION = re.compile(r'"[^"]{3,}"|\u201c[^\u201d]{3,}\u201d')
 NO_CLAIM, MINOR, CHECK = "no_claim", "minor", "check"
 UNATTRIBUTED, ANONYMOUS = "unattributed", "official_anonymous"
 SOURCE_KIND = "source"  # the kind of the cue spanning a source's words
@@ -117,6 +123,8 @@ class RuleSuggester:
             proposals[CLAIM_TYPE] = _claim_type(sentence, fields[CLAIM_TYPE])
         if HEDGING in fields and fields[HEDGING].ordinal:
             proposals[HEDGING] = _hedging(sentence, fields[HEDGING])
+        if FLAGS in fields and QUOTED_WORDING in fields[FLAGS].positions:
+            proposals[FLAGS] = _quoted_wording(sentence)
         return {field.id: proposals[field.id] for field in self.schema.fields if field.id in proposals}
 
 
@@ -327,6 +335,14 @@ def _claim_type(sentence: _Sentence, field: Field) -> Suggestion | None:
     if not chosen:
         return None
     return sentence.suggestion([value for value in field.value_ids if value in chosen], hits)
+
+
+def _quoted_wording(sentence: _Sentence) -> Suggestion | None:
+    unit = sentence.unit
+    quotes = [
+        Cue(unit.start + found.start(), unit.start + found.end(), found.group(), QUOTE_KIND) for found in _QUOTATION.finditer(unit.text)
+    ]
+    return Suggestion([QUOTED_WORDING], tuple(quotes), sentence.by) if quotes else None
 
 
 def _hedging(sentence: _Sentence, field: Field) -> Suggestion:

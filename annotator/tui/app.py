@@ -28,6 +28,7 @@ from annotator.tui.screens.annotate import AnnotateContext, AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.settings import Settings
+from annotator.tui.widgets.context import cue_legend
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,7 +228,8 @@ class AnnotatorApp(KeysInOrder):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             bindings = declared([*self.annotate_screen.BINDINGS, *self.BINDINGS])
-            self.push_screen(HelpScreen(self.session.schema, bindings, self.key_names))
+            legend = cue_legend() if self.session.suggester is not None else []
+            self.push_screen(HelpScreen(self.session.schema, bindings, self.key_names, legend))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands but its Quit (the app's own says what quitting waits for), then the

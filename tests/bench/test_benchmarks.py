@@ -50,14 +50,16 @@ def test_the_kill_campaign_runs_one_trial_of_each() -> None:
 
 def test_bench_keys_replays_the_reference_and_prints_keys_per_sentence() -> None:
     output = run_benchmark("bench_keys.py", "--sentences", "3")
-    assert "3 sentences replayed twice, each saved with the reference's labels" in output
-    keys = rf"^check-worthy: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}"
-    assert re.search(keys, output, re.MULTILINE), output
+    assert "3 sentences replayed three times, each saved with the reference's labels" in output
+    for replay in ("", " with suggestions"):
+        keys = rf"^check-worthy{replay}: 2 sentences; command keys median \d+(\.\d)?, max \d+; .* ratio {RATIO}"
+        assert re.search(keys, output, re.MULTILINE), output
+    assert re.search(r"^suggestions accepted with y on \d+ of 3 sentences$", output, re.MULTILINE), output
 
 
 def test_bench_suggest_prints_accuracy_per_field_and_the_ratio_to_pysbd() -> None:
     output = run_benchmark("bench_suggest.py", "--sentences", "300")
-    for field in ("checkworthiness", "source_type", "source", "claim_type", "hedging"):
+    for field in ("checkworthiness", "source_type", "source", "claim_type", "hedging", "flags"):
         assert re.search(rf"^  {field} +\d+ +\d+ +\d+ +\d+ +{RATIO} +{RATIO}$", output, re.MULTILINE), output
     assert re.search(rf"^ratio suggestions / pySBD: {RATIO}$", output, re.MULTILINE), output
 
@@ -72,3 +74,8 @@ def test_bench_versions_prints_schema_loading_and_reading_ratios() -> None:
 def test_bench_assign_prints_the_ratio_to_hashing_the_ids() -> None:
     output = run_benchmark("bench_assign.py", "--units", "2000", "--repeat", "1")
     assert re.search(rf"^ratio assign / baseline: {RATIO}$", output, re.MULTILINE), output
+
+
+def test_bench_import_prints_the_ratio_against_plain_appends() -> None:
+    output = run_benchmark("bench_import.py", "--votes", "40", "--annotators", "2")
+    assert re.search(rf"^ratio import / appends: {RATIO}$", output, re.MULTILINE), output

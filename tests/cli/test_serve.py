@@ -81,8 +81,14 @@ def test_any_loopback_address_needs_no_flag(host: str, served: list[dict[str, An
 
 @pytest.mark.parametrize(
     "extra",
-    [[], ["--review"], ["--review", "--all", "--min-agreement", "0.75"], ["--keymap", "keys.json", "--text-column", "body"]],
-    ids=["annotate", "review", "review-all", "keymap-columns"],
+    [
+        [],
+        ["--review"],
+        ["--review", "--all", "--min-agreement", "0.75"],
+        ["--keymap", "keys.json", "--text-column", "body"],
+        ["--no-suggestions", "--lexicon", "desk.json"],
+    ],
+    ids=["annotate", "review", "review-all", "keymap-columns", "no-suggestions"],
 )
 def test_each_tab_runs_the_terminal_command_on_what_serve_resolved(
     extra: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -98,6 +104,9 @@ def test_each_tab_runs_the_terminal_command_on_what_serve_resolved(
         assert getattr(tab, name) == getattr(args, name), name
     if args.review:
         assert (tab.everything, tab.min_agreement) == (args.everything, args.min_agreement)
+    else:
+        with_project_defaults(tab)
+        assert (tab.suggestions, tab.lexicon) == (args.suggestions, args.lexicon)
 
 
 def test_what_would_stop_every_tab_is_said_before_serving(served: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:

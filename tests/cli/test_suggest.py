@@ -42,7 +42,7 @@ def test_jsonl_gives_every_seed_unit_its_suggestions_with_cues_at_document_offse
     lead = next(line for line in lines if line["text"].startswith("SEOUL"))
     assert lead["suggestions"]["source"]["value"] == "the North's state media"
     assert lead["suggestions"]["source_type"]["value"] == "state_media"
-    assert err.endswith("annotator: 2 documents, 35 units, 113 suggestions (rules:news-cues@1)\n")
+    assert err.endswith("annotator: 2 documents, 35 units, 126 suggestions (rules:news-cues@1)\n")
 
 
 def test_the_table_shows_each_field_its_value_and_cues(capsys: pytest.CaptureFixture[str]) -> None:

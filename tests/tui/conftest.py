@@ -53,7 +53,11 @@ def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
     """Build the app as `annotator annotate` does (call it again to reopen)."""
 
     def make(
-        paths: list[Path] | None = None, annotator: str = "tester", keymap: Path | None = None, settings: Path | None = None
+        paths: list[Path] | None = None,
+        annotator: str = "tester",
+        keymap: Path | None = None,
+        settings: Path | None = None,
+        suggestions: bool = True,
     ) -> AnnotatorApp:
         return prepare(
             paths=[str(p) for p in paths or [corpus_dir]],
@@ -62,6 +66,7 @@ def make_app(corpus_dir: Path, store_dir: Path) -> MakeApp:
             store_dir=store_dir,
             keymap=keymap,
             settings=settings,
+            suggestions=suggestions,
         )
 
     return make

@@ -20,6 +20,7 @@ CHOICE_KEYS = {
     "s": "Skip",
     "f": "Flag",
     "u": "Undo",
+    "y": "Accept",
     "/": "Search",
     "1-9": "Pick",
     "tab": "Next field",

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from annotator.corpus.document import Corpus
 from annotator.session.annotate import Missing, SaveRequest, Session
-from annotator.store.records import Status
+from annotator.store.records import Labels, Status
 from annotator.text import flowed
 from annotator.tui.keys import KeyNames, declared
 from annotator.tui.safe_text import PrintableHighlighter, notify_safe, safe_line
@@ -75,6 +75,7 @@ TYPED_IN_A_FIELD = frozenset(
         "highlight",
         "pick_highlighted",
         "clear_field",
+        "accept_suggestions",
     )
 )
 """Actions whose keys a focused text input types instead."""
@@ -116,6 +117,21 @@ class AnnotateScreen(Screen):
         Binding("s", "skip", "Skip", tooltip="Save the sentence as skipped and go to the next unlabelled one", id="skip"),
         Binding("f", "flag", "Flag", tooltip="Save the sentence as flagged (for review) and go to the next unlabelled one", id="flag"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (appends a revision restoring the earlier labels)", id="undo"),
+        Binding(
+            "y",
+            "accept_suggestions",
+            "Accept",
+            tooltip="Accept the sentence's suggested values (marked ◇) in every field without a value",
+            id="accept-suggestions",
+        ),
+        Binding(
+            "Y",
+            "accept_suggestions(True)",
+            "Accept field",
+            show=False,
+            tooltip="Accept the focused field's suggested value (marked ◇)",
+            id="accept-suggestion",
+        ),
         Binding("D", "next_with_status('draft')", "Next draft", show=False, tooltip="Go to the next draft sentence", id="next-draft"),
         Binding(
             "F", "next_with_status('flagged')", "Next flagged", show=False, tooltip="Go to the next flagged sentence", id="next-flagged"
@@ -162,7 +178,7 @@ class AnnotateScreen(Screen):
     ]
 
     FOOTER_PRIORITY: tuple[str, ...] = (
-        "help", "pick-1", "next-field", "leave-field", "save-done", "next-sentence", "skip", "flag", "undo", "search",
+        "help", "pick-1", "next-field", "leave-field", "save-done", "accept-suggestions", "next-sentence", "skip", "flag", "undo", "search",
     )  # fmt: skip
     """The keys the Footer keeps when it cannot show them all, most needed first."""
 
@@ -211,10 +227,10 @@ class AnnotateScreen(Screen):
         """Refresh everything that depends on the current unit."""
         session = self.session
         index = session.cursor
-        labels = session.labels(index)
-        self.form.show(labels, {field.id for field in session.applicable_fields(index)}, session.was(index))
-        unit = session.unit
-        self.query_one("#context", ContextPane).show(self.context.corpus.document(unit.doc), unit)
+        self.show_labels()
+        unit, suggestions = session.unit, session.suggestions(index)
+        cues = suggestions.cues() if suggestions is not None else []
+        self.query_one("#context", ContextPane).show(self.context.corpus.document(unit.doc), unit, cues)
         self.show_header()
         self.show_definition()
         self.show_status()
@@ -309,8 +325,8 @@ class AnnotateScreen(Screen):
             return
         self.move_to(index)
         field = self.query_one(f"#field-{self.session.to_decide(index)[0]}")
-        field.focus()
-        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
+        assert isinstance(field, ChoiceField | TextField)
+        self.focus_in_view(field)
 
     def action_next_with_status(self, status: str) -> None:
         index = self.session.next_with_status(self.session.cursor, status)
@@ -391,17 +407,46 @@ class AnnotateScreen(Screen):
 
     def show_change(self, *, refocus: bool = True) -> None:
         """Redraw what a change of the current unit's labels affects."""
-        index = self.session.cursor
-        labels = self.session.labels(index)
-        self.form.show(labels, {field.id for field in self.session.applicable_fields(index)}, self.session.was(index))
+        labels = self.show_labels()
         if self.missing_said and not self.session.schema.missing_required(labels):
             self.missing_said = False
             self.message = None
         if refocus and self.focused is not None and not self.focused.display:
             self.focus_form()
-        self.sentences.refresh_row(index)
+        self.sentences.refresh_row(self.session.cursor)
         self.show_definition()
         self.show_status()
+
+    def show_labels(self) -> Labels:
+        """Show the current unit's labels, and its suggested values, in the form; the labels."""
+        session, index = self.session, self.session.cursor
+        labels = session.labels(index)
+        self.form.show(labels, {field.id for field in session.applicable_fields(index)}, session.was(index), session.suggested(index))
+        return labels
+
+    async def action_accept_suggestions(self, focused_only: bool = False) -> None:
+        field = self.focused_field()
+        if focused_only and field is None:
+            self.say(Content("move to a field with tab first"))
+            return
+        request = self.session.accept_suggestions(self.session.cursor, field.field.id if focused_only and field else None)
+        if request is None:
+            self.say(Content("no suggestion to accept here" if not focused_only else "no suggestion for this field"))
+            return
+        await self.save(request, self.show_change)
+        if not focused_only:  # after the save's held repaints, so that the form is laid out anew before it scrolls
+            self.focus_first_empty(self.session.labels(self.session.cursor))
+
+    def focus_first_empty(self, labels: Labels) -> None:
+        """Focus the first field shown without a value (what is left to decide), if there is one."""
+        empty = next((field for field in self.form.fields if field.display and field.field.id not in labels), None)
+        if empty is not None:
+            self.focus_in_view(empty)
+
+    def focus_in_view(self, field: ChoiceField | TextField) -> None:
+        """Focus a field that a change just showed, and scroll the form to it."""
+        field.focus()
+        self.call_after_refresh(field.scroll_visible, animate=False)  # the form's new layout is known only then
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, TextField):
@@ -572,4 +617,6 @@ class AnnotateScreen(Screen):
             return typing and isinstance(self.focused, TextField)
         if typing and action in TYPED_IN_A_FIELD:
             return False
+        if action == "accept_suggestions":
+            return self.session.suggester is not None
         return action not in ("pick", "clear_field") or isinstance(self.focused, ChoiceField)

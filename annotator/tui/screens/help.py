@@ -1,4 +1,5 @@
-"""The help screen (`?`): every key, generated from the bindings, then the schema's definitions."""
+"""The help screen (`?`): every key, generated from the bindings, the legend of the cue words
+marked in the sentence (when suggestions are shown), then the schema's definitions."""
 
 from __future__ import annotations
 
@@ -71,9 +72,11 @@ def field_lines(field: Field, picks: Sequence[str]) -> list[Content]:
     return lines
 
 
-def help_text(schema: Schema, bindings: Sequence[Binding], key_names: KeyNames) -> Content:
+def help_text(schema: Schema, bindings: Sequence[Binding], key_names: KeyNames, legend: Sequence[Content] = ()) -> Content:
     picks = key_names.first([binding for binding in bindings if binding.id and PICK_ID.fullmatch(binding.id)])
     lines = [Content.styled("Keys", "bold underline"), *key_lines(bindings, key_names, picks), Content("")]
+    if legend:
+        lines += [Content.styled("Cue words in the sentence (behind the suggested values ◇)", "bold underline"), *legend, Content("")]
     lines.append(Content.assemble(("Schema ", "bold underline"), (f"{safe_line(schema.name)} v{schema.version}", "bold underline")))
     if schema.title:
         lines.append(Content(safe_line(schema.title)))
@@ -87,9 +90,9 @@ def help_text(schema: Schema, bindings: Sequence[Binding], key_names: KeyNames) 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help-close")]
 
-    def __init__(self, schema: Schema, bindings: Sequence[Binding], key_names: KeyNames) -> None:
+    def __init__(self, schema: Schema, bindings: Sequence[Binding], key_names: KeyNames, legend: Sequence[Content] = ()) -> None:
         super().__init__()
-        self.text = help_text(schema, bindings, key_names)
+        self.text = help_text(schema, bindings, key_names, legend)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

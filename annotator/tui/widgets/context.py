@@ -1,12 +1,16 @@
 """The context pane: the current sentence highlighted inside its paragraph, between the paragraphs
-before and after it."""
+before and after it, with the cue words behind its suggestions marked by kind."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
 
 from textual.content import Content
 from textual.widget import Widget
 
 from annotator.corpus.document import Document, Unit
+from annotator.suggest.model import Cue
 from annotator.text import flowed
 from annotator.tui.safe_text import safe_line, safe_text
 
@@ -15,16 +19,59 @@ NEIGHBOUR_STYLE = "$text-muted"
 LIST_ROWS = 3
 """Rows the sentence list above keeps when the pane grows to show a long sentence whole."""
 
+# Cue kinds by group, each with its style inside the reversed sentence (a colour becomes the
+# background, as a highlighter pen) and what the help's legend says of it.
+CUE_GROUPS: dict[str, tuple[str, str]] = {
+    "attribution": ("$primary", "attribution: said, according to, denied"),
+    "source": ("$accent underline", "the words naming the source"),
+    "source type": ("$secondary", "a kind of source: state media, a ministry, officials speaking anonymously"),
+    "hedge": ("$warning", "hedging: may, reportedly, about"),
+    "booster": ("$error", "boosters: clearly, certainly"),
+    "claim": ("$success", "claim types: quantities, predictions, causes"),
+    "quotation": ("italic", "a direct quotation (flags: quoted wording)"),
+    "other": ("underline", "other cues: negations, a model's own kinds"),
+}
 
-def in_context(document: Document, unit: Unit) -> Content:
-    """The unit's paragraph, flowed, with the unit itself picked out, and the paragraphs before and
-    after it (muted), a blank line apart."""
+
+def cue_group(kind: str) -> str:
+    """The legend's group of a cue kind (`attribution.distancing`, `source`, `hedge.possible`, ...)."""
+    head = kind.split(".", 1)[0]
+    if kind == "source":
+        return "source"
+    if head in ("source", "anonymity"):
+        return "source type"
+    if head == "approximator":
+        return "hedge"
+    return head if head in CUE_GROUPS else "other"
+
+
+def cue_legend() -> list[Content]:
+    """One line per cue group: a sample styled as in the pane, and what it marks."""
+    return [Content.assemble((f" {group} ", f"{UNIT_STYLE} {style}"), "  ", said) for group, (style, said) in CUE_GROUPS.items()]
+
+
+def marked_unit(text: str, unit: Unit, cues: Sequence[Cue]) -> Content:
+    """The unit's text, flowed and made printable piece by piece between cue boundaries, so that each
+    cue's words carry its group's style (an inner cue's over an outer one's)."""
+    inside = [cue for cue in cues if unit.start <= cue.start < cue.end <= unit.end]
+    bounds = sorted({unit.start, unit.end, *(cue.start for cue in inside), *(cue.end for cue in inside)})
+    pieces = []
+    for start, end in pairwise(bounds):
+        covering = sorted((cue for cue in inside if cue.start <= start and end <= cue.end), key=lambda cue: (cue.start, -cue.end))
+        style = " ".join(CUE_GROUPS[cue_group(cue.kind)][0] for cue in covering)
+        pieces.append((safe_text(flowed(text[start:end])).plain, style) if style else safe_text(flowed(text[start:end])).plain)
+    return Content.assemble(*pieces).stylize_before(UNIT_STYLE)
+
+
+def in_context(document: Document, unit: Unit, cues: Sequence[Cue] = ()) -> Content:
+    """The unit's paragraph, flowed, with the unit itself picked out (and its `cues` marked), and the
+    paragraphs before and after it (muted), a blank line apart."""
     text, paragraphs, number = document.text, document.paragraphs, unit.paragraph
     start, end = paragraphs[number]
     parts = [
         Content.assemble(
             safe_text(flowed(text[start : unit.start])),
-            (safe_text(flowed(text[unit.start : unit.end])).plain, UNIT_STYLE),
+            marked_unit(text, unit, cues),
             safe_text(flowed(text[unit.end : end])),
         )
     ]
@@ -61,10 +108,10 @@ class ContextPane(Widget, can_focus=False):
         self.where = ""
         self.shown = Content("")
 
-    def show(self, document: Document, unit: Unit) -> None:
+    def show(self, document: Document, unit: Unit, cues: Sequence[Cue] = ()) -> None:
         self.border_title = Content(safe_line(document.id))
         self.where = f"paragraph {unit.paragraph + 1} of {len(document.paragraphs)}"
-        self.context = in_context(document, unit)
+        self.context = in_context(document, unit, cues)
         self.fit()
 
     def on_resize(self) -> None:

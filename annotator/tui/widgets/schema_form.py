@@ -1,8 +1,9 @@
 """The schema form: one widget per field, built once from the schema and refreshed per unit.
 
 Choice fields draw their values as chips with the key that picks each, the chosen ones marked
-with ●, the highlighted one underlined. Text fields are Inputs. The form only shows labels; the
-screen asks the session what a key changes.
+with ●, suggested ones (in a field without a value) with ◇, the highlighted one underlined. Text
+fields are Inputs, a suggested text their placeholder. The form only shows labels; the screen asks
+the session what a key changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from annotator.tui.keys import DIGITS, number_key
 from annotator.tui.safe_text import PrintableHighlighter, safe_line
 
 CHIP_GAP = Content(" ")
+SUGGESTED_STYLE = "italic $text-warning"
 
 
 def definition(field: Field, value: Value | None = None) -> Content:
@@ -71,16 +73,19 @@ class ChoiceField(Widget, can_focus=True):
         self.keys = keys  # the key that picks each value, in order
         self.chosen: list[str] = []
         self.was = ""  # the value it held in an earlier schema version, when that is to be decided again
+        self.suggested: list[str] = []  # the suggested values, shown while the field has no value
 
-    def show(self, value: str | list[str] | None, was: str = "") -> None:
-        """Display the field's current value (None when unset) and, if it has to be decided again
-        after a schema change, its value as written (`was`)."""
-        chosen = value if isinstance(value, list) else [] if value is None else [value]
-        if chosen == self.chosen and was == self.was:
+    def show(self, value: str | list[str] | None, was: str = "", suggested: str | list[str] | None = None) -> None:
+        """Display the field's current value (None when unset), its suggested value (shown only
+        while it has none) and, if it has to be decided again after a schema change, its value as
+        written (`was`)."""
+        chosen, offered = as_list(value), as_list(suggested) if value is None else []
+        if chosen == self.chosen and was == self.was and offered == self.suggested:
             return
-        self.chosen, self.was = chosen, was
-        if chosen:
-            self.highlight = self.field.value_ids.index(chosen[0])
+        self.chosen, self.was, self.suggested = chosen, was, offered
+        shown = chosen or offered
+        if shown and shown[0] in self.field.positions:
+            self.highlight = self.field.positions[shown[0]]
         self.refresh()
 
     def move_highlight(self, step: int) -> None:
@@ -98,7 +103,8 @@ class ChoiceField(Widget, can_focus=True):
     def _layout(self, width: int) -> Content:
         """Heading, then the chips flowed onto lines of `width` cells without splitting a chip."""
         kind = "one" if self.field.kind == "single" else "any"
-        lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"))]
+        suggested = ("  ◇ suggested", SUGGESTED_STYLE) if self.suggested else ""
+        lines = [Content.assemble(field_heading(self.field), (f"  ({kind})", "$text-muted"), suggested)]
         if self.was:
             lines.append(Content.assemble(("? was ", "$text-warning"), (safe_line(self.was), "bold $text-warning")))
         line = Content("")
@@ -114,25 +120,27 @@ class ChoiceField(Widget, can_focus=True):
 
     def _chip(self, position: int) -> Content:
         value = self.field.values[position]
-        chosen = value.id in self.chosen
+        chosen, suggested = value.id in self.chosen, value.id in self.suggested
+        mark = ("●", "$text-success") if chosen else ("◇", "$text-warning") if suggested else " "
         chip = Content.assemble(
-            ("●" if chosen else " ", "$text-success"),
+            mark,
             (number_key(self.keys, position), "bold $accent"),
             " ",
-            (safe_line(value.label), "bold $text-success" if chosen else ""),
+            (safe_line(value.label), "bold $text-success" if chosen else SUGGESTED_STYLE if suggested else ""),
         )
         if position == self.highlight and self.has_focus:
             chip = chip.stylize("underline reverse", 1)
         return chip
 
 
+TYPE_HINT = "type, then escape or tab"
+
+
 class TextField(Input):
     """A free-text field; the screen saves its value when the annotator leaves it or pauses typing."""
 
     def __init__(self, field: Field) -> None:
-        super().__init__(
-            id=f"field-{field.id}", classes="field", placeholder="type, then escape or tab", highlighter=PrintableHighlighter()
-        )
+        super().__init__(id=f"field-{field.id}", classes="field", placeholder=TYPE_HINT, highlighter=PrintableHighlighter())
         self.field = field
         self.border_title = field_heading(field)
 
@@ -142,16 +150,23 @@ class TextField(Input):
         handle later, after the field had taken them in)."""
         await self.run_action("screen.done")
 
-    def show(self, value: str | list[str] | None, was: str = "") -> None:
+    def show(self, value: str | list[str] | None, was: str = "", suggested: str | list[str] | None = None) -> None:
         text = value if isinstance(value, str) else ""
         if self.value.strip() != text:  # the space just typed stays when typed text is saved
             self.value = text
+        placeholder = f"suggested: {safe_line(suggested)}" if isinstance(suggested, str) and suggested else TYPE_HINT
+        if self.placeholder != placeholder:
+            self.placeholder = placeholder
 
     def highlighted_description(self) -> Content:
         return definition(self.field)
 
 
 FieldWidget = ChoiceField | TextField
+
+
+def as_list(value: str | list[str] | None) -> list[str]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 class SchemaForm(VerticalScroll, can_focus=False, inherit_bindings=False):
@@ -179,11 +194,13 @@ class SchemaForm(VerticalScroll, can_focus=False, inherit_bindings=False):
     def fields(self) -> list[FieldWidget]:
         return list(self.query(".field").results(Widget))  # type: ignore[arg-type]
 
-    def show(self, labels: dict, applicable: set[str], was: Mapping[str, str] | None = None) -> None:
+    def show(self, labels: dict, applicable: set[str], was: Mapping[str, str] | None = None, suggested: Mapping | None = None) -> None:
         """Show `labels`; only the fields in `applicable` are displayed. `was`: the values as written
-        of the fields to decide again after a schema change."""
+        of the fields to decide again after a schema change; `suggested`: the suggested values of
+        fields without one."""
         for widget in self.fields:
             shown = widget.field.id in applicable
             if widget.display != shown:
                 widget.display = shown
-            widget.show(labels.get(widget.field.id), (was or {}).get(widget.field.id, ""))
+            field_id = widget.field.id
+            widget.show(labels.get(field_id), (was or {}).get(field_id, ""), (suggested or {}).get(field_id))

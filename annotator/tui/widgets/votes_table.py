@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from annotator.labels.gold import ADJUDICATED, NOT_APPLICABLE, UNRESOLVED, UnitGold
-from annotator.schema.model import Schema
+from annotator.schema.model import Schema, is_unset
 from annotator.session.review import (
     Cell,
     FieldRow,
@@ -58,7 +58,7 @@ def votes_table(schema: Schema, unit: UnitGold, width: int, keys: Sequence[str] 
 def _row_line(row: FieldRow, widths: list[int]) -> Content:
     mark = Content.styled("≠ " if row.disagrees else "  ", "bold $text-warning")
     label = Content.styled(safe_line(row.field.label), "bold $text-warning" if row.disagrees else "")
-    gold = Content(safe_line(value_text(row.field, row.gold.value))) if row.gold.value is not None else Content.styled("—", "$text-muted")
+    gold = Content(safe_line(value_text(row.field, row.gold.value))) if not is_unset(row.gold.value) else Content.styled("—", "$text-muted")
     how = Content.styled(resolution_text(row.gold), RESOLUTION_STYLES.get(row.gold.resolution, ""))
     return _line(mark, [label, *map(_cell, row.cells), gold, how], widths)
 

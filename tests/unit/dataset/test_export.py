@@ -34,6 +34,7 @@ from annotator.dataset.build import (
 from annotator.dataset.folder import check_out_dir, export, interrupted_exports, write_folder
 from annotator.dataset.formats import (
     FORMATS,
+    ROW_FORMATS,
     encode_csv,
     encode_jsonl,
     encode_parquet,
@@ -130,7 +131,7 @@ def test_csv_neutralises_text_and_list_cells_and_reads_back() -> None:
         {"doc": "=cmd|' /C calc'!A0", "start": 0, "text": "-5 dead", "resolved": True, "flags": ["a", "b"], "note": None},
         {"doc": "d", "start": 7, "text": "fine", "resolved": False, "flags": None, "note": "@mention"},
     ]
-    read = list(csv.reader(io.StringIO(encode_csv(rows, names).decode("utf-8"), newline="")))
+    read = list(csv.reader(io.StringIO(encode_csv(rows, names).decode("utf-8-sig"), newline="")))
     assert read[0] == names
     assert read[1] == ["'=cmd|' /C calc'!A0", "0", "'-5 dead", "true", "a;b", ""]
     assert read[2] == ["d", "7", "fine", "false", "", "'@mention"]
@@ -564,7 +565,7 @@ def test_csv_round_trip_neutralises_formula_text(tmp_path: Path, corpus_dir: Pat
     export_to(tmp_path / "out", corpus_dir, store, format="csv")
     rows = []
     for path in sorted((tmp_path / "out" / "data").glob("*.csv")):
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             rows += list(csv.DictReader(handle))
     texts = {row["text"] for row in rows}
     assert '\'=HYPERLINK("http://example.invalid")' in texts
@@ -648,7 +649,7 @@ def test_datasets_loads_the_export(tmp_path: Path, corpus_dir: Path, store: Path
     # datasets' progress bars would start tqdm's monitor thread, which outlives the test and keeps
     # segment_many (and its test) from forking a process pool for the rest of the suite.
     monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
-    for fmt in FORMATS:
+    for fmt in ROW_FORMATS:
         out = tmp_path / fmt
         dataset = export_to(out, corpus_dir, store, format=fmt, splits=(("train", 0.5), ("test", 0.5)), seed=2)
         assert dataset.split_documents["test"][0] == "doc0"  # the only note is in the split read second
@@ -714,7 +715,7 @@ def test_the_card_and_the_csv_carry_no_raw_terminal_escapes(tmp_path: Path, fmt:
     body = card.split("---\n", 2)[2]
     assert "\n# Not a heading" not in body and "<b>" not in body and "\\<b\\>" in body
     if fmt == "csv":
-        data = files["data/train.csv"].decode("utf-8")
+        data = files["data/train.csv"].decode("utf-8-sig")
         assert raw_controls(data) == set()
         assert "'=cmd" in data and "\u241b[31mred" in data
 
@@ -768,3 +769,125 @@ def test_the_manifest_hashes_the_bytes_the_export_read(
 def line_of_record(data: bytes) -> bytes:
     """Another copy of the file's last record, as a second read would find it."""
     return data.splitlines()[-1] + b"\n"
+
+
+# -- what a new user found -----------------------------------------------------------------------
+
+
+def all_rows(out: Path) -> dict[str, dict]:
+    return by_text([row for rows in read_jsonl(out).values() for row in rows])
+
+
+def test_an_agreed_empty_multi_choice_is_an_empty_list_and_the_card_counts_it_apart(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    """`flags` asked of both and left empty by both: agreed on no flag, which is `[]`; an unresolved
+    `flags` stays null, and the card's distribution does not lump the two together."""
+    export_to(tmp_path / "out", corpus_dir, store)
+    rows = all_rows(tmp_path / "out")
+    calm = rows["Report 2 opens here."]
+    assert (calm["flags"], calm["flags_resolution"]) == ([], "unanimous")
+    split = rows["The first claim of report 0."]
+    assert (split["claim_type"], split["claim_type_resolution"]) == (None, "unresolved")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    for field_id in ("flags", "claim_type"):
+        counts = card.split(f"### `{field_id}`", 1)[1].split("###", 1)[0]
+        agreed_empty = sum(1 for row in rows.values() if row[field_id] == [])
+        no_gold = sum(1 for row in rows.values() if row[field_id] is None)
+        assert f"| (none) | agreed: none of the values | {agreed_empty} |" in counts
+        assert f"| (no gold) | no gold value (unresolved or not asked) | {no_gold} |" in counts
+    assert all(row["flags"] == [] for row in rows.values())  # nobody ticked one, the reviewer neither
+    assert sum(1 for row in rows.values() if row["claim_type"] is None) == len(rows) - 2  # not asked, or unresolved
+
+
+def test_with_annotators_each_annotators_status_is_in_the_row(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    """bob retracted `Report 1 opens here.` (no label), alice skipped and bob flagged the unit after it."""
+    corpus = load_corpus([corpus_dir])
+    unit = corpus.document("doc1").units[1]
+    label(store, "carol", corpus, unit, NO_CLAIM)  # a row for the unit the other two skipped and flagged
+    export_to(tmp_path / "out", corpus_dir, store, include_annotators=True)
+    rows = all_rows(tmp_path / "out")
+    skipped = rows[unit.text]
+    assert (skipped["status@alice"], skipped["status@bob"], skipped["status@carol"]) == ("skipped", "flagged", "done")
+    assert skipped["checkworthiness@alice"] is None and skipped["checkworthiness@bob"] is None
+    retracted = rows["Report 1 opens here."]
+    assert (retracted["status@alice"], retracted["status@bob"], retracted["status@carol"]) == ("done", None, None)
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "`status@<annotator>`" in card
+
+
+def test_the_reviewer_who_decided_a_field_is_named(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    export_to(tmp_path / "out", corpus_dir, store)
+    rows = all_rows(tmp_path / "out")
+    adjudicated = rows["The second claim of report 0."]
+    assert (adjudicated["checkworthiness_resolution"], adjudicated["checkworthiness_reviewer"]) == ("adjudicated", "rev")
+    assert adjudicated["note_reviewer"] == "rev"
+    majority = rows["Report 0 opens here."]
+    assert majority["checkworthiness_reviewer"] is None
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "`<field>_reviewer`" in card
+
+
+def test_csv_is_for_spreadsheets_and_its_card_says_how_it_differs_from_the_text(tmp_path: Path, corpus_dir: Path, store: Path) -> None:
+    """Excel reads UTF-8 without a byte order mark as Windows-1252; a neutralised cell is no longer
+    `document[start:end]`, and the card says so and where the exact text is."""
+    (corpus_dir / "quote.txt").write_text("The country\u2019s figures were revised.\n", encoding="utf-8")
+    corpus = load_corpus([corpus_dir])
+    label(store, "alice", corpus, corpus.document("quote").units[0], NO_CLAIM)
+    export_to(tmp_path / "out", corpus_dir, store, format="csv", splits=(("train", 1.0),))
+    data = (tmp_path / "out" / "data" / "train.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    with open(tmp_path / "out" / "data" / "train.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:3] == ["doc", "start", "end"]
+    assert "The country\u2019s figures were revised." in {row["text"] for row in rows}
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "byte order mark" in card
+    assert "`text` is then not `document[start:end]`" in card
+    assert "JSONL and Parquet hold the text exactly" in card
+
+
+def test_the_csv_reads_back_in_datasets_without_the_byte_order_mark_in_a_column_name(
+    tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datasets
+    import tqdm
+
+    monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
+    dataset = export_to(tmp_path / "out", corpus_dir, store, format="csv", splits=(("train", 1.0),))
+    loaded = datasets.load_dataset(str(tmp_path / "out"), cache_dir=str(tmp_path / "hf-cache"))
+    assert loaded["train"].column_names == dataset.columns
+
+
+def test_the_vote_formats_hold_every_vote_and_datasets_loads_them(
+    tmp_path: Path, corpus_dir: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prodigy: a line per vote; Label Studio: a task per row with its votes and the gold as the
+    prediction; long: a row per vote and field answered. Skipped, flagged and retracted give no vote."""
+    import datasets
+    import tqdm
+
+    monkeypatch.setattr(tqdm.tqdm, "monitor_interval", 0)
+    splits = (("train", 1.0),)
+    gold = export_to(tmp_path / "gold", corpus_dir, store, splits=splits)
+    votes = [(unit.key, name, labels) for unit in gold.units for name, labels in unit.annotations.items()]
+    prodigy = export_to(tmp_path / "prodigy", corpus_dir, store, format="prodigy", splits=splits)
+    lines = [json.loads(line) for line in (tmp_path / "prodigy" / "data" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(votes) == sum(row["annotators"] for row in prodigy.rows)
+    majority = next(line for line in lines if line["text"] == "Report 0 opens here." and line["_annotator_id"] == "alice")
+    assert majority["accept"] == [
+        "checkworthiness:check", "source_type:official_named", "claim_type:event", "claim_type:quantity", "verifiability:public", "hedging:asserted",
+    ]  # fmt: skip
+    assert majority["source"] == "the ministry" and majority["meta"] == {"doc": "doc0", "start": 0, "end": 20}
+    export_to(tmp_path / "labelstudio", corpus_dir, store, format="labelstudio", splits=splits)
+    tasks = json.loads((tmp_path / "labelstudio" / "data" / "train.json").read_text(encoding="utf-8"))
+    assert len(tasks) == len(gold.rows)
+    adjudicated = next(task for task in tasks if task["data"]["text"] == "The second claim of report 0.")
+    prediction = {result["from_name"]: result["value"] for result in adjudicated["predictions"][0]["result"]}
+    assert prediction["checkworthiness"] == {"choices": ["check"]} and prediction["note"] == {"text": ["wire confirms"]}
+    export_to(tmp_path / "long", corpus_dir, store, format="long", splits=splits)
+    rows = [json.loads(line) for line in (tmp_path / "long" / "data" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(row["doc"], row["start"], row["end"], row["annotator"]) for row in rows} == {(*key, name) for key, name, _ in votes}
+    assert sum(len(labels) for _, _, labels in votes) == len(rows)
+    for fmt, count in (("prodigy", len(lines)), ("labelstudio", len(tasks)), ("long", len(rows))):
+        loaded = datasets.load_dataset(str(tmp_path / fmt), cache_dir=str(tmp_path / "hf-cache"))
+        assert loaded["train"].num_rows == count
+        check_out_dir(tmp_path / fmt)  # a previous export: the next one may replace it

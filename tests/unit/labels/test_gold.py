@@ -106,14 +106,27 @@ def test_min_agreement_outside_half_to_one_is_refused(value: float) -> None:
 
 def test_adjudication_overrides_a_majority_and_counts_agreeing_annotators() -> None:
     unit = gold(worth_votes("yes", "yes", "no"), {"rev": {"worth": "no"}})
-    assert unit.fields["worth"] == GoldLabel("no", ADJUDICATED, 3, 1)
+    assert unit.fields["worth"] == GoldLabel("no", ADJUDICATED, 3, 1, reviewers=("rev",))
     assert unit.resolved
 
 
 def test_adjudication_decides_an_empty_optional_field() -> None:
     annotations = {"a": {"worth": "no", "note": "odd"}, "b": {"worth": "no", "note": "odd"}}
     unit = gold(annotations, {"rev": {"worth": "no"}})
-    assert unit.fields["note"] == GoldLabel(None, ADJUDICATED, 2, 0)
+    assert unit.fields["note"] == GoldLabel(None, ADJUDICATED, 2, 0, reviewers=("rev",))
+
+
+def test_the_reviewers_who_decided_a_field_are_named_and_only_they() -> None:
+    unit = gold(worth_votes("yes", "no"), {"r2": {"worth": "no"}, "r1": {"worth": "no"}})
+    assert unit.fields["worth"] == GoldLabel("no", ADJUDICATED, 2, 1, reviewers=("r1", "r2"))
+    assert unit.fields["note"] == GoldLabel(None, ADJUDICATED, 2, 2, reviewers=("r1", "r2"))  # both left it empty, as the annotators
+    assert gold(worth_votes("yes", "no")).fields["worth"].reviewers == ()
+
+
+def test_an_agreed_empty_multiple_choice_is_the_empty_list_and_stays_out_of_the_labels() -> None:
+    unit = gold({"a": {"worth": "yes", "kind": []}, "b": {"worth": "yes"}})
+    assert unit.fields["kind"] == GoldLabel([], UNANIMOUS, 2, 2)
+    assert unit.labels == {"worth": "yes"}
 
 
 def test_conflicting_adjudications_leave_the_field_unresolved() -> None:
@@ -221,7 +234,7 @@ def test_gold_units_count_done_heads_and_adjudications_only() -> None:
     assert [unit.key for unit in gold.units] == [("doc", 0, 1), ("doc", 2, 3)]
     first, second = gold.units
     assert list(first.annotations) == ["a", "b"]
-    assert first.fields["worth"] == GoldLabel("no", ADJUDICATED, 2, 1)
+    assert first.fields["worth"] == GoldLabel("no", ADJUDICATED, 2, 1, reviewers=("rev",))
     assert second.annotations == {} and second.labels == {"worth": "no"}
     assert gold.unusable == []
 
@@ -262,5 +275,5 @@ def test_the_dawid_skene_method_decides_choice_fields_by_the_model_and_leaves_th
     assert first.fields["kind"].resolution == DAWID_SKENE  # a and b were asked it, c was not
     assert first.fields["note"] == GoldLabel("x", MAJORITY, 3, 2)  # free text: the votes decide
     assert second.fields["worth"].value == "no" and second.fields["kind"].resolution == NOT_APPLICABLE
-    assert third.fields["worth"] == GoldLabel("very", ADJUDICATED, 2, 0)  # a reviewer's decision still comes first
+    assert third.fields["worth"] == GoldLabel("very", ADJUDICATED, 2, 0, reviewers=("rev",))  # a reviewer's decision still comes first
     assert first.fields["worth"].confidence is not None and third.fields["worth"].confidence is None

@@ -120,7 +120,7 @@ def test_a_project_may_name_its_own_lexicon_of_suggestion_cues(tmp_path: Path) -
     assert read_config(tmp_path).lexicon == tmp_path / "cues" / "desk.json"
     write_config(tmp_path, base + '[suggestions]\nlexicon = ""\nshown = true\n')
     assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
-        "suggestions.shown: unknown key (known: lexicon)",
+        "suggestions.shown: unknown key (known: lexicon, show)",
         "suggestions.lexicon: must be a path (a non-empty string)",
     ]
 
@@ -144,4 +144,17 @@ def test_a_project_may_name_its_team_and_every_problem_with_it_is_listed(tmp_pat
         'team.annotators: must be a list of one or more annotator names, such as ["ana", "ben"]',
         "team.overlap: must be a whole number of annotators per sentence, 1 or more",
         'team.calibration_documents: must be a list of document ids, such as ["2025/ap-0412"]',
+    ]
+
+
+def test_a_project_may_hide_suggestions_for_a_calibration_round(tmp_path: Path) -> None:
+    base = 'corpus = ["d"]\nschema = "s.json"\nstore = "a"\n'
+    write_config(tmp_path, base)
+    assert read_config(tmp_path).show_suggestions is True
+    write_config(tmp_path, base + "[suggestions]\nshow = false\n")
+    config = read_config(tmp_path)
+    assert config.show_suggestions is False and config.lexicon is None
+    write_config(tmp_path, base + '[suggestions]\nshow = "no"\n')
+    assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
+        "suggestions.show: must be true or false"
     ]

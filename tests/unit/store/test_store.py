@@ -305,6 +305,7 @@ def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None
 def test_a_valid_record_has_no_problems() -> None:
     assert record_problems(valid_record()) == []
     assert record_problems(valid_record(rev=4, prev="x" * 32, kind="adjudication", origin={"a": "typed"}, seconds=3)) == []
+    assert record_problems(valid_record(origin={"a": "imported"}, imported={"file": "db-out.jsonl", "sha256": "a" * 64, "entry": 3})) == []
 
 
 @pytest.mark.parametrize(
@@ -336,6 +337,9 @@ def test_a_valid_record_has_no_problems() -> None:
         ({"origin": {"a": "guessed"}}, "origin must map fields to one of typed, suggested, imported"),
         ({"seconds": float("inf")}, "seconds must be a number >= 0"),
         ({"seconds": True}, "seconds must be a number >= 0, got true"),
+        ({"imported": {"file": "x.jsonl", "sha256": "0" * 64}}, "imported must be an object of file (a name), sha256"),
+        ({"imported": {"file": "", "sha256": "0" * 64, "entry": 1}}, "imported must be an object of file"),
+        ({"imported": {"file": "x.jsonl", "sha256": "0" * 64, "entry": 0}}, "imported must be an object of file"),
         ({"colour": "red"}, "unknown key 'colour'"),
     ],
 )

@@ -70,12 +70,14 @@ def test_s1_the_source_is_the_state_media_that_said_it() -> None:
         "source": "the North's state media",
         "claim_type": ["prediction"],
         "hedging": "asserted",
+        "flags": ["quoted_wording"],  # for a "drastic boost"
     }
     assert cues(s1, "source") == [(111, 134, "the North's state media", "source"), (135, 139, "said", "attribution.neutral")]
     assert cues(s1, "source_type") == [(123, 134, "state media", "source.state_media")]
     assert [cue[2] for cue in cues(s1, "claim_type")] == ["ahead of", "next week"]
     assert {s.by for s in s1.fields.values()} == {"rules:news-cues@1"}
     assert [(cue.start - START, cue.text) for cue in s1.cues()] == [  # every cue once, in order: what the UI highlights
+        (49, '"drastic boost"'),
         (111, "the North's state media"),
         (123, "state media"),
         (135, "said"),
@@ -98,6 +100,7 @@ def test_s3_the_ministry_said_the_visit_appears_to() -> None:
         "source": "South Korea's unification ministry",
         "claim_type": ["causal"],
         "hedging": "possible",
+        "flags": ["quoted_wording"],
     }
     assert cues(s3, "source")[0] == (81, 115, "South Korea's unification ministry", "source")
     assert cues(s3, "source")[1] == (116, 120, "said", "attribution.neutral")
@@ -166,3 +169,23 @@ def test_a_schema_without_the_rules_fields_or_values_gets_only_what_it_has() -> 
     suggester = RuleSuggester(load_lexicon(), parse_schema(json.dumps(data)))
     assert suggest(S1, suggester).values() == {"source_type": "state_media"}  # "check" is not a value of this schema
     assert suggest(S4, suggester).values() == {"checkworthiness": "minor", "source_type": "unattributed"}
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('He called it "a grave provocation" on Monday.', ['"a grave provocation"']),
+        ("He called it \u201ca grave provocation\u201d on Monday.", ["\u201ca grave provocation\u201d"]),
+        ('"We will respond," he said, calling it "reckless".', ['"We will respond,"', '"reckless"']),
+        ('"We will respond to every threat and we will.', []),  # the quotation goes on in the next sentence
+        ('It was a so-called "ok" deal, officials said.', []),  # two letters: not a quotation worth checking
+        ("The ministry said the talks would resume.", []),
+    ],
+)
+def test_a_direct_quotation_suggests_the_quoted_wording_flag(text: str, quoted: list[str]) -> None:
+    found = suggest(text).fields.get("flags")
+    if not quoted:
+        assert found is None
+        return
+    assert found is not None and found.value == ["quoted_wording"]
+    assert [cue[2:] for cue in cues(suggest(text), "flags")] == [(quote, "quotation") for quote in quoted]
