@@ -162,7 +162,7 @@ class AnnotatorApp(KeysInOrder):
         else:
             self.session.fail(message.request)
             self.save_failure = failure_reason(message.error)
-            self.annotate_screen.save_failed(message.request, self.save_failure)
+            self.annotate_screen.save_failed(message.request, self.save_failure, can_retry=self.annotation_log.unusable is None)
         if self.quitting:
             self._quit_once_written()
 

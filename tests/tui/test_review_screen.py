@@ -371,3 +371,17 @@ async def test_the_focused_fields_votes_are_shown_whole_at_80_columns(majority: 
         await wait_for(pilot, lambda: focused_id(app) == "field-source_type", description="source type focused")
         text = " ".join(screen_text(app).split())
         assert "Source type · 2 bob: Expert" in text or "Source type · 1 alice: State media" in text
+
+
+async def test_long_notes_leave_the_sentence_in_view_at_80x24(store_dir: Path, corpus_dir: Path, make_review: MakeReview) -> None:
+    long_note = " ".join(["this note goes on about where the claim came from"] * 15)
+    label(store_dir, corpus_dir, "alice", [claim("state_media", "event", note=long_note)])
+    label(store_dir, corpus_dir, "bob", [claim("expert", "event", note=long_note + " and more")])
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app).splitlines()
+        pane = next(number for number, line in enumerate(shown) if line.startswith("╭─ news"))  # the context pane's top border
+        assert shown[pane + 1].startswith("│ Missiles fired at dawn")  # the sentence under review, in view
+        await pilot.press("tab")
+        assert focused_id(app) != "votes-scroll"  # the notes scroll with the mouse; tab stays in the form

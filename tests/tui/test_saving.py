@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 import pytest
 from textual import events
 from textual.messages import ExitApp
@@ -295,6 +296,30 @@ async def test_typed_text_is_saved_when_the_app_is_told_to_exit(
         await pilot.press(*SOURCE_FIELD, *"KCNA")
         app.post_message(ExitApp())
     assert records(store_dir)[-1]["labels"]["source"] == "KCNA"
+
+
+async def test_a_save_that_leaves_the_file_unwritable_says_to_start_again_not_to_retry(
+    make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.store.test_store import failing
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("3")
+        await saved(pilot, app, 0, "draft")
+        failing(monkeypatch, "write", app.annotation_log, partial=40)  # a torn line that cannot be cut back
+        failing(monkeypatch, "ftruncate", app.annotation_log)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "save failed" in status_text(app), description="the failure on the status line")
+        assert "Quit and start annotator again to go on" in status_text(app) and "enter to retry" not in status_text(app)
+        await pilot.press("j", "k")
+        assert status_text(app) == "not saved: quit and start again to save"
+        monkeypatch.undo()
+        await pilot.press("enter")  # a retry cannot save it: the file is written no more in this session
+        await wait_for(pilot, lambda: "Quit and start annotator again" in status_text(app), description="the same advice again")
+    saved_line, torn = (store_dir / "tester.jsonl").read_bytes().split(b"\n")
+    assert orjson.loads(saved_line)["labels"] == {"checkworthiness": "check"}
+    assert len(torn) == 40  # set aside when the file is next opened
 
 
 async def test_a_failed_save_is_shown_and_enter_retries(make_app: MakeApp, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

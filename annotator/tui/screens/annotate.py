@@ -190,6 +190,7 @@ class AnnotateScreen(Screen):
         self.message: Content | None = None
         self.missing_said = False  # the message says which required fields enter found missing
         self.text_save: Timer | None = None  # the save of typed text that is not on disk yet
+        self.can_retry = True  # false once a failed save left the file unwritable until the next start
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -203,9 +204,14 @@ class AnnotateScreen(Screen):
             with Vertical(id="right"):
                 yield SchemaForm(session.schema, self.context.key_names.first(PICK_BINDINGS), id="form")
                 yield DefinitionBox(session.schema, id="definition")
+        yield from self.compose_below_body()
         yield Static(id="status")
         yield SearchBar(id="search", placeholder="search sentences: enter jumps, escape closes", highlighter=PrintableHighlighter())
         yield KeyFooter(compact=True)
+
+    def compose_below_body(self) -> ComposeResult:
+        """What a screen built on this one shows between the body and the status line."""
+        yield from ()
 
     def on_mount(self) -> None:
         self.query_one("#search", SearchBar).display = False
@@ -271,7 +277,7 @@ class AnnotateScreen(Screen):
         if self.session.is_saving(index):
             state = Content("saving…")
         elif unsaved:
-            state = Content("not saved: enter retries")
+            state = Content("not saved: enter retries" if self.can_retry else "not saved: quit and start again to save")
         elif self.typed_not_saved():
             state = Content("typed text not on disk yet")
         elif (current := self.session.status(index)) is not None:
@@ -540,8 +546,11 @@ class AnnotateScreen(Screen):
         if request.index == self.session.cursor:
             self.show_status()
 
-    def save_failed(self, request: SaveRequest, reason: str) -> None:
-        """Show the unit whose labels were not saved (they stay on screen, to retry) and why."""
+    def save_failed(self, request: SaveRequest, reason: str, *, can_retry: bool = True) -> None:
+        """Show the unit whose labels were not saved (they stay on screen) and why; `can_retry`:
+        whether a retry can save them, or only starting again (the file cannot be written any more
+        in this session)."""
+        self.can_retry = can_retry
         self.sentences.refresh_row(request.index)
         message = self.show_unsaved(request.index, reason)
         notify_safe(self.app, message, severity="error", timeout=10)
@@ -550,7 +559,10 @@ class AnnotateScreen(Screen):
         """Go to a unit whose labels are not saved and say why and how to retry; the message."""
         if index != self.session.cursor:
             self.move_to(index)
-        message = f"save failed, labels kept on screen (press enter to retry): {reason}"
+        if self.can_retry:
+            message = f"save failed, labels kept on screen (press enter to retry): {reason}"
+        else:
+            message = f"save failed: {reason} Quit and start annotator again to go on; the labels not saved are only on screen"
         self.say(Content(safe_line(message)), error=True)
         return message
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -71,9 +73,10 @@ class ReviewScreen(AnnotateScreen, inherit_bindings=False):
         super().__init__(session, context)
         self.message = Content(message) if message else None
 
-    def on_mount(self) -> None:
-        # Runs before AnnotateScreen.on_mount, which shows the first unit.
-        self.mount(VotesTable(self.session.schema, self.accept_keys, id="votes"), after="#body")
+    def compose_below_body(self) -> ComposeResult:
+        # In a scroll of its own, at most part of the screen: long notes must not push the sentence out of view.
+        with VerticalScroll(id="votes-scroll", can_focus=False):
+            yield VotesTable(self.session.schema, self.accept_keys, id="votes")
 
     @property
     def accept_keys(self) -> tuple[str, ...]:
