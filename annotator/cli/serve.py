@@ -107,9 +107,11 @@ def tab_command(args: argparse.Namespace) -> str:
     if args.keymap is not None:
         words += ["--keymap", str(args.keymap)]
     if args.review:
-        words += ["--min-agreement", str(args.min_agreement), *(["--all"] if args.everything else [])]
+        words += ["--min-agreement", str(args.min_agreement)]
     else:
         words += [*(["--lexicon", str(args.lexicon)] if args.lexicon else []), *(["--no-suggestions"] if args.suggestions is False else [])]
+    if args.everything:
+        words.append("--all")
     return shlex.join([*words, "--", *map(str, args.paths)])
 
 

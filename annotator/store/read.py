@@ -97,6 +97,7 @@ class StoreView:
     lines: dict[str, Sequence[int]] = field(default_factory=dict)  # annotator -> the line of each record; with `records`
     broken: set[LabelKey] = field(default_factory=set)  # labels whose revision history is broken (`chains.broken_links`)
     sha256: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of the bytes read; with hash_files only
+    notes: list[Problem] = field(default_factory=list)  # forked histories, resolved (`chains`): no problem
 
     def problem_summary(self) -> str | None:
         """How many problems the store has and how many labels a broken history affects, for a
@@ -153,8 +154,11 @@ def _load_file(view: StoreView, path: Path, keep_records: bool, hash_files: bool
         numbers = record_lines(len(records), {problem.line for problem in problems})
         view.lines[annotator] = numbers
         for link in broken_links(records, numbers):
-            problems.append(Problem(str(path), link.line, link.reason))
-            view.broken.add(link.label)
+            if link.fork:
+                view.notes.append(Problem(str(path), link.line, link.reason))
+            else:
+                problems.append(Problem(str(path), link.line, link.reason))
+                view.broken.add(link.label)
     view.problems += problems
     if torn:
         view.torn.append(annotator)
