@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "whose labels the tabs write (default: your login name)")
     add_suggestion_options(parser)
     parser.add_argument("--review", action="store_true", help="serve the review UI (annotator review), with --all and --min-agreement")
-    review.add_review_options(parser)
+    review.add_review_options(
+        parser, "with --review: every labelled unit, not only the disputed ones; else every sentence, not only your [team] queue"
+    )
     parser.add_argument(
         "--host", default=LOOPBACK,
         help=f"the address to listen on (default: {LOOPBACK}, this machine alone); another needs --allow-remote",
