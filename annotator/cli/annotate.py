@@ -1,11 +1,13 @@
-"""`annotator annotate [PATH...]`: label a corpus sentence by sentence in the terminal UI."""
+"""`annotator annotate [PATH...] [--all]`: label a corpus sentence by sentence in the terminal UI: the
+annotator's queue (the sentences the project's `[team]` assigns them, in corpus order), or every
+sentence with --all or without a team."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from annotator.cli.options import add_suggestion_options, add_ui_options, annotator_name, ui_inputs
+from annotator.cli.options import add_suggestion_options, add_ui_options, annotator_name, team_of_project, ui_inputs
 from annotator.cli.ui import run_app
 from annotator.memory import launching
 
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "annotator name (default: your login name)")
     add_suggestion_options(parser)
+    parser.add_argument(
+        "--all", dest="everything", action="store_true", help="every sentence, not only those the project's [team] assigns you"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,4 +32,5 @@ def open_app(args: argparse.Namespace) -> AnnotatorApp:
     with launching():
         from annotator.tui.launch import prepare
 
-        return prepare(annotator=annotator_name(args), **ui_inputs(args), suggestions=args.suggestions, lexicon=args.lexicon)
+        team = None if args.everything else team_of_project()
+        return prepare(annotator=annotator_name(args), **ui_inputs(args), suggestions=args.suggestions, lexicon=args.lexicon, team=team)

@@ -16,6 +16,8 @@ from annotator.errors import UserError
 COMMANDS: dict[str, str] = {
     "init": "make a project: annotator.toml, a documents folder, a schema to edit, the annotations folder",
     "annotate": "label the sentences of a corpus in the terminal (the default command)",
+    "assign": "who labels which sentences, from the project's [team]: counts per annotator and overlap (writes nothing)",
+    "status": "how far the team is: per annotator assigned, done, left, active time, time left; per document the overlap reached",
     "units": "segment documents (.txt, .md, .jsonl, .csv, .tsv files or folders) into sentence units and print them",
     "suggest": "suggest a value for each field of each unit, with the cue words behind it (rules, or a model command)",
     "validate": "check every annotation file against the record format, the schema and the corpus (reads only)",

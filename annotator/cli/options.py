@@ -16,7 +16,7 @@ from annotator.labels.gold import (
     DEFAULT_MIN_AGREEMENT,
 )
 from annotator.paths import default_keymap_path, keymap_path, settings_path
-from annotator.project.config import CONFIG_FILE
+from annotator.project.config import CONFIG_FILE, Team
 from annotator.project.find import open_project
 from annotator.text import plural, printable
 
@@ -70,6 +70,26 @@ def with_project_defaults(args: argparse.Namespace) -> None:
         defaults |= {"paths": list(project.corpus), "schema": project.schema, "store": project.store}
     for name in [*missing, *missing_optional]:
         setattr(args, name, defaults[name])
+
+
+def team_of_project() -> Team | None:
+    """The `[team]` of the project around the current folder, if it has one."""
+    project = open_project()
+    return project.team if project else None
+
+
+def project_team() -> Team:
+    """The `[team]` of the project around the current folder; UserError if there is none."""
+    project = open_project()
+    if project is None or project.team is None:
+        where = f"{project.folder / CONFIG_FILE}" if project else f"a project's {CONFIG_FILE} (none in {Path.cwd()} or above)"
+        raise UserError(
+            [
+                f"no team: {where} has no [team] table",
+                'add one: [team] with annotators = ["ana", "ben", "chen"] and overlap = 2 (README: Working as a team)',
+            ]
+        )
+    return project.team
 
 
 def _listed(things: list[str]) -> str:

@@ -18,11 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_review_options(parser)
 
 
-def add_review_options(parser: argparse.ArgumentParser) -> None:
+ALL_HELP = "show every labelled unit, not only the disputed ones (v toggles)"
+
+
+def add_review_options(parser: argparse.ArgumentParser, all_help: str = ALL_HELP) -> None:
     """`--all` and `--min-agreement`: which units the review walks, and the gold it shows."""
-    parser.add_argument(
-        "--all", dest="everything", action="store_true", help="show every labelled unit, not only the disputed ones (v toggles)"
-    )
+    parser.add_argument("--all", dest="everything", action="store_true", help=all_help)
     add_min_agreement_option(parser, "for the gold shown")
 
 

@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_ui_options(parser, "whose labels the tabs write (default: your login name)")
     add_suggestion_options(parser)
     parser.add_argument("--review", action="store_true", help="serve the review UI (annotator review), with --all and --min-agreement")
-    review.add_review_options(parser)
+    review.add_review_options(
+        parser, "with --review: every labelled unit, not only the disputed ones; else every sentence, not only your [team] queue"
+    )
     parser.add_argument(
         "--host", default=LOOPBACK,
         help=f"the address to listen on (default: {LOOPBACK}, this machine alone); another needs --allow-remote",
@@ -107,9 +109,11 @@ def tab_command(args: argparse.Namespace) -> str:
     if args.keymap is not None:
         words += ["--keymap", str(args.keymap)]
     if args.review:
-        words += ["--min-agreement", str(args.min_agreement), *(["--all"] if args.everything else [])]
+        words += ["--min-agreement", str(args.min_agreement)]
     else:
         words += [*(["--lexicon", str(args.lexicon)] if args.lexicon else []), *(["--no-suggestions"] if args.suggestions is False else [])]
+    if args.everything:
+        words.append("--all")
     return shlex.join([*words, "--", *map(str, args.paths)])
 
 

@@ -1,7 +1,8 @@
 """`annotator validate [--store DIR] [--schema FILE] [PATH...]`: check a store, changing nothing.
 
-The output is the problems (file:line: reason), the torn-line sidecars, then a summary. The exit
-status is 1 when there are problems. Sidecars alone leave it 0: the store is whole without them, and
+The output is the problems (file:line: reason), the notes (forked histories, which the store
+resolves), the torn-line sidecars, then a summary. The exit status is 1 when there are problems;
+notes leave it 0. Sidecars alone leave it 0: the store is whole without them, and
 failing a check run before each commit would hold back valid labels until someone deletes a file.
 """
 
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     report = validate_store(args.store, schema, corpus)
     blocks = [
         [str(problem) for problem in report.problems],
+        [f"note: {note}" for note in report.notes],
         _sidecar_lines(report.sidecars),
         _summary(report, args.store, f"{schema.name} v{schema.version} ({args.schema}){_reads(schema)}"),
     ]
@@ -76,6 +78,7 @@ def _summary(report: ValidationReport, store: Path, schema: str) -> list[str]:
         ("labels", f"{report.current} current ({report.done} done) on {plural(report.units_labelled, 'unit')}"),
         ("anchors", f"{report.moved} re-anchored, {report.stale} stale"),
         *_migrated(report),
+        *([("notes", f"{plural(len(report.notes), 'fork')} of a revision history, resolved (listed above)")] if report.notes else []),
         ("torn", f"{plural(report.torn, 'file')} ending in an incomplete line{_set_aside(report)}"),
         ("result", _result(report)),
     ]

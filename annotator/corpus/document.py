@@ -118,6 +118,10 @@ class Corpus:
         """All units, documents in order."""
         return CorpusUnits(self.documents)
 
+    def unit_keys(self) -> list[tuple[str, int, int]]:
+        """(doc, start, end) of every unit, documents in order, without building the units."""
+        return [(doc.id, start, end) for doc in self.documents for start, end, _paragraph in doc.segmentation.units]
+
     def document(self, doc_id: str) -> Document:
         """The document with this id; KeyError if absent."""
         return self._by_id[doc_id]

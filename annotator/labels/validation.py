@@ -43,6 +43,7 @@ class ValidationReport:
     stale: int  # current labels that could not be placed
     torn: int  # files ending in an incomplete line
     problems: list[Problem] = field(default_factory=list)  # sorted by file and line
+    notes: list[Problem] = field(default_factory=list)  # forked histories, resolved: no problem
     sidecars: list[TornSidecar] = field(default_factory=list)  # torn last lines set aside earlier
     migrated: Migrated = field(default_factory=Migrated)  # current labels of earlier schema versions, per annotator
 
@@ -80,6 +81,7 @@ def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus, 
         stale=len(anchoring.stale),
         torn=len(view.torn),
         problems=sorted(problems, key=lambda p: (p.path, p.line or 0)),
+        notes=view.notes,
         sidecars=torn_sidecars(store_dir),
         migrated=migrated(read_heads(schema, {key: label.record for key, label in anchoring.current.items()}).values()),
     )

@@ -12,9 +12,14 @@
     lexicon = "cues.json"                 # cue phrases added to the package's (annotator.suggest.lexicon)
     show = false                          # no suggestions in the annotation UI (a calibration round)
 
+    [team]                                # optional: who labels what (annotator.assignment)
+    annotators = ["ana", "ben", "chen"]   # the roster
+    overlap = 2                           # how many annotators label each sentence
+    calibration_documents = ["doc-1"]     # optional: documents everyone labels
+    calibration_share = 0.05              # optional: a share of the sentences everyone labels
+
 Paths are relative to the folder holding the file. Every key of the top level but the tables is
 required and an unknown key is an error (a misspelt key would otherwise be ignored without a word).
-Later settings (the roster of annotators, the assignment of documents) come as tables of their own.
 """
 
 from __future__ import annotations
@@ -26,13 +31,26 @@ from pathlib import Path
 from annotator.corpus.table import Columns
 from annotator.errors import Problem, ProblemsError
 from annotator.files import read_bytes
+from annotator.store.records import NAME_RULE, is_annotator_name
 
 CONFIG_FILE = "annotator.toml"
-KEYS = ("corpus", "schema", "store", "columns", "suggestions")
+KEYS = ("corpus", "schema", "store", "columns", "suggestions", "team")
+TEAM_KEYS = ("annotators", "overlap", "calibration_documents", "calibration_share")
 
 
 class ConfigError(ProblemsError):
     """A project file that cannot be used; each problem names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Team:
+    """The `[team]` table: the roster, how many of them label each sentence, and the calibration set
+    that all of them label (documents by id, and a share of the sentences)."""
+
+    annotators: tuple[str, ...]
+    overlap: int
+    calibration_documents: frozenset[str] = frozenset()
+    calibration_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,7 @@ class ProjectConfig:
     columns: Columns
     lexicon: Path | None = None  # [suggestions] lexicon: the project's own cue lexicon
     show_suggestions: bool = True  # [suggestions] show: suggestions in the annotation UI
+    team: Team | None = None  # [team]: who labels what
 
 
 def config_text(corpus: str, schema: str, store: str) -> str:
@@ -83,6 +102,7 @@ def read_config(folder: Path) -> ProjectConfig:
     store = _path("store", data.get("store"), problems)
     columns = _columns(data.get("columns", {}), problems)
     lexicon, show_suggestions = _suggestions(data.get("suggestions", {}), problems)
+    team = _team(data.get("team"), problems)
     if problems:
         raise ConfigError([Problem(name, None, problem) for problem in problems])
     return ProjectConfig(
@@ -93,6 +113,7 @@ def read_config(folder: Path) -> ProjectConfig:
         columns=columns,
         lexicon=folder / lexicon if lexicon else None,
         show_suggestions=show_suggestions,
+        team=team,
     )
 
 
@@ -147,3 +168,42 @@ def _suggestions(value: object, problems: list[str]) -> tuple[str | None, bool]:
         show = True
     lexicon = _path("suggestions.lexicon", value["lexicon"], problems) or None if "lexicon" in value else None
     return lexicon, show
+
+
+def _team(value: object, problems: list[str]) -> Team | None:
+    """The `[team]` table, if there is one."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append("team: must be a table ([team] with `annotators` and `overlap`)")
+        return None
+    before = len(problems)
+    problems += [f"team.{key}: unknown key (known: {', '.join(TEAM_KEYS)})" for key in value if key not in TEAM_KEYS]
+    annotators = _roster(value.get("annotators"), problems)
+    overlap = value.get("overlap")
+    if type(overlap) is not int or not 1 <= overlap <= max(len(annotators), 1):
+        most = f"1 to {len(annotators)}, the number of annotators" if annotators else "1 or more"
+        problems.append(f"team.overlap: must be a whole number of annotators per sentence, {most}")
+    documents = value.get("calibration_documents", [])
+    if not (isinstance(documents, list) and all(_is_path(doc) for doc in documents)):
+        problems.append('team.calibration_documents: must be a list of document ids, such as ["2025/ap-0412"]')
+    share = value.get("calibration_share", 0.0)
+    if type(share) not in (int, float) or not 0 <= share <= 1:
+        problems.append("team.calibration_share: must be a number from 0 to 1 (0.05: one sentence in twenty)")
+    if len(problems) > before:
+        return None
+    return Team(tuple(annotators), overlap, frozenset(documents), float(share))  # type: ignore[arg-type]
+
+
+def _roster(value: object, problems: list[str]) -> list[str]:
+    if not (isinstance(value, list) and value and all(isinstance(name, str) for name in value)):
+        problems.append('team.annotators: must be a list of one or more annotator names, such as ["ana", "ben"]')
+        return []
+    for name in value:
+        if not is_annotator_name(name):
+            problems.append(f"team.annotators: {name!r} is not an annotator name: a name is {NAME_RULE}")
+    folded = [name.casefold() for name in value]
+    repeated = sorted({name for name, fold in zip(value, folded) if folded.count(fold) > 1})
+    if repeated:
+        problems.append(f"team.annotators: named twice (case aside, as file names on macOS and Windows): {', '.join(repeated)}")
+    return value

@@ -13,6 +13,17 @@ from annotator.schema.load import DEFAULT_SCHEMA_NAME, default_schema_bytes
 CORPUS_FOLDER = "documents"
 SCHEMA_FOLDER = "schemas"
 STORE_FOLDER = "annotations"
+GIT_ATTRIBUTES = ".gitattributes"
+
+
+def git_attributes(store: str) -> str:
+    """The `.gitattributes` of a new project: git merges an annotation file changed in two clones
+    (one annotator on two machines) by keeping the lines of both; the store resolves the fork."""
+    return (
+        "# Annotation files are appended to, never rewritten: a merge keeps the lines of both sides\n"
+        "# (annotator validate notes a label edited in two clones; the later edit is current).\n"
+        f"{store}/*.jsonl merge=union\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,7 @@ class Made:
 
 def init_project(folder: Path) -> list[Made]:
     """Make `folder` a project: its annotator.toml, a documents folder, a copy of the default schema
-    to edit, and the annotations folder. A path that exists already is kept as it is; UserError if
+    to edit, the annotations folder, and a .gitattributes that merges annotation files by union. A path that exists already is kept as it is; UserError if
     `folder` is a project already or cannot be written."""
     config = folder / CONFIG_FILE
     if config.exists():
@@ -38,12 +49,16 @@ def init_project(folder: Path) -> list[Made]:
         _make_folder(folder / SCHEMA_FOLDER)
         schema_copy = Made(folder / schema, "the schema, yours to edit", _write_new(folder / schema, default_schema_bytes()))
         store = Made(folder / STORE_FOLDER, "one annotation file per annotator", _make_folder(folder / STORE_FOLDER))
+        attributes = folder / GIT_ATTRIBUTES
+        merging = Made(
+            attributes, "git keeps both sides' labels when it merges", _write_new(attributes, git_attributes(STORE_FOLDER).encode())
+        )
         # Last: a project file means a whole project, and an init that failed before it can run again.
         if not _write_new(config, config_text(CORPUS_FOLDER, schema.as_posix(), STORE_FOLDER).encode("utf-8")):
             raise _already_a_project(config)
     except OSError as error:
         raise UserError(f"cannot make a project in {folder}: {error.strerror or error}") from None
-    return [Made(config, "the project's settings", True), documents, schema_copy, store]
+    return [Made(config, "the project's settings", True), documents, schema_copy, store, merging]
 
 
 def _already_a_project(config: Path) -> UserError:

@@ -29,17 +29,22 @@ A label written with an earlier version of the schema shows as the current versi
 (`annotator.labels.versions`). When that leaves a field for its annotator to decide (a split value),
 the unit "needs a look": the old value is shown beside the field, and the unit cannot be done until
 the field has a value, like a missing required one. The decision is an ordinary new revision.
+
+Time: a change of the unit on screen carries the seconds since it was shown (`show`) or since its
+previous change, whichever is later (the record's `seconds`): summed over a unit's records, the time
+it was on screen while labelled.
 """
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotator.corpus.document import Unit, document_runs
+from annotator.corpus.document import CorpusUnits, Unit, document_runs
 from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
 from annotator.store.records import Labels, Origins, Record, Status, UnitKey
@@ -77,13 +82,18 @@ class SaveRequest:
     prev: Record | None
     origin: Origins = field(default_factory=dict)
     suggested: Labels = field(default_factory=dict)
+    seconds: float | None = None  # on screen before this change (see the module doc); None when not on screen
 
     @property
     def record_keys(self) -> dict[str, object]:
         """The optional record keys the request sets: `origin`, when a value's origin is known, and
-        `suggested`, when the unit had suggestions."""
+        `suggested`, when the unit had suggestions, and `seconds`, when the unit was on screen."""
         keys: dict[str, object] = {"origin": self.origin} if self.origin else {}
-        return keys | ({"suggested": self.suggested} if self.suggested else {})
+        if self.suggested:
+            keys["suggested"] = self.suggested
+        if self.seconds is not None:
+            keys["seconds"] = self.seconds
+        return keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,8 @@ class Session:
     moved: set[UnitKey] = field(default_factory=set)
     cursor: int = 0
     suggester: Callable[[Unit], UnitSuggestions] | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    is_queue: bool = False  # `units` are the annotator's queue (annotator.assignment), not the whole corpus
     _pending: dict[int, SaveRequest] = field(default_factory=dict, init=False, repr=False)
     _in_flight: Counter[int] = field(default_factory=Counter, init=False, repr=False)
     _undo: list[Before] = field(default_factory=list, init=False, repr=False)
@@ -138,13 +150,33 @@ class Session:
     _to_look: dict[int, Reading] = field(default_factory=dict, init=False, repr=False)
     """Per unit whose label at the start, read through a migration, had fields to decide: how it was read."""
     _suggestions: dict[int, UnitSuggestions] = field(default_factory=dict, init=False, repr=False)
+    _unit_keys: frozenset[UnitKey] | None = field(default=None, init=False, repr=False)
+    """The keys of `units` when they are not the whole corpus's (a queue)."""
+    _timed: tuple[int, float] = field(default=(-1, 0.0), init=False, repr=False)
+    """The unit on screen (`show`), and the time its next change counts from."""
 
     def __post_init__(self) -> None:
         self._documents = document_runs(self.units)
         self._doc_starts = [start for start, _doc in self._documents]
-        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self._unit_keys = None if isinstance(self.units, CorpusUnits) else frozenset(unit.key for unit in self.units)
+        self._doc_done = self._finished_per_document()
         self._note_readings()
-        self.cursor = self.next_unlabelled(-1, wrap=False)
+        self.show(self.next_unlabelled(-1, wrap=False))
+
+    def show(self, index: int) -> None:
+        """Put unit `index` on screen (the cursor): its time counts from now."""
+        self.cursor = index
+        self._timed = (index, self.clock())
+
+    def _seconds(self, index: int) -> float | None:
+        """The seconds unit `index` was on screen since it was shown or last changed; None if it is
+        not the unit on screen."""
+        shown, since = self._timed
+        if shown != index:
+            return None
+        now = self.clock()
+        self._timed = (index, now)
+        return round(now - since, 3)
 
     def _note_readings(self) -> None:
         """Keep how the heads read through a migration with fields to decide were read, and hold
@@ -472,7 +504,7 @@ class Session:
         kept_origin = {field_id: source for field_id, source in origin.items() if field_id in asked}
         offered = self.suggestions(index)
         suggested = offered.values() if offered is not None else {}
-        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin, suggested)
+        request = SaveRequest(index, self.units[index], asked, status, self.head(index), kept_origin, suggested, self._seconds(index))
         self._pending[index] = request
         self._in_flight[index] += 1
         return request
@@ -500,8 +532,14 @@ class Session:
         indexes of the units whose head changed; changes on their way to disk are kept."""
         changed = [index for index, unit in enumerate(self.units) if _id(self.heads.get(unit.key)) != _id(heads.get(unit.key))]
         self.heads, self.moved = dict(heads), set(moved)
-        self._doc_done = Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED)
+        self._doc_done = self._finished_per_document()
         return changed
+
+    def _finished_per_document(self) -> Counter[str]:
+        """The finished units per document among the session's units: a queue is a part of the
+        corpus, and the heads may label others."""
+        keys = self._unit_keys
+        return Counter(key[0] for key, record in self.heads.items() if record["status"] in FINISHED and (keys is None or key in keys))
 
     def _count(self, doc: str, record: Record | None, delta: int) -> None:
         if record is not None and record["status"] in FINISHED:

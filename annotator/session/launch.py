@@ -19,6 +19,7 @@ from annotator.errors import NothingToDo, UserError
 from annotator.labels.anchors import StaleLabel
 from annotator.labels.gold import DEFAULT_MIN_AGREEMENT, check_min_agreement
 from annotator.labels.versions import current_labels, migrated
+from annotator.project.config import CONFIG_FILE, Team
 from annotator.schema.load import SchemaError, load_schema
 from annotator.schema.model import Schema
 from annotator.session.annotate import Session
@@ -49,6 +50,7 @@ class AnnotationOptions(TypedDict):
     on_segmenting: NotRequired[OnSegmenting | None]
     suggestions: NotRequired[bool]  # show rule suggestions (default: yes)
     lexicon: NotRequired[Path | None]  # the project's cue lexicon, added to the package's
+    team: NotRequired[Team | None]  # the annotator's queue is what it assigns them; every unit without it
 
 
 class ReviewOptions(TypedDict):
@@ -90,6 +92,7 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     corpus = load_documents(
         paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"), columns=options.get("columns", DEFAULT_COLUMNS)
     )
+    queued, said = queue(corpus, options.get("team"), annotator)
     file = annotator_file(store_dir, annotator)
     new_file = not file.exists()
     log = open_log(store_dir, annotator)
@@ -100,9 +103,9 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
         raise
     notices = [f"new annotation file {file}: nothing labelled yet"] if new_file else []
     notices += [f"skipped {problem}" for problem in corpus.problems]
-    session, stale = annotation_session(corpus, schema, log.latest(), annotator)
+    session, stale = annotation_session(corpus, schema, log.latest(), annotator, queued)
     session.suggester = suggester
-    notices += stale + log_notices(log)
+    notices += said + stale + log_notices(log)
     return Opened(corpus, session, log, store_dir, tuple(notices))
 
 
@@ -150,15 +153,35 @@ def open_log(store_dir: Path, annotator: str) -> AnnotationLog:
         raise UserError(["the annotation store is damaged; fix these lines first:", *map(str, error.problems)]) from None
 
 
-def annotation_session(corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str) -> tuple[Session, list[str]]:
-    """The session over the corpus with this annotator's current records (by unit key) placed on it,
-    and notices about labels that could not be placed (stale)."""
+def queue(corpus: Corpus, team: Team | None, annotator: str) -> tuple[list[Unit] | None, list[str]]:
+    """The units `annotator` labels: those `team` assigns them, in corpus order (None: every unit,
+    without a team or for a name not on its roster), and what to say about it."""
+    if team is None:
+        return None, []
+    if annotator not in team.annotators:
+        return None, [f"{annotator} is not on the team's roster ({CONFIG_FILE}): showing every sentence"]
+    from annotator.assignment.rendezvous import assign  # numpy: imported only when a team assigns the units
+
+    units = corpus.units()
+    mine = [units[index] for index in assign(team, corpus.unit_keys()).units_of(annotator).tolist()]
+    if not mine:
+        raise NothingToDo(f"no sentence of this corpus is assigned to {annotator} (--all shows every sentence)")
+    return mine, []
+
+
+def annotation_session(
+    corpus: Corpus, schema: Schema, records: dict[UnitKey, Record], annotator: str, queued: list[Unit] | None = None
+) -> tuple[Session, list[str]]:
+    """The session over the annotator's `queued` units (every unit of the corpus when None) with
+    their current records (by unit key) placed on the corpus, and notices about labels that could not
+    be placed (stale)."""
     placed = place_heads(corpus, schema, records, annotator)
     notices = [f"{describe_label(label.record)} is stale: {label.reason}" for label in placed.stale]
     if placed.moved:
         notices.append(f"{len(placed.moved)} labels moved with their sentence to new offsets (marked ~)")
     notices += migration_notices(schema, placed.heads.values())
-    return Session(schema, corpus.units(), heads=placed.heads, moved=placed.moved), notices
+    units = corpus.units() if queued is None else queued
+    return Session(schema, units, heads=placed.heads, moved=placed.moved, is_queue=queued is not None), notices
 
 
 @dataclass(frozen=True)
@@ -189,6 +212,10 @@ def migration_notices(schema: Schema, heads: Iterable[Record]) -> list[str]:
 
 def log_notices(log: AnnotationLog) -> list[str]:
     notices = [f"recovered after a crash: {log.recovered}"] if log.recovered else []
+    if log.forks:
+        notices.append(
+            f"{plural(log.forks, 'label')} of {log.path} had two histories (labelled in two clones and merged?): each shows the later"
+        )
     if log.broken:
         more = " and more" if len(log.broken) > 1 else ""
         notices.append(

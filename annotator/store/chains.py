@@ -4,6 +4,12 @@ Each edit of a label appends a record whose `prev` is the id of the record it su
 `rev` counts on from it; the last record of a chain is the unit's current label. A label that
 moved with its sentence to new offsets (the document changed) is edited at its new offsets: that
 record's `prev` lies at the old ones, in the same document and with the same sentence text.
+
+A fork is two records continuing the same record (or two first records of one unit): the same
+annotator labelled the unit in two clones of a repository and git merged their files (`merge=union`
+keeps both sides' lines, in no order that means anything). The unit's current label is then the
+tip (a record no other supersedes) with the later `ts`, then the greater id: the same on every
+machine, whatever the order of the lines. A fork is a note, not a broken chain.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from dataclasses import dataclass
 
 from annotator.store.records import LabelKey, Record, label_key
 
+FORK_RULE = " (labelled in two clones and merged?): the later (ts, then id) is current"
+
 
 @dataclass
 class Heads:
@@ -21,35 +29,60 @@ class Heads:
 
 
 def chain_heads(records: Iterable[Record]) -> dict[LabelKey, Record]:
-    """The head of every unit's chain: the last record at its key, unless a later record at another
-    key names it as `prev` (an edit of a re-anchored label), which supersedes it there too."""
+    """The head of every unit's chain: the record at its key that no record supersedes (names as
+    `prev`, at its key or at another: an edit of a re-anchored label); of a fork's tips, the later."""
     return read_heads(records).heads
 
 
 def read_heads(records: Iterable[Record], before: Mapping[LabelKey, Record] | None = None) -> Heads:
     """`chain_heads`, and whether every record took the common path: a unit's first record, or the
-    next revision of its head. When one did not (a label edited after it moved, or a broken
-    chain), `broken_links` says whether a chain is broken. `before`: the heads of the file's
-    records before these, which took the common path (`store.index`)."""
+    next revision of its head. When one did not (a fork, a label edited after it moved, or a broken
+    chain), the heads are the chains' tips from there on (`_Tips`), and `broken_links` says which.
+    `before`: the heads of the file's records before these, which took the common path (`store.index`)."""
     heads: dict[LabelKey, Record] = dict(before or {})
-    moved: set[str] = set()  # prevs that were not the head of their record's own key
-    plain = True
+    records = iter(records)
     for record in records:
         key = label_key(record)
         prev = record["prev"]
         head = heads.get(key)
-        if prev is None:
-            plain = plain and head is None
-        elif head is None or head["id"] != prev:
-            moved.add(prev)
-            plain = False
-        elif record["rev"] != head["rev"] + 1:
-            plain = False
-        heads[key] = record
-    if moved:
-        for key in [key for key, head in heads.items() if head["id"] in moved]:
-            del heads[key]
-    return Heads(heads, plain)
+        if (head is None and prev is None) or (head is not None and head["id"] == prev and record["rev"] == head["rev"] + 1):
+            heads[key] = record
+            continue
+        tips = _Tips(heads)
+        tips.add(record)
+        for later in records:
+            tips.add(later)
+        return Heads(tips.heads(), plain=False)
+    return Heads(heads, plain=True)
+
+
+class _Tips:
+    """The records no other supersedes, per unit; read on from `heads`, the tips of the records so far."""
+
+    def __init__(self, heads: dict[LabelKey, Record]) -> None:
+        self.tips: dict[LabelKey, dict[str, Record]] = {key: {head["id"]: head} for key, head in heads.items()}
+        self.key_of: dict[str, LabelKey] = {head["id"]: key for key, head in heads.items()}
+        self.superseded: set[str] = set()  # every prev seen: a copy of a superseded record is no tip
+
+    def add(self, record: Record) -> None:
+        prev = record["prev"]
+        if prev is not None:
+            self.superseded.add(prev)
+            key = self.key_of.pop(prev, None)
+            if key is not None:
+                del self.tips[key][prev]
+        if record["id"] not in self.superseded:
+            key = label_key(record)
+            self.tips.setdefault(key, {})[record["id"]] = record
+            self.key_of[record["id"]] = key
+
+    def heads(self) -> dict[LabelKey, Record]:
+        """Each unit's current label: of its tips, the later `ts`, then the greater id."""
+        return {key: max(tips.values(), key=_latest) for key, tips in self.tips.items() if tips}
+
+
+def _latest(record: Record) -> tuple[str, str]:
+    return record["ts"], record["id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +92,13 @@ class BrokenLink:
     line: int
     label: LabelKey  # the label whose history it breaks
     reason: str
+    fork: bool = False  # only a fork (see the module doc): resolved, a note rather than a problem
 
 
 def broken_links(records: list[Record], lines: Sequence[int] | None = None) -> list[BrokenLink]:
     """Every record of one file (in file order) that breaks its chain: a duplicate id, a `prev` that
-    is no earlier record, a `rev` that does not follow its prev's, a record superseded twice (a
-    fork), a second rev 1 of a unit that has a current label, or a `prev` at another sentence.
+    is no earlier record, a `rev` that does not follow its prev's, or a `prev` at another sentence;
+    and every fork (`fork`): a record superseded twice, a second rev 1 of a unit that has a label.
     `lines` are the records' line numbers, for the messages (default: their positions from 1)."""
     return _Links(records, lines or range(1, len(records) + 1)).broken()
 
@@ -80,39 +114,41 @@ class _Links:
     def broken(self) -> list[BrokenLink]:
         found = []
         for index, record in enumerate(self.records):
-            reasons = self._check(index, record)
-            if reasons:
-                found.append(BrokenLink(self.lines[index], label_key(record), "; ".join(reasons)))
+            reasons, forked = self._check(index, record)
+            if reasons or forked:
+                found.append(BrokenLink(self.lines[index], label_key(record), "; ".join(reasons or forked), fork=not reasons))
         return found
 
-    def _check(self, index: int, record: Record) -> list[str]:
+    def _check(self, index: int, record: Record) -> tuple[list[str], list[str]]:
+        """Why the record breaks its chain, and how it forks it."""
         if record["id"] in self.index_of:
-            return [f"duplicate record id {record['id']} (first at line {self.lines[self.index_of[record['id']]]})"]
+            return [f"duplicate record id {record['id']} (first at line {self.lines[self.index_of[record['id']]]})"], []
         key = label_key(record)
         prev = record["prev"]
+        reasons, forked = [], []
         if prev is None:
-            reasons = self._root(key)
+            forked = self._root(key)
         elif prev not in self.index_of:
             reasons = [f"prev {prev} is not an earlier record of this file"]
         else:
-            reasons = self._link(index, record, key, self.index_of[prev])
+            reasons, forked = self._link(index, record, key, self.index_of[prev])
         self.index_of[record["id"]] = index
         self.current[key] = index
-        return reasons
+        return reasons, forked
 
     def _root(self, key: LabelKey) -> list[str]:
         if key in self.current:
-            return [f"rev 1 starts a second history of this unit (line {self.lines[self.current[key]]} holds its current label)"]
+            return [f"forked history: a second rev 1 of this unit (line {self.lines[self.current[key]]} holds another){FORK_RULE}"]
         return []
 
-    def _link(self, index: int, record: Record, key: LabelKey, at: int) -> list[str]:
+    def _link(self, index: int, record: Record, key: LabelKey, at: int) -> tuple[list[str], list[str]]:
         earlier = self.records[at]
-        reasons = []
+        reasons, forked = [], []
         if record["rev"] != earlier["rev"] + 1:
             reasons.append(f"rev {record['rev']} does not follow rev {earlier['rev']} of prev (line {self.lines[at]})")
         if earlier["id"] in self.superseded_at:
             line = self.lines[self.superseded_at[earlier["id"]]]
-            reasons.append(f"prev {earlier['id']} was already superseded at line {line} (forked history)")
+            forked.append(f"forked history: prev {earlier['id']} was already superseded at line {line}{FORK_RULE}")
         else:
             self.superseded_at[earlier["id"]] = index
         earlier_key = label_key(earlier)
@@ -124,4 +160,4 @@ class _Links:
                 )
             elif self.current.get(earlier_key) == at:
                 del self.current[earlier_key]  # the label moved with its sentence: its old unit has none now
-        return reasons
+        return reasons, forked

@@ -230,7 +230,9 @@ class AnnotationLog:
         self._heads = heads.heads
         # Broken revision histories found on open (`chains.broken_links`), said, not refused: appending
         # to a unit continues its current head whatever came before.
-        self.broken = [] if heads.plain else [Problem(str(path), link.line, link.reason) for link in broken_links(records)]
+        links = [] if heads.plain else broken_links(records)
+        self.broken = [Problem(str(path), link.line, link.reason) for link in links if not link.fork]
+        self.forks = sum(link.fork for link in links)  # forked histories (`chains`), resolved
         self._history = _history_index(records)
         self._mutex = threading.Lock()
         self._broken: str | None = None  # why appends are refused after a write that could not be undone

@@ -110,6 +110,7 @@ class StoreView:
     lines: dict[str, Sequence[int]] = field(default_factory=dict)  # annotator -> the line of each record; with `records`
     broken: set[LabelKey] = field(default_factory=set)  # labels whose revision history is broken (`chains.broken_links`)
     sha256: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of the bytes read; with hash_files only
+    notes: list[Problem] = field(default_factory=list)  # forked histories, resolved (`chains`): no problem
 
     def problem_summary(self) -> str | None:
         """How many problems the store has and how many labels a broken history affects, for a
@@ -215,8 +216,11 @@ def _load_whole(
         numbers = record_lines(len(records), {problem.line for problem in problems})
         view.lines[annotator] = numbers
         for link in broken_links(records, numbers):
-            problems.append(Problem(str(path), link.line, link.reason))
-            view.broken.add(link.label)
+            if link.fork:
+                view.notes.append(Problem(str(path), link.line, link.reason))
+            else:
+                problems.append(Problem(str(path), link.line, link.reason))
+                view.broken.add(link.label)
     if heads.plain and not problems:
         size = len(data) - len(torn or b"")
         spans = line_spans(reading.last_lines, lines, 0)

@@ -73,7 +73,7 @@ class Record(TypedDict):
     ts: str
     kind: NotRequired[str]
     origin: NotRequired[Origins]
-    seconds: NotRequired[float]
+    seconds: NotRequired[float]  # on screen before this save, since shown or last saved (annotator.session.annotate)
     suggested: NotRequired[Labels]  # the values the UI suggested for the unit when it was saved
     imported: NotRequired[Imported]
 

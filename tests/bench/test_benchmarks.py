@@ -94,6 +94,11 @@ def test_bench_stats_screen_prints_the_stop_and_the_memory_after_closing() -> No
     )
 
 
+def test_bench_assign_prints_the_ratio_to_hashing_the_ids() -> None:
+    output = run_benchmark("bench_assign.py", "--units", "2000", "--repeat", "1")
+    assert re.search(rf"^ratio assign / baseline: {RATIO}$", output, re.MULTILINE), output
+
+
 def test_bench_import_prints_the_ratio_against_plain_appends() -> None:
     output = run_benchmark("bench_import.py", "--votes", "40", "--annotators", "2")
     assert re.search(rf"^ratio import / appends: {RATIO}$", output, re.MULTILINE), output

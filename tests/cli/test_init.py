@@ -38,6 +38,7 @@ def test_init_says_what_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         "  news/documents                  put the documents to label here",
         "  news/schemas/factcheck.v1.json  the schema, yours to edit",
         "  news/annotations                one annotation file per annotator",
+        "  news/.gitattributes             git keeps both sides' labels when it merges",
         "next: put documents in news/documents, then run `annotator` in news or a folder below it",
     ]
     assert main(["init", "news"]) == 2

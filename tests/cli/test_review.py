@@ -155,7 +155,9 @@ def test_the_review_says_the_store_has_problems_and_how_many_labels_they_affect(
     log = Path("annotations") / "bob.jsonl"
     first = log.read_text().splitlines()[0]
     with log.open("a") as handle:
-        handle.write(first.replace('"id":"', '"id":"f') + "\n")  # a second rev 1 of unit 1
+        dangling = first.replace('"id":"', '"id":"f').replace('"rev":1,"prev":null', f'"rev":2,"prev":"{"d" * 32}"')
+        assert dangling != first.replace('"id":"', '"id":"f')
+        handle.write(dangling + "\n")  # an edit of a record the file does not hold
     opened: list[ReviewApp] = []
     monkeypatch.setattr(ReviewApp, "run", lambda app: opened.append(app))
     assert main(["review", "--as", "lead"]) == 0

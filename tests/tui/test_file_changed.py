@@ -64,3 +64,20 @@ async def test_labels_saved_after_three_pulls_are_in_the_file_and_the_pulled_one
     assert {r["id"] for r in pulled} <= {r["id"] for r in on_disk}
     mine = [r for r in on_disk if r["id"] not in {p["id"] for p in pulled}]
     assert [r["status"] for r in mine] == ["draft", "draft", "draft", "done"]
+
+
+async def test_a_pull_that_forks_a_label_shows_the_later_edit(make_app: MakeApp, store_dir: Path, corpus_dir: Path) -> None:
+    """The same annotator labelled unit 0 in another clone, later; git merged the two files by union
+    (theirs first, as a union merge may put them): the screen shows the later label."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")  # minor, a draft, on this machine
+        await saved(pilot, app, 0, "draft")
+        mine = records(store_dir)[0]
+        theirs = dict(mine, id="9" * 32, labels={"checkworthiness": "no_claim"}, status="done", ts="2999-01-01T00:00:00.000Z")
+        path = store_dir / "tester.jsonl"
+        merged = path.with_name("tester.jsonl.merged")
+        merged.write_bytes(orjson.dumps(theirs) + b"\n" + path.read_bytes())
+        os.replace(merged, path)
+        await wait_for(pilot, lambda: app.session.status(0) == "done", description="the later label shown")
+        assert app.session.labels(0) == {"checkworthiness": "no_claim"}

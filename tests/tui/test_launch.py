@@ -91,13 +91,16 @@ def test_a_broken_revision_history_in_the_own_file_becomes_a_notice(corpus_dir: 
     with AnnotationLog.open(store_dir, "tester") as log:
         log.append(unit, doc_sha256="0" * 64, schema="factcheck", schema_version=1, labels={}, status="draft")
     first = (store_dir / "tester.jsonl").read_bytes()
-    (store_dir / "tester.jsonl").write_bytes(first + first.replace(b'"id":"', b'"id":"f'))  # a second rev 1
+    dangling = first.replace(b'"id":"', b'"id":"f').replace(b'"rev":1,"prev":null', b'"rev":2,"prev":"' + b"d" * 32 + b'"')
+    fork = first.replace(b'"id":"', b'"id":"e')  # a second rev 1, as a union merge of two clones leaves it
+    (store_dir / "tester.jsonl").write_bytes(first + dangling + fork)
     app = prepare(paths=[str(corpus_dir)], annotator="tester", schema_path=SCHEMA, store_dir=store_dir)
     app.annotation_log.close()
     assert any(
-        "a revision history is broken at 1 line of" in notice and "tester.jsonl:2: rev 1 starts a second history" in notice
+        "a revision history is broken at 1 line of" in notice and f"tester.jsonl:2: prev {'d' * 32} is not an earlier record" in notice
         for notice in app.notices
     )
+    assert any(notice.startswith("1 label of") and "had two histories" in notice for notice in app.notices)
 
 
 @pytest.mark.usefixtures("in_a_terminal")

@@ -256,7 +256,7 @@ class AnnotateScreen(Screen):
             f"{progress.doc_done} of {progress.doc_total}",
             (" labelled in this document, ", "$text-muted"),
             f"{progress.corpus_done} of {progress.corpus_total}",
-            (" in all", "$text-muted"),
+            (" in your queue" if session.is_queue else " in all", "$text-muted"),
             ("  sentence ", "$text-muted"),
             f"{session.cursor + 1}",
             ("  schema ", "$text-muted"),
@@ -301,7 +301,7 @@ class AnnotateScreen(Screen):
         self.commit_text()
         self.message = None
         self.missing_said = False
-        self.session.cursor = index
+        self.session.show(index)
         self.sentences.cursor = index
         self.show_unit()
         if not isinstance(self.focused, SearchBar):

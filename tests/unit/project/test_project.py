@@ -8,9 +8,10 @@ import pytest
 
 from annotator.corpus.table import Columns
 from annotator.errors import UserError
-from annotator.project.config import ConfigError, read_config
+from annotator.project.config import ConfigError, Team, read_config
 from annotator.project.find import find_project_folder, open_project
 from annotator.project.init import init_project
+from annotator.store.records import NAME_RULE
 from tests.conftest import REPO, SCHEMA
 
 
@@ -33,7 +34,9 @@ def test_a_new_project_reads_back_as_written(tmp_path: Path) -> None:
         ("news/documents", True),
         ("news/schemas/factcheck.v1.json", True),
         ("news/annotations", True),
+        ("news/.gitattributes", True),
     ]
+    assert (tmp_path / "news" / ".gitattributes").read_text(encoding="utf-8").endswith("\nannotations/*.jsonl merge=union\n")
     config = read_config(tmp_path / "news")
     assert config.corpus == (tmp_path / "news" / "documents",)
     assert config.schema == tmp_path / "news" / "schemas" / "factcheck.v1.json"
@@ -48,7 +51,7 @@ def test_init_keeps_what_is_there_and_refuses_a_second_time(tmp_path: Path) -> N
     (tmp_path / "annotations").mkdir()
     (tmp_path / "annotations" / "alice.jsonl").write_text("{}\n", encoding="utf-8")
     made = init_project(tmp_path)
-    assert [item.made for item in made] == [True, True, False, False]
+    assert [item.made for item in made] == [True, True, False, False, True]
     assert (tmp_path / "schemas" / "factcheck.v1.json").read_text(encoding="utf-8") == "my own edits"
     assert (tmp_path / "annotations" / "alice.jsonl").read_text(encoding="utf-8") == "{}\n"
     with pytest.raises(UserError, match=r"annotator\.toml exists already"):
@@ -80,7 +83,7 @@ def test_the_project_is_found_from_a_folder_below_it_with_paths_relative_to_wher
         (
             'corpus = "d"\nschema = 3\nstore = ""\ncolour = "red"\n[columns]\ntext = 1\nkey = "k"\n',
             [
-                "colour: unknown key (known: corpus, schema, store, columns, suggestions)",
+                "colour: unknown key (known: corpus, schema, store, columns, suggestions, team)",
                 'corpus: must be a list of one or more paths, such as ["documents"]',
                 "schema: must be a path (a non-empty string)",
                 "store: must be a path (a non-empty string)",
@@ -119,6 +122,28 @@ def test_a_project_may_name_its_own_lexicon_of_suggestion_cues(tmp_path: Path) -
     assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
         "suggestions.shown: unknown key (known: lexicon, show)",
         "suggestions.lexicon: must be a path (a non-empty string)",
+    ]
+
+
+def test_a_project_may_name_its_team_and_every_problem_with_it_is_listed(tmp_path: Path) -> None:
+    base = 'corpus = ["d"]\nschema = "s.json"\nstore = "a"\n'
+    write_config(tmp_path, base)
+    assert read_config(tmp_path).team is None
+    write_config(tmp_path, base + '[team]\nannotators = ["ana", "ben", "chen"]\noverlap = 2\ncalibration_documents = ["x/1"]\n')
+    assert read_config(tmp_path).team == Team(("ana", "ben", "chen"), 2, frozenset({"x/1"}), 0.0)
+    write_config(tmp_path, base + '[team]\nannotators = ["ana", "Ana", ".hidden"]\noverlap = 4\ncalibration_share = 1.5\nleader = "x"\n')
+    assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
+        "team.leader: unknown key (known: annotators, overlap, calibration_documents, calibration_share)",
+        "team.annotators: '.hidden' is not an annotator name: a name is " + NAME_RULE,
+        "team.annotators: named twice (case aside, as file names on macOS and Windows): Ana, ana",
+        "team.overlap: must be a whole number of annotators per sentence, 1 to 3, the number of annotators",
+        "team.calibration_share: must be a number from 0 to 1 (0.05: one sentence in twenty)",
+    ]
+    write_config(tmp_path, base + "[team]\noverlap = true\ncalibration_documents = [1]\n")
+    assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
+        'team.annotators: must be a list of one or more annotator names, such as ["ana", "ben"]',
+        "team.overlap: must be a whole number of annotators per sentence, 1 or more",
+        'team.calibration_documents: must be a list of document ids, such as ["2025/ap-0412"]',
     ]
 
 

@@ -68,4 +68,4 @@ def test_a_label_saved_without_origins_gets_none_for_its_old_values(session: Ses
     session.heads[session.units[0].key] = {"id": "old", "labels": {"checkworthiness": "check"}, "status": "draft", "rev": 1}  # type: ignore[typeddict-item]
     request = session.pick(0, "hedging", 1)
     assert request is not None and request.origin == {"hedging": "typed"}
-    assert request.record_keys == {"origin": {"hedging": "typed"}}
+    assert request.record_keys["origin"] == {"hedging": "typed"}

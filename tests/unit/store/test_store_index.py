@@ -162,18 +162,33 @@ def test_a_truncated_file_is_read_whole(tmp_path: Path, monkeypatch) -> None:
     ("appended", "reason"),
     [
         (b"not json\n", "not valid JSON"),
-        (None, "rev 1 starts a second history of this unit"),
+        (None, f"prev {'d' * 32} is not an earlier record of this file"),
     ],
 )
 def test_appended_lines_with_a_problem_are_reported_at_their_line(tmp_path: Path, appended: bytes | None, reason: str) -> None:
     store = tmp_path / "store"
     records = write_labels(store, 20)
     load_store(store)
-    restart = orjson.dumps({**records[0], "id": "c" * 32}) + b"\n"  # a second rev 1 of the first unit
+    dangling = orjson.dumps({**records[1], "id": "c" * 32, "rev": 3, "prev": "d" * 32}) + b"\n"
     with (store / "alice.jsonl").open("ab") as file:
-        file.write(appended or restart)
+        file.write(appended or dangling)
     problems = load_store(store).problems
     assert [(problem.line, problem.reason.split(" (")[0]) for problem in problems] == [(21, reason)]
+
+
+def test_a_fork_appended_after_the_index_is_resolved_as_a_whole_read_resolves_it(tmp_path: Path, monkeypatch) -> None:
+    """A union merge can append a second continuation of a record read before (two clones labelled it)."""
+    store = tmp_path / "store"
+    records = write_labels(store, 20)
+    load_store(store)
+    fork = orjson.dumps({**records[1], "id": "c" * 32, "ts": "2099-01-01T00:00:00.000Z", "labels": {}}) + b"\n"
+    with (store / "alice.jsonl").open("ab") as file:
+        file.write(fork)
+    view = load_store(store)
+    assert view.latest[("alice", *unit(0).key)]["id"] == "c" * 32  # the later tip
+    assert [problem.line for problem in view.notes] == [21] and view.problems == []
+    whole = read_whole(store, monkeypatch, tmp_path / "empty-cache")
+    assert (view.latest, view.notes) == (whole.latest, whole.notes)
 
 
 def test_a_damaged_index_is_not_trusted(tmp_path: Path, lines_parsed: list[int], monkeypatch) -> None:
@@ -192,7 +207,7 @@ def test_a_file_with_a_broken_history_gets_no_index_and_keeps_its_messages(tmp_p
     store = tmp_path / "store"
     records = write_labels(store, 4)
     with (store / "alice.jsonl").open("ab") as file:
-        file.write(orjson.dumps({**records[0], "id": "c" * 32}) + b"\n")
+        file.write(orjson.dumps({**records[1], "id": "c" * 32, "rev": 3, "prev": "d" * 32}) + b"\n")
     first = load_store(store)
     assert read_index(store / "alice.jsonl") is None
     assert [str(problem) for problem in load_store(store).problems] == [str(problem) for problem in first.problems] != []
