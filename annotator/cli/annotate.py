@@ -33,4 +33,11 @@ def open_app(args: argparse.Namespace) -> AnnotatorApp:
         from annotator.tui.launch import prepare
 
         team = None if args.everything else team_of_project()
-        return prepare(annotator=annotator_name(args), **ui_inputs(args), suggestions=args.suggestions, lexicon=args.lexicon, team=team)
+        return prepare(
+            annotator=annotator_name(args),
+            **ui_inputs(args),
+            suggestions=args.suggestions,
+            lexicon=args.lexicon,
+            suggest_command=args.suggest_command,
+            team=team,
+        )

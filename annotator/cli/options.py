@@ -23,7 +23,7 @@ from annotator.text import plural, printable
 # What the project gives a command when its command line leaves them out: argparse dest -> as asked for.
 PROJECT_OPTIONS = {"paths": "the documents (PATH...)", "schema": "--schema FILE", "store": "--store DIR"}
 # What the project gives when it has it, and else a default: argparse dest of an option left out (None).
-OPTIONAL_PROJECT_OPTIONS = ("text_column", "id_column", "lexicon", "suggestions")
+OPTIONAL_PROJECT_OPTIONS = ("text_column", "id_column", "lexicon", "suggestions", "suggest_command")
 
 
 def add_corpus_paths(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +65,7 @@ def with_project_defaults(args: argparse.Namespace) -> None:
     defaults: dict[str, object] = {
         "text_column": given.text, "id_column": given.id,
         "lexicon": project.lexicon if project else None, "suggestions": project.show_suggestions if project else True,
+        "suggest_command": project.suggest_command if project else None,
     }  # fmt: skip
     if project:
         defaults |= {"paths": list(project.corpus), "schema": project.schema, "store": project.store}
@@ -142,8 +143,14 @@ def add_lexicon_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_suggestion_options(parser: argparse.ArgumentParser) -> None:
-    """The options of the annotation UI's suggestions: `--lexicon FILE`, `--no-suggestions`."""
+    """The options of the annotation UI's suggestions: `--lexicon FILE`, `--suggest-command CMD`,
+    `--no-suggestions`."""
     add_lexicon_option(parser)
+    parser.add_argument(
+        "--suggest-command", metavar="CMD",
+        help="a model command whose suggestions replace the rules' once it has answered, as `annotator suggest --command`"
+        " (default: the project's [suggestions] command)",
+    )  # fmt: skip
     parser.add_argument(
         "--no-suggestions", dest="suggestions", action="store_const", const=False,
         help="show no suggested values or cue words (default: shown, unless the project's [suggestions] show = false)",

@@ -112,6 +112,7 @@ def tab_command(args: argparse.Namespace) -> str:
         words += ["--min-agreement", str(args.min_agreement)]
     else:
         words += [*(["--lexicon", str(args.lexicon)] if args.lexicon else []), *(["--no-suggestions"] if args.suggestions is False else [])]
+        words += ["--suggest-command", args.suggest_command] if args.suggest_command else []
     if args.everything:
         words.append("--all")
     return shlex.join([*words, "--", *map(str, args.paths)])

@@ -11,6 +11,7 @@
     [suggestions]                         # optional
     lexicon = "cues.json"                 # cue phrases added to the package's (annotator.suggest.lexicon)
     show = false                          # no suggestions in the annotation UI (a calibration round)
+    command = "python3 model.py"          # a model command whose suggestions the UI shows (annotator.suggest.collect)
 
     [team]                                # optional: who labels what (annotator.assignment)
     annotators = ["ana", "ben", "chen"]   # the roster
@@ -64,6 +65,7 @@ class ProjectConfig:
     columns: Columns
     lexicon: Path | None = None  # [suggestions] lexicon: the project's own cue lexicon
     show_suggestions: bool = True  # [suggestions] show: suggestions in the annotation UI
+    suggest_command: str | None = None  # [suggestions] command: a model command for the annotation UI
     team: Team | None = None  # [team]: who labels what
 
 
@@ -101,7 +103,7 @@ def read_config(folder: Path) -> ProjectConfig:
     schema = _path("schema", data.get("schema"), problems)
     store = _path("store", data.get("store"), problems)
     columns = _columns(data.get("columns", {}), problems)
-    lexicon, show_suggestions = _suggestions(data.get("suggestions", {}), problems)
+    lexicon, show_suggestions, suggest_command = _suggestions(data.get("suggestions", {}), problems)
     team = _team(data.get("team"), problems)
     if problems:
         raise ConfigError([Problem(name, None, problem) for problem in problems])
@@ -113,6 +115,7 @@ def read_config(folder: Path) -> ProjectConfig:
         columns=columns,
         lexicon=folder / lexicon if lexicon else None,
         show_suggestions=show_suggestions,
+        suggest_command=suggest_command,
         team=team,
     )
 
@@ -156,18 +159,24 @@ def _columns(value: object, problems: list[str]) -> Columns:
     return Columns(**names)
 
 
-def _suggestions(value: object, problems: list[str]) -> tuple[str | None, bool]:
-    """`[suggestions]`: the project's lexicon file, if it names one, and whether the UI shows them."""
+def _suggestions(value: object, problems: list[str]) -> tuple[str | None, bool, str | None]:
+    """`[suggestions]`: the project's lexicon file, if it names one, whether the UI shows them, and
+    the model command it runs, if any."""
     if not isinstance(value, dict):
-        problems.append("suggestions: must be a table ([suggestions] with `lexicon` and `show`)")
-        return None, True
-    problems += [f"suggestions.{key}: unknown key (known: lexicon, show)" for key in value if key not in ("lexicon", "show")]
+        problems.append("suggestions: must be a table ([suggestions] with `lexicon`, `show` and `command`)")
+        return None, True, None
+    known = ("lexicon", "show", "command")
+    problems += [f"suggestions.{key}: unknown key (known: {', '.join(known)})" for key in value if key not in known]
     show = value.get("show", True)
     if not isinstance(show, bool):
         problems.append("suggestions.show: must be true or false")
         show = True
+    command = value.get("command")
+    if command is not None and not (isinstance(command, str) and command.strip()):
+        problems.append("suggestions.command: must be a shell command (a non-empty string)")
+        command = None
     lexicon = _path("suggestions.lexicon", value["lexicon"], problems) or None if "lexicon" in value else None
-    return lexicon, show
+    return lexicon, show, command
 
 
 def _team(value: object, problems: list[str]) -> Team | None:

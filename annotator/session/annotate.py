@@ -295,6 +295,16 @@ class Session:
             found = self._suggestions[index] = self.suggester(self.units[index])
         return found
 
+    def take_suggestions(self, units: Sequence[UnitSuggestions]) -> None:
+        """Suggestions for the units came from elsewhere (a model command): they are the units'
+        suggestions from now on; a unit not among them keeps the suggester's."""
+        rules = self.suggester
+        if rules is None:
+            return  # suggestions are not shown
+        by_key = {found.key: found for found in units}
+        self.suggester = lambda unit: by_key.get(unit.key) or rules(unit)
+        self._suggestions.clear()
+
     def suggested(self, index: int) -> Labels:
         """The suggested values shown: those of the asked fields that have no value."""
         found = self.suggestions(index)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NotRequired, TypedDict, Unpack
+from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
 from annotator.corpus.document import Corpus, Unit
 from annotator.corpus.load import load_documents
@@ -34,6 +34,9 @@ from annotator.suggest.model import UnitSuggestions
 from annotator.suggest.rules import RuleSuggester
 from annotator.text import plural
 
+if TYPE_CHECKING:
+    from annotator.suggest.collect import Suggested
+
 OnSegmenting = Callable[[int], None]
 
 
@@ -50,6 +53,7 @@ class AnnotationOptions(TypedDict):
     on_segmenting: NotRequired[OnSegmenting | None]
     suggestions: NotRequired[bool]  # show rule suggestions (default: yes)
     lexicon: NotRequired[Path | None]  # the project's cue lexicon, added to the package's
+    suggest_command: NotRequired[str | None]  # a model command whose suggestions replace the rules' once it answers
     team: NotRequired[Team | None]  # the annotator's queue is what it assigns them; every unit without it
 
 
@@ -80,6 +84,8 @@ class Opened:
     log: AnnotationLog
     store_dir: Path
     notices: tuple[str, ...]
+    more_suggestions: Callable[[], Suggested] | None = None
+    """The suggestions of a model command for every unit (slow: for a worker), if one is set."""
 
 
 def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
@@ -106,7 +112,9 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     session, stale = annotation_session(corpus, schema, log.latest(), annotator, queued)
     session.suggester = suggester
     notices += said + stale + log_notices(log)
-    return Opened(corpus, session, log, store_dir, tuple(notices))
+    command = options.get("suggest_command")
+    more = model_suggestions(corpus, schema, options["schema_path"], options.get("lexicon"), command) if suggester and command else None
+    return Opened(corpus, session, log, store_dir, tuple(notices), more)
 
 
 def rule_suggester(schema: Schema, lexicon: Path | None) -> Callable[[Unit], UnitSuggestions]:
@@ -114,6 +122,16 @@ def rule_suggester(schema: Schema, lexicon: Path | None) -> Callable[[Unit], Uni
     that cannot be used is a LexiconError, which says why)."""
     rules = RuleSuggester(load_lexicon([lexicon] if lexicon else []), schema)
     return lambda unit: rules.suggest(unit, unit.doc)
+
+
+def model_suggestions(corpus: Corpus, schema: Schema, schema_path: Path, lexicon: Path | None, command: str) -> Callable[[], Suggested]:
+    """What asks the model `command` about every unit (its cache first), the rules filling in what it
+    does not answer: `annotator suggest --command` for the UI."""
+    from annotator.suggest.collect import Command, suggest  # launch time: imported only when a command is set
+
+    lexicon_used = load_lexicon([lexicon] if lexicon else [])
+    asked = Command(command, env={"ANNOTATOR_SCHEMA": str(Path(schema_path).absolute())})
+    return lambda: suggest(corpus.units(), schema, lexicon_used, command=asked)
 
 
 def open_review(**options: Unpack[ReviewOptions]) -> Opened:

@@ -6,13 +6,14 @@ import asyncio
 import signal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from annotator.memory import settle_after_launch
 from annotator.session.annotate import SaveRequest
@@ -29,6 +30,16 @@ from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.quit import QuitScreen
 from annotator.tui.settings import Settings
 from annotator.tui.widgets.context import cue_legend
+
+if TYPE_CHECKING:
+    from annotator.suggest.collect import Suggested
+
+
+@dataclass
+class ModelSuggestions(Message):
+    """The model command has answered (or failed: its problems say how) for every unit."""
+
+    suggested: Suggested
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +95,7 @@ class AnnotatorApp(KeysInOrder):
         self.annotator = opened.log.annotator
         self.store_dir = opened.store_dir
         self.notices = opened.notices
+        self.more_suggestions = opened.more_suggestions
         self.writer: BackgroundWriter | None = None  # started on mount, closed (drained) on unmount
         self.save_failure = ""  # why the last save failed
         self.quitting = False  # quit asked: waiting for the changes on their way to disk
@@ -109,6 +121,25 @@ class AnnotatorApp(KeysInOrder):
         for notice in self.notices:
             notify_safe(self, notice, severity="warning", timeout=15)
         self.call_after_refresh(settle_after_launch)
+        if self.more_suggestions is not None:
+            self.run_worker(self._ask_the_model, thread=True, exit_on_error=False, group="suggestions")
+
+    def _ask_the_model(self) -> None:
+        """On a worker thread: the model command's suggestions for every unit, handed to the screen."""
+        assert self.more_suggestions is not None
+        self.post_message(ModelSuggestions(self.more_suggestions()))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "suggestions" and event.state == WorkerState.ERROR:
+            notify_safe(self, f"the model command could not be used: {event.worker.error}; the rule suggestions stay", severity="warning")
+
+    def on_model_suggestions(self, message: ModelSuggestions) -> None:
+        found = message.suggested
+        self.session.take_suggestions(found.units)
+        self.annotate_screen.show_suggestions()
+        for problem in found.problems:
+            notify_safe(self, str(problem), severity="warning", timeout=30)
+        notify_safe(self, f"model suggestions: {plural(found.asked, 'sentence')} asked, {found.cached} units from its cache")
 
     # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
 

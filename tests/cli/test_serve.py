@@ -87,8 +87,9 @@ def test_any_loopback_address_needs_no_flag(host: str, served: list[dict[str, An
         ["--review", "--all", "--min-agreement", "0.75"],
         ["--keymap", "keys.json", "--text-column", "body"],
         ["--no-suggestions", "--lexicon", "desk.json"],
+        ["--suggest-command", "python3 model.py --fast"],
     ],
-    ids=["annotate", "review", "review-all", "keymap-columns", "no-suggestions"],
+    ids=["annotate", "review", "review-all", "keymap-columns", "no-suggestions", "model-command"],
 )
 def test_each_tab_runs_the_terminal_command_on_what_serve_resolved(
     extra: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -106,7 +107,7 @@ def test_each_tab_runs_the_terminal_command_on_what_serve_resolved(
         assert (tab.everything, tab.min_agreement) == (args.everything, args.min_agreement)
     else:
         with_project_defaults(tab)
-        assert (tab.suggestions, tab.lexicon) == (args.suggestions, args.lexicon)
+        assert (tab.suggestions, tab.lexicon, tab.suggest_command) == (args.suggestions, args.lexicon, args.suggest_command)
 
 
 def test_what_would_stop_every_tab_is_said_before_serving(served: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:

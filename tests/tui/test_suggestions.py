@@ -4,15 +4,23 @@ help, and `--no-suggestions` (or the project's `show = false`) hiding them all."
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
+import pytest
 from textual.content import Content
 
+from annotator.cli import annotate
+from annotator.cli.main import build_parser
 from annotator.corpus.document import Unit
+from annotator.suggest.collect import Suggested
 from annotator.suggest.model import Cue
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.launch import prepare
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.context import CUE_GROUPS, ContextPane, marked_unit
-from tests.tui.conftest import MakeApp, focused_id, footer_keys, records, screen_text
+from tests.tui.conftest import REPO, SCHEMA, MakeApp, focused_id, footer_keys, records, screen_text
 from tests.tui.waiting import saved, wait_for
 
 SIZE = (120, 40)
@@ -101,3 +109,71 @@ async def test_after_y_the_first_field_left_to_decide_is_focused_and_in_view(mak
         form = app.annotate_screen.form
         await wait_for(pilot, lambda: focused_id(app) == "field-claim_type", description="the first field without a value focused")
         await wait_for(pilot, lambda: form.region.contains_region(app.focused.region), description="the focused field in view")  # type: ignore[union-attr]
+
+
+FAKE_MODEL = f"{shlex.quote(sys.executable)} {shlex.quote(str(REPO / 'tests' / 'data' / 'fake_suggester.py'))}"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's answers are cached: each test starts with none."""
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def model_app(corpus_dir: Path, store_dir: Path, command: str) -> AnnotatorApp:
+    return prepare(paths=[str(corpus_dir)], annotator="tester", schema_path=SCHEMA, store_dir=store_dir, suggest_command=command)
+
+
+async def test_a_model_commands_suggestions_replace_the_rules_once_it_has_answered(corpus_dir: Path, store_dir: Path) -> None:
+    app = model_app(corpus_dir, store_dir, FAKE_MODEL)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "model suggestions: 4 sentences asked" in notices(app), description="the model's answers")
+        found = app.session.suggestions(0)
+        assert (
+            found is not None and found.fields["checkworthiness"].value == "urgent" and found.fields["checkworthiness"].by == "fake-model"
+        )
+        assert "◇4 Urgent" in screen_text(app)
+        await pilot.press("y")
+        await saved(pilot, app, 0, "draft")
+    assert records(store_dir)[-1]["suggested"]["checkworthiness"] == "urgent"
+
+
+async def test_a_failing_model_command_is_said_and_the_rule_suggestions_stay(corpus_dir: Path, store_dir: Path) -> None:
+    app = model_app(corpus_dir, store_dir, f"{FAKE_MODEL} --fail-after 0")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "exited with status 3: fake model: out of memory" in notices(app), description="the failure")
+        await pilot.press("j")
+        found = app.session.suggestions(CLAIM)
+        assert found is not None and found.fields["source"].value == "the military"  # the rules'
+
+
+def notices(app: AnnotatorApp) -> str:
+    return "\n".join(str(notification.message) for notification in app._notifications)
+
+
+@pytest.mark.parametrize(
+    ("options", "asks_a_model"),
+    [([], False), (["--suggest-command", "model"], True), (["--no-suggestions", "--suggest-command", "model"], False)],
+)
+def test_the_command_line_hands_the_model_command_to_the_ui(
+    corpus_dir: Path, store_dir: Path, options: list[str], asks_a_model: bool
+) -> None:
+    argv = ["annotate", "--as", "tester", "--schema", str(SCHEMA), "--store", str(store_dir), *options, str(corpus_dir)]
+    app = annotate.open_app(build_parser("annotate").parse_args(argv))
+    app.annotation_log.close()
+    assert (app.more_suggestions is not None) == asks_a_model
+
+
+async def test_a_model_that_cannot_be_asked_at_all_is_said_and_the_rules_stay(corpus_dir: Path, store_dir: Path) -> None:
+    app = model_app(corpus_dir, store_dir, FAKE_MODEL)
+
+    def broken() -> Suggested:
+        raise OSError("no such cache folder")
+
+    app.more_suggestions = broken
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(
+            pilot, lambda: "the model command could not be used: no such cache folder" in notices(app), description="the failure"
+        )
+        found = app.session.suggestions(0)
+        assert found is not None and found.fields["checkworthiness"].value == "no_claim"  # the rules': a headline

@@ -423,6 +423,12 @@ class AnnotateScreen(Screen):
         self.show_definition()
         self.show_status()
 
+    def show_suggestions(self) -> None:
+        """Show the current unit's suggestions anew (they changed: a model answered). Typed text is
+        saved first, so that redrawing the form keeps it."""
+        self.commit_text()
+        self.show_unit()
+
     def show_labels(self) -> Labels:
         """Show the current unit's labels, and its suggested values, in the form; the labels."""
         session, index = self.session, self.session.cursor

@@ -120,7 +120,7 @@ def test_a_project_may_name_its_own_lexicon_of_suggestion_cues(tmp_path: Path) -
     assert read_config(tmp_path).lexicon == tmp_path / "cues" / "desk.json"
     write_config(tmp_path, base + '[suggestions]\nlexicon = ""\nshown = true\n')
     assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
-        "suggestions.shown: unknown key (known: lexicon, show)",
+        "suggestions.shown: unknown key (known: lexicon, show, command)",
         "suggestions.lexicon: must be a path (a non-empty string)",
     ]
 
@@ -157,4 +157,16 @@ def test_a_project_may_hide_suggestions_for_a_calibration_round(tmp_path: Path) 
     write_config(tmp_path, base + '[suggestions]\nshow = "no"\n')
     assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
         "suggestions.show: must be true or false"
+    ]
+
+
+def test_a_project_may_name_a_model_command_for_the_annotation_ui(tmp_path: Path) -> None:
+    base = 'corpus = ["d"]\nschema = "s.json"\nstore = "a"\n'
+    write_config(tmp_path, base)
+    assert read_config(tmp_path).suggest_command is None
+    write_config(tmp_path, base + '[suggestions]\ncommand = "python3 model.py --fast"\n')
+    assert read_config(tmp_path).suggest_command == "python3 model.py --fast"
+    write_config(tmp_path, base + '[suggestions]\ncommand = " "\n')
+    assert [line.removeprefix(f"{tmp_path / 'annotator.toml'}: ") for line in config_problems(tmp_path)] == [
+        "suggestions.command: must be a shell command (a non-empty string)"
     ]
