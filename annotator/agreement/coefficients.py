@@ -37,6 +37,7 @@ import numpy as np
 
 Ratings = Mapping[Hashable, Mapping[Hashable, Any]]
 LEVELS = ("nominal", "ordinal", "interval", "ratio", "masi")
+_DENSE_CELLS = 1 << 22  # largest (groups x bins) table `_binned` multiplies by: bounds its memory
 
 
 @dataclass(frozen=True)
@@ -476,6 +477,10 @@ def _entry_pairs(unit: np.ndarray, code: np.ndarray, count: np.ndarray) -> tuple
 
 def _binned(counts: np.ndarray, group: np.ndarray, bins: np.ndarray, n_bins: int, weights: np.ndarray | None = None) -> np.ndarray:
     """(B, n_bins): for each row of counts, sum over items i of counts[row, group[i]] * weights[i] in bin bins[i]."""
+    n_groups = counts.shape[1]
+    if len(counts) > 1 and n_groups * n_bins <= _DENSE_CELLS:  # many rows: one matrix product over a (groups, bins) table
+        table = np.bincount(group * n_bins + bins, weights=weights, minlength=n_groups * n_bins)
+        return counts @ table.reshape(n_groups, n_bins)
     values = counts[:, group] if weights is None else counts[:, group] * weights
     keys = bins + n_bins * np.arange(len(counts))[:, None]
     return np.bincount(keys.ravel(), weights=values.ravel(), minlength=len(counts) * n_bins).reshape(len(counts), n_bins)
