@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from annotator.schema.migration import Migration  # imported only where a schema has one: it costs launch time
 
 MAX_VALUES = 10  # the UI picks values with the keys 1-9 and 0
+_KEYABLE = (str, int, float, type(None))  # label values `Schema.asked_ids` remembers its answer for
+_ASKED_MEMO_SIZE = 4096  # distinct answers to the tested fields it remembers
 
 _ID = re.compile(r"[a-z0-9_]+")
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -214,6 +216,43 @@ class Schema:
 
     def asked_ids(self, labels: Mapping[str, object]) -> set[str]:
         """Ids of the fields asked given `labels`, in one pass: a condition tests an earlier field."""
+        key = self._condition_values(labels)
+        if key is None:
+            return self._asked_ids(labels)
+        asked = self._asked_by_condition_values.get(key)
+        if asked is None:
+            asked = self._asked_ids(labels)
+            if len(self._asked_by_condition_values) < _ASKED_MEMO_SIZE:
+                self._asked_by_condition_values[key] = asked
+        return set(asked)
+
+    @cached_property
+    def _condition_fields(self) -> list[str]:
+        """The fields some condition tests: the only ones `asked_ids` depends on."""
+        return list(dict.fromkeys(field.when.field for field in self.fields if field.when is not None))
+
+    @cached_property
+    def _asked_by_condition_values(self) -> dict[Hashable, set[str]]:
+        """`asked_ids` by `_condition_values`: labels repeat the same few answers to the tested fields."""
+        return {}
+
+    def _condition_values(self, labels: Mapping[str, object]) -> Hashable | None:
+        """The values of the tested fields in `labels`, with their types (1 and True must not meet), as
+        a key; None when one is not a string, number, None or a list of them."""
+        key = []
+        for field_id in self._condition_fields:
+            value = labels.get(field_id)
+            if isinstance(value, list):
+                if not all(isinstance(item, _KEYABLE) for item in value):
+                    return None
+                key.append((list, *((type(item), item) for item in value)))
+            elif isinstance(value, _KEYABLE):
+                key.append((type(value), value))
+            else:
+                return None
+        return tuple(key)
+
+    def _asked_ids(self, labels: Mapping[str, object]) -> set[str]:
         asked: set[str] = set()
         for field in self.fields:
             condition = field.when
