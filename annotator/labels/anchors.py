@@ -115,10 +115,10 @@ def _candidates(record: Record, doc: str, index: _DocumentIndex | None) -> list[
     """The units the label may lie on (the exact one if unchanged), or why there are none."""
     if index is None:
         return f"document '{doc}' is not in the corpus"
-    if not all(type(value) is str for value in (record["doc_sha256"], record["text_sha256"], record["ts"])):
+    doc_sha256, text_sha256 = record["doc_sha256"], record["text_sha256"]
+    if type(doc_sha256) is not str or type(text_sha256) is not str or type(record["ts"]) is not str:
         return f"malformed record: {', '.join(_TEXT_KEYS)} must be strings"
-    text_sha256 = record["text_sha256"]
-    unchanged = record["doc_sha256"] == index.sha256
+    unchanged = doc_sha256 == index.sha256
     if unchanged:
         unit = index.by_span.get((record["start"], record["end"]))
         if unit is not None and unit.text_sha256 == text_sha256:
