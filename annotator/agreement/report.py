@@ -25,7 +25,8 @@ coefficients:
 
 Every figure comes with the units and pairable ratings behind it and a percentile bootstrap
 interval over units (resampled with replacement, `bootstrap` times, reproducible from `seed`;
-identical units are grouped, which draws the same distribution with far fewer rows). Resamples in
+identical units are grouped, which draws the same distribution with far fewer rows); the pairs'
+kappas have theirs only when `pair_intervals` asks for them. Resamples in
 which a coefficient is undefined are left out of its interval. Free text has almost as many values
 as ratings, so its units cannot be grouped: its interval is on exact-match agreement alone (grouped
 by the pattern of equal answers in a unit), its chance-corrected coefficients come without one.
@@ -70,6 +71,7 @@ from annotator.store.read import StoreView
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_TOP = 20
+_DRIFT = 1  # the part of a field's figures drawn from their own generator (`_Context.rng`)
 NONE_NAME = "(none)"  # how tables name the rating of an asked field left empty
 
 
@@ -161,19 +163,23 @@ def build_report(
     model: bool = False,
     cancelled: Callable[[], bool] = lambda: False,
     anchoring: Anchoring | None = None,
+    pair_intervals: bool = True,
 ) -> Report:
     """The agreement report on `fields` (default: every field of the schema, in schema order).
     `by` ("week" or "day") adds agreement per time window, `model` the Dawid-Skene estimates.
     KeyError names a field the schema does not have. `cancelled` is asked between the steps of the
     work (each field, each pair of annotators): once it says yes, ReportCancelled is raised.
-    `anchoring`: the store's current labels on `corpus`, when the caller has them already."""
+    `anchoring`: the store's current labels on `corpus`, when the caller has them already.
+    `pair_intervals`: whether each pair's kappa gets its bootstrap interval, drawn for every pair of
+    annotators on its own (most of the bootstrap's time); only `Show.pairs` and the JSON show them."""
     if by is not None and by not in WINDOWS:
         raise ValueError(f"unknown time window {by!r}: use one of {', '.join(WINDOWS)}")
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
     if cancelled():  # closed while the store was read
         raise ReportCancelled
     counted = counted_labels(store, schema, corpus, anchoring)
-    context = _Context(schema, counted, bootstrap, seed, unit_windows(counted, by) if by else None, model, cancelled)
+    windows = unit_windows(counted, by) if by else None
+    context = _Context(schema, counted, bootstrap, seed, windows, model, cancelled, pair_intervals)
     distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings
     reports = []
     for number, schema_field in enumerate(chosen):
@@ -209,6 +215,7 @@ class _Context:
     windows: tuple[list[str], np.ndarray] | None  # window names, and each unit's window
     model: bool
     cancelled: Callable[[], bool]
+    pair_intervals: bool
     gold: Decisions = field(init=False)  # the reviewers' decisions, for every field
 
     def __post_init__(self) -> None:
@@ -219,9 +226,11 @@ class _Context:
         if self.cancelled():
             raise ReportCancelled
 
-    def rng(self, schema_field: Field) -> np.random.Generator:
-        """The field's own generator: its intervals do not depend on the other fields reported."""
-        return np.random.default_rng([self.seed, zlib.crc32(schema_field.id.encode())])
+    def rng(self, schema_field: Field, *part: int) -> np.random.Generator:
+        """The field's own generator: its intervals do not depend on the other fields reported. A
+        `part` of the field's figures may have its own (drift: whether pair intervals are drawn
+        before it does not change it)."""
+        return np.random.default_rng([self.seed, zlib.crc32(schema_field.id.encode()), *part])
 
     def field_report(self, schema_field: Field, ratings: FieldRatings) -> FieldReport:
         rng = self.rng(schema_field)
@@ -239,16 +248,24 @@ class _Context:
             ac1=ac1,
             values=values,
             coincidence=coincidence_matrix(ratings.grouped).tolist() if not text else [],
-            pairs=_pair_agreements(ratings, self.counted.annotators, 0 if text else self.resamples, rng, self.go_on),
+            pairs=_pair_agreements(ratings, self.counted.annotators, self._pair_resamples(text), rng, self.go_on),
             labels=[
                 LabelAgreement(value_id, estimate) for (value_id, _), estimate in zip(_one_against_rest(schema_field, ratings), labels)
             ],
             annotators=annotator_quality(schema_field, ratings, self.counted, self.gold),
             model=model_gold(ratings, self.counted, values) if self.model and not text else None,
-            drift=window_agreement(ratings, self.windows, _statistic(ratings), 0 if text else self.resamples, rng) if self.windows else [],
+            drift=self._drift(ratings, text, self.rng(schema_field, _DRIFT)),
             migrated=ratings.migrated,
             suggestions=suggestion_use(schema_field, self.counted, self.gold),
         )
+
+    def _pair_resamples(self, text: bool) -> int:
+        return self.resamples if self.pair_intervals and not text else 0
+
+    def _drift(self, ratings: FieldRatings, text: bool, rng: np.random.Generator) -> list[WindowAgreement]:
+        if self.windows is None:
+            return []
+        return window_agreement(ratings, self.windows, _statistic(ratings), 0 if text else self.resamples, rng)
 
 
 def _field_estimates(schema_field: Field, ratings: FieldRatings, resamples: int, rng: np.random.Generator) -> list[Estimate]:

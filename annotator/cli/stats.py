@@ -82,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
     if args.schema_version is not None:
         store = as_it_stood(store, schema)
     report = build_report(
-        store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed, corpus=corpus, by=args.by, model=args.annotators
-    )
+        store, schema, fields=args.field, bootstrap=args.bootstrap, seed=args.seed, corpus=corpus, by=args.by, model=args.annotators,
+        pair_intervals=args.pairs or args.json,
+    )  # fmt: skip
     for line in report.left_out[:SHOWN_LEFT_OUT]:
         say(f"left out: {line}")
     if len(report.left_out) > SHOWN_LEFT_OUT:

@@ -153,7 +153,7 @@ def build_dataset(schema_file: SchemaFile, corpus: Corpus, store_dir: Path, opti
         documents={doc: corpus.document(doc).sha256 for doc in sorted(per_doc)},
         inputs=dict(sorted(store.sha256.items())),
         left_out=left_out,
-        agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus, anchoring=anchoring)),
+        agreement=render_markdown(build_report(store, schema, seed=options.seed, corpus=corpus, anchoring=anchoring, pair_intervals=False)),
         history=history_files(schema_file.path, schema),
         migrations=_migrations(schema, [label.record for label in anchoring.current.values() if is_done(label.record)]),
     )

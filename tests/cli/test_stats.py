@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,6 +165,14 @@ def test_pairs_by_week_and_annotators_add_their_tables(project: Path, capsys: py
     week = datetime.now(UTC).date().isocalendar()  # the labels were written just now
     assert f"By week of each unit's last label\nWeek      Units  Alpha\n{week.year}-W{week.week:02d}      6" in out
     assert "Dawid-Skene model" in out and "Dawid-Skene, alice: rows the true value" in out
+
+
+def test_pairs_intervals_come_with_pairs_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--bootstrap", "50", "--pairs", "--field", "checkworthiness"]) == 0
+    assert re.search(r"alice / bob +\S+ \[\S+, \S+\]", capsys.readouterr().out)
+    assert main(["stats", "--json", "--bootstrap", "50", "--field", "checkworthiness"]) == 0
+    kappa = json.loads(capsys.readouterr().out)["fields"][0]["pairs"][0]["kappa"]
+    assert kappa["low"] is not None and kappa["high"] is not None
 
 
 def test_json_keeps_full_precision(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -130,8 +130,9 @@ class StatsScreen(Screen[None]):
         bootstrap = DEFAULT_BOOTSTRAP if self.bootstrap is None else self.bootstrap
         try:
             report = build_report(
-                store, self.schema, bootstrap=bootstrap, seed=self.seed, corpus=self.corpus, cancelled=lambda: worker.is_cancelled
-            )
+                store, self.schema, bootstrap=bootstrap, seed=self.seed, corpus=self.corpus, cancelled=lambda: worker.is_cancelled,
+                pair_intervals=False,  # the screen shows the kappa matrix, not the pairs' intervals
+            )  # fmt: skip
         except ReportCancelled:
             return
         self.post_message(self.Computed(worker, report, [str(problem) for problem in store.problems]))

@@ -239,6 +239,20 @@ def test_intervals_are_reproducible_and_do_not_depend_on_the_other_fields(schema
         assert estimate.low <= estimate.value <= estimate.high
 
 
+def test_without_pair_intervals_only_the_pairs_kappas_lose_their_interval(schema: Schema) -> None:
+    store = view(random_records(3, units=200))
+    full = build_report(store, schema, bootstrap=200, seed=5, by="week")
+    lean = build_report(store, schema, bootstrap=200, seed=5, by="week", pair_intervals=False)
+    for with_pairs, without in zip(full.fields, lean.fields):
+        assert json.dumps([pair.kappa.value for pair in without.pairs]) == json.dumps([pair.kappa.value for pair in with_pairs.pairs])
+        assert all(math.isnan(pair.kappa.low) and math.isnan(pair.kappa.high) for pair in without.pairs)
+        plain = {name: asdict(with_pairs)[name] for name in asdict(with_pairs) if name != "pairs"}
+        assert json.dumps({name: asdict(without)[name] for name in plain}) == json.dumps(plain)  # drift too: its own generator
+    worth = full.fields[0]
+    assert all(pair.kappa.low < pair.kappa.high for pair in worth.pairs)
+    assert worth.drift and all(window.alpha.low <= window.alpha.high for window in worth.drift)
+
+
 def test_units_with_the_most_disagreement_come_first_with_their_text(tmp_path: Path, schema: Schema) -> None:
     corpus = one_document(tmp_path, "Calm sentence. Disputed | [/] sentence. Slightly disputed one.")
     calm, disputed, slight = corpus.documents[0].units
