@@ -11,6 +11,7 @@ read; `bench_reopen` measures reading again):
   validate            `annotator validate`
   stats --bootstrap 0 `annotator stats` without intervals
   stats               `annotator stats` with `--bootstrap` resamples (default 1,000)
+  stats --pairs       the same with every pair of annotators' kappa interval (as `--json` too)
   export              `annotator export --format jsonl` to a new folder
 
 Wall time is the best of `--repeat` runs; the ratio is against the baseline's; peak is the child's
@@ -50,6 +51,7 @@ def commands(project: Path, bootstrap: int) -> dict[str, list[str]]:
         "validate": ["validate", *common],
         "stats --bootstrap 0": ["stats", "--bootstrap", "0", *common],
         "stats": ["stats", "--bootstrap", str(bootstrap), *common],
+        "stats --pairs": ["stats", "--bootstrap", str(bootstrap), "--pairs", *common],
         "export": ["export", "--out", str(project / "export"), "--format", "jsonl", *common],
     }
 

@@ -24,6 +24,7 @@ def test_bench_agreement_prints_its_ratios() -> None:
     assert re.search(rf"^ratio ours / baseline: +{RATIO}", output, re.MULTILINE), output
     assert re.search(rf"^ratio report / one alpha: +{RATIO}", output, re.MULTILINE), output
     assert re.search(rf"^ratio text report / one alpha: +{RATIO}", output, re.MULTILINE), output
+    assert re.search(rf"^ratio real-shape report / one alpha: +{RATIO}", output, re.MULTILINE), output
 
 
 def test_bench_corpus_prints_the_cached_and_cold_ratios() -> None:
