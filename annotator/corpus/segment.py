@@ -51,8 +51,9 @@ _TIME_CONTEXT = re.compile(r"\(?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|UT
 # Plain prose, whose sentence ends pySBD finds where `_plain_starts` does: ASCII words, digits and
 # in-sentence punctuation, single spaces, apostrophes only inside words, full stops only inside a
 # number or after a word and before a space and a capitalised word (or at the end). No quotes,
-# brackets, `!`, `?`, ellipses or list markers: where pySBD's rules could decide otherwise, it is asked.
-_PLAIN = re.compile(r"(?:[A-Za-z0-9,;:$%&/+=#@*~-]|(?<=[A-Za-z])'(?=[A-Za-z])| (?! )|(?<=\d)\.(?=\d)|(?<=[A-Za-z]{2})\.(?= [A-Z][a-z]|$))+")
+# brackets, dashes (`--`: pySBD joins what is between two), `!`, `?`, ellipses or list markers:
+# where pySBD's rules could decide otherwise, it is asked.
+_PLAIN = re.compile(r"(?:[A-Za-z0-9,;:$%&/]|-(?!-)|(?<=[A-Za-z])'(?=[A-Za-z])| (?! )|(?<=\d)\.(?=\d)|(?<=[A-Za-z]{2})\.(?= [A-Z][a-z]|$))+")
 _PLAIN_STOP = re.compile(r"(?<![^ ])([A-Za-z][a-z]+)\.")  # a full stop after a whole word
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")  # pySBD's PeriodBeforeNumberRule: never an end
 

@@ -277,7 +277,7 @@ HOSTILE_TOKENS = [
         "KG",
     ],
     *["U.S.", "a.m.", "e.g.", "3", "3.5", "$45.2", "1", "2)", "a)", "(a)", "iv.", "x.", "'the'", '"reckless"', "“nonsense”"],
-    *["...", "..", "!", "?", "?!", "'", "Yahoo!", "-", ":", "  "],
+    *["...", "..", "!", "?", "?!", "'", "Yahoo!", "-", "--", ":", "  ", "+", "@", "*"],
 ]
 
 
@@ -325,6 +325,7 @@ def test_plain_prose_is_split_without_pysbd(text: str, monkeypatch: pytest.Monke
         "Read part vii. Then stop.",  # a roman numeral
         "Why now? They left.",  # an end mark other than a full stop
         "He left.  Then she did.",  # two spaces
+        "He said -- yes. Then -- they left.",  # pySBD joins what is between two dashes
     ],
 )
 def test_pysbd_decides_what_the_rule_cannot(text: str) -> None:
