@@ -1,18 +1,21 @@
 """Corpus loading: a ~100,000-sentence wire-style corpus segmented cold, then loaded from cache.
 
-Measured in the same run, the best of three interleaved rounds (cold: once):
+Measured in the same run, the best of `--repeat` interleaved rounds:
 
+  pySBD alone       pySBD (clean=False, char_span=True) segmenting every document's text, on one
+                    core: what segmenting with pySBD costs without this tool
+  cold load         `load_corpus` with an empty cache (a new one each round): segment every
+                    document, on every core, and write the cache
   baseline          read, decode and sha256 every file: the least any load has to do
-  cold load         `load_corpus` with an empty cache: segment every document, write the cache
   cached load       `load_corpus` again: read, decode, hash, segmentations from the cache. It builds
                     no `Unit` objects (a document builds its units when they are first read)
   cached + units    a cached load, then every unit built, as search in the UI does. A unit hashes
                     its sentence only when `text_sha256` is read, which `stats` and `export` do
                     for the units they place labels on
 
-Prints times, ratios to the baseline and peak memory; asserts nothing.
+Prints times, sentences per second, ratios and peak memory; asserts nothing.
 
-    python benchmarks/bench_corpus.py [--small] [--sentences N]
+    python benchmarks/bench_corpus.py [--small] [--sentences N] [--repeat N]
 
 `--small` (or BENCH_SMALL=1 in the environment) builds ~2,000 sentences for a quick run.
 """
@@ -26,8 +29,10 @@ import random
 import resource
 import tempfile
 import tracemalloc
+from collections.abc import Iterable
 from pathlib import Path
 
+import pysbd
 from timing import best_times  # benchmarks/timing.py, beside this script
 
 from annotator.corpus.document import Corpus
@@ -88,6 +93,16 @@ def read_and_hash(root: Path) -> None:
             hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def segment_with_pysbd(texts: Iterable[str]) -> int:
+    """Sentences pySBD alone finds in `texts`."""
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return sum(len(segmenter.segment(text)) for text in texts)
+
+
+def document_texts(root: Path) -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted(root.rglob("*.txt"))]
+
+
 def load(root: Path, cache: Path) -> Corpus:
     corpus = load_corpus([root], cache_dir=cache)
     if corpus.problems:
@@ -112,23 +127,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", default=bool(os.environ.get("BENCH_SMALL")))
     parser.add_argument("--sentences", type=int, help="sentences to generate (default 100,000; 2,000 with --small)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds, the best of which counts (default 3)")
     args = parser.parse_args()
     target = args.sentences or (2_000 if args.small else 100_000)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         root, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
         docs = build_corpus(root, target, random.Random(0))
         size_mb = sum(p.stat().st_size for p in root.rglob("*.txt")) / 2**20
-        ((cold, units),) = best_times([lambda: len(load(root, cache).units())], 1)
+        texts = document_texts(root)
+        cold_caches = iter(Path(tmp) / f"cold-{n}" for n in range(args.repeat))
+        (pysbd_time, pysbd_sentences), (cold, units) = best_times(
+            [lambda: segment_with_pysbd(texts), lambda: len(load(root, next(cold_caches)).units())], args.repeat
+        )
+        load(root, cache)
         (base, _), (cached, _), (built, _) = best_times(
-            [lambda: read_and_hash(root), lambda: load(root, cache), lambda: load_and_build_units(root, cache)], 3
+            [lambda: read_and_hash(root), lambda: load(root, cache), lambda: load_and_build_units(root, cache)], args.repeat
         )
         peak = peak_traced_mb(root, cache)
         cache_files = list(cache.rglob("*.json"))
         cache_mb = sum(p.stat().st_size for p in cache_files) / 2**20
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"corpus: {docs} documents, {units} units, {size_mb:.1f} MB, {os.cpu_count()} CPUs")
+    print(f"corpus: {docs} documents, {units} units, {size_mb:.1f} MB, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"pySBD alone (one core):            {pysbd_time:.2f} s ({pysbd_sentences / pysbd_time:,.0f} sentences/s)")
+    print(f"cold load (segment + write cache): {cold:.2f} s ({units / cold:,.0f} sentences/s)")
+    print(f"speed-up of a cold load over pySBD alone (same text): {pysbd_time / cold:.2f}x")
     print(f"baseline (read + decode + sha256): {base:.3f} s")
-    print(f"cold load (segment + write cache): {cold:.2f} s ({units / cold:,.0f} units/s)")
     print(f"cached load (no units built):      {cached:.3f} s")
     print(f"cached load + every unit built:    {built:.3f} s")
     print(

@@ -39,11 +39,9 @@ from collections import Counter
 from pathlib import Path
 
 import orjson
-import pysbd
-from bench_corpus import build_corpus  # benchmarks/, beside this script
+from bench_corpus import build_corpus, segment_with_pysbd  # benchmarks/, beside this script
 from timing import best_times
 
-from annotator.corpus.document import Corpus
 from annotator.corpus.load import load_corpus
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
@@ -89,11 +87,6 @@ def accuracy(schema: Schema) -> list[str]:
     return lines
 
 
-def segment_with_pysbd(corpus: Corpus) -> int:
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return sum(len(segmenter.segment(doc.text)) for doc in corpus.documents)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", default=bool(os.environ.get("BENCH_SMALL")))
@@ -112,7 +105,7 @@ def main() -> None:
         corpus = load_corpus([root], cache_dir=Path(tmp) / "cache")
         units = list(corpus.units())
         (baseline, sentences), (ours, _) = best_times(
-            [lambda: segment_with_pysbd(corpus), lambda: suggest(units, schema, lexicon)], args.repeat
+            [lambda: segment_with_pysbd(doc.text for doc in corpus.documents), lambda: suggest(units, schema, lexicon)], args.repeat
         )
         cpu_start = time.process_time()
         suggest(units, schema, lexicon)

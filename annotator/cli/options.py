@@ -8,8 +8,9 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from annotator.corpus.load import Progress
 from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import UserError
 from annotator.labels.gold import (
@@ -211,6 +212,24 @@ def say(message: str) -> None:
     print(f"annotator: {printable(message)}", file=sys.stderr)
 
 
-def say_segmenting(documents: int) -> None:
-    """Before the slow first load of a corpus: what the wait is for, and that it comes once."""
+def say_segmenting(documents: int) -> Progress | None:
+    """Before the slow first load of a corpus: what the wait is for, and that it comes once; then,
+    on a terminal, how far it has got."""
     say(f"splitting {plural(documents, 'new document')} into sentences (once: the result is cached)")
+    return segmenting_progress(documents, sys.stderr) if sys.stderr.isatty() else None
+
+
+def segmenting_progress(documents: int, out: TextIO) -> Progress:
+    """A line on `out` rewritten at each whole percent of `documents` split, ended when all are."""
+    shown = -1
+
+    def show(done: int) -> None:
+        nonlocal shown
+        percent = done * 100 // documents
+        if percent > shown:
+            shown = percent
+            out.write(f"\rannotator: {done} of {documents} documents split ({percent}%)")
+            out.write("\n" if done == documents else "")
+            out.flush()
+
+    return show

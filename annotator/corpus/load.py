@@ -15,18 +15,22 @@ from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import Problem, UserError
 from annotator.text import sha256_hex
 
+Progress = Callable[[int], None]  # told how many of the new documents are split so far
+OnSegmenting = Callable[[int], Progress | None]
+
 
 def load_corpus(
     paths: Sequence[str | Path],
     *,
     cache_dir: Path | None = None,
-    on_segmenting: Callable[[int], None] | None = None,
+    on_segmenting: OnSegmenting | None = None,
     columns: Columns = DEFAULT_COLUMNS,
 ) -> Corpus:
     """Read documents from files and folders and segment them; bad inputs become `problems`.
 
     `on_segmenting` is told how many documents the cache does not hold, before they are segmented:
-    the one slow step, done once per text. `columns` names the text and id columns of tables."""
+    the one slow step, done once per text; what it returns, if anything, is told how many of them
+    are done as they are. `columns` names the text and id columns of tables."""
     problems: list[Problem] = []
     sources = read_sources(paths, problems, columns)
     shas = [sha256_hex(source.text) for source in sources]
@@ -44,7 +48,7 @@ def load_corpus(
 
 
 def _segmentations(
-    sources: list[Source], keys: list[str], cache: SegmentCache, on_segmenting: Callable[[int], None]
+    sources: list[Source], keys: list[str], cache: SegmentCache, on_segmenting: OnSegmenting
 ) -> tuple[dict[str, Segmentation], dict[str, str]]:
     """Segmentations by cache key, from the cache or segmented now; and why the fresh ones that
     fail `check_segmentation` failed (those are neither used nor cached)."""
@@ -52,8 +56,9 @@ def _segmentations(
     todo = {key: source for source, key in zip(sources, keys) if key not in found}
     if not todo:
         return found, {}
-    on_segmenting(len(todo))
-    fresh = dict(zip(todo, segment_many([source.text for source in todo.values()], [source.markdown for source in todo.values()])))
+    progress = on_segmenting(len(todo))
+    texts, markdown = [source.text for source in todo.values()], [source.markdown for source in todo.values()]
+    fresh = dict(zip(todo, segment_many(texts, markdown, progress)))
     failures = {key: problem for key, seg in fresh.items() if (problem := _check(todo[key], seg))}
     sound = {key: seg for key, seg in fresh.items() if key not in failures}
     cache.put(sound)
@@ -68,7 +73,7 @@ def _check(source: Source, seg: Segmentation) -> str | None:
 def load_documents(
     paths: Sequence[str | Path],
     *,
-    on_segmenting: Callable[[int], None] | None = None,
+    on_segmenting: OnSegmenting | None = None,
     empty: str = "no documents",
     columns: Columns = DEFAULT_COLUMNS,
 ) -> Corpus:

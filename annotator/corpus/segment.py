@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -48,6 +48,14 @@ _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]+)[.)](?:\s|$)")
 _CAMEL_CASE = re.compile(r"[a-z]+[A-Z]")  # iPhone, eBay: not a lower-case continuation
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _TIME_CONTEXT = re.compile(r"\(?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|UTC|GMT|KST|JST|[ECMP][SD]?T|[A-Z][a-z]+ time)\b")
+# Plain prose, whose sentence ends pySBD finds where `_plain_starts` does: ASCII words, digits and
+# in-sentence punctuation, single spaces, apostrophes only inside words, full stops only inside a
+# number or after a word and before a space and a capitalised word (or at the end). No quotes,
+# brackets, dashes (`--`: pySBD joins what is between two), `!`, `?`, ellipses or list markers:
+# where pySBD's rules could decide otherwise, it is asked.
+_PLAIN = re.compile(r"(?:[A-Za-z0-9,;:$%&/]|-(?!-)|(?<=[A-Za-z])'(?=[A-Za-z])| (?! )|(?<=\d)\.(?=\d)|(?<=[A-Za-z]{2})\.(?= [A-Z][a-z]|$))+")
+_PLAIN_STOP = re.compile(r"(?<![^ ])([A-Za-z][a-z]+)\.")  # a full stop after a whole word
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")  # pySBD's PeriodBeforeNumberRule: never an end
 
 
 @cache
@@ -172,8 +180,48 @@ def _safe_cut(line: str, start: int, limit: int) -> int:
 
 
 def _sentence_starts(text: str) -> list[int]:
+    plain = _plain_starts(text)
+    if plain is not None:
+        return plain
     found = _segmenter().segment(text)
     return _pysbd_starts(text, found) or _realign(text, [piece.sent.strip() for piece in found])
+
+
+def _plain_starts(text: str) -> list[int] | None:
+    """Where pySBD would start each sentence of `text`, without asking it, when `text` is plain
+    prose (`_PLAIN`), or None. A full stop after a title pySBD reads as one (`Dr.`, `Gen.`: its
+    prepositive abbreviations, capitalised, before a word) ends no sentence; after any other word
+    of three letters or more that is neither an abbreviation nor a roman numeral, it ends one."""
+    body = text.rstrip(" ")
+    if not body or not _PLAIN.fullmatch(body):
+        return None
+    stops = list(_PLAIN_STOP.finditer(body))
+    if len(stops) + len(_DECIMAL_POINT.findall(body)) != body.count("."):
+        return None
+    starts = [0]
+    for stop in stops:
+        word = stop[1].lower()
+        if word in _titles() and stop[1][0].isupper() and stop.end() < len(body):
+            continue
+        if len(word) < 3 or word in _abbreviations() or not word.strip("ivxlcdm"):
+            return None
+        if stop.end() < len(body):
+            starts.append(stop.end() + 1)
+    return starts
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(English.Abbreviation.ABBREVIATIONS)
+
+
+@cache
+def _titles() -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(English.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
 
 
 def _pysbd_starts(line: str, found: list) -> list[int] | None:
@@ -266,18 +314,28 @@ def _check_spans(text: str, spans: Iterable[tuple[int, ...]]) -> str | None:
     return None
 
 
-def segment_many(texts: list[str], markdown: list[bool] | None = None) -> list[Segmentation]:
+def segment_many(texts: list[str], markdown: list[bool] | None = None, on_done: Callable[[int], None] | None = None) -> list[Segmentation]:
     """Segment texts in order (those marked in `markdown` as Markdown), in a process pool when there
-    is enough work to pay for it."""
+    is enough work to pay for it; `on_done` is told how many are segmented so far, as they are."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     flags = markdown or [False] * len(texts)
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS or not _can_fork():
-        return list(map(segment, texts, flags))
+        return _collected(map(segment, texts, flags), on_done)
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(segment, texts, flags, chunksize=max(1, len(texts) // (workers * 8))))
+        chunk = max(1, min(len(texts) // (workers * 8), 100))  # small enough for the progress to move
+        return _collected(pool.map(segment, texts, flags, chunksize=chunk), on_done)
+
+
+def _collected(segmentations: Iterator[Segmentation], on_done: Callable[[int], None] | None) -> list[Segmentation]:
+    done = []
+    for seg in segmentations:
+        done.append(seg)
+        if on_done:
+            on_done(len(done))
+    return done
 
 
 def _can_fork() -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
 from annotator.corpus.document import Corpus, Unit
-from annotator.corpus.load import load_documents
+from annotator.corpus.load import OnSegmenting, load_documents
 from annotator.corpus.table import DEFAULT_COLUMNS, Columns
 from annotator.errors import NothingToDo, UserError
 from annotator.labels.anchors import StaleLabel
@@ -36,8 +36,6 @@ from annotator.text import plural
 
 if TYPE_CHECKING:
     from annotator.suggest.collect import Suggested
-
-OnSegmenting = Callable[[int], None]
 
 
 class AnnotationOptions(TypedDict):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
 import pytest
 
 from annotator.cli.main import main
+from annotator.cli.options import segmenting_progress
 from tests.conftest import SEEDS
 
 
@@ -88,3 +90,14 @@ def test_no_path_outside_a_project_says_what_to_give(
         f"annotator: not in an annotator project: no annotator.toml in {tmp_path} or any folder above it\n"
         "annotator: make one with `annotator init`, or give the documents (PATH...)\n"
     )
+
+
+def test_a_terminal_is_shown_how_far_the_split_has_got() -> None:
+    shown = io.StringIO()
+    progress = segmenting_progress(300, shown)
+    for done in range(1, 301):
+        progress(done)
+    lines = shown.getvalue().split("\r")[1:]
+    assert len(lines) == 101  # once per whole percent, not once per document
+    assert lines[1] == "annotator: 3 of 300 documents split (1%)"
+    assert lines[-1] == "annotator: 300 of 300 documents split (100%)\n"

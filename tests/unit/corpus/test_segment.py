@@ -10,6 +10,8 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pysbd.utils import TextSpan
 
 from annotator.corpus import segment as segment_module
@@ -228,3 +230,109 @@ def test_a_line_without_a_sentence_end_is_one_unit_without_pysbd(monkeypatch: py
     monkeypatch.setattr(segment_module, "_sentence_starts", lambda text: pytest.fail(f"pySBD asked about {text!r}"))
     lines = ["Missile talks stall", "By Lee Minji", "Seoul says (again)", "It ends here...", 'He said "no!"', "a", "a) the first item"]
     assert sentences("\n".join(lines)) == lines
+
+
+def pysbd_spans(text: str) -> list[tuple[int, int]]:
+    """The trimmed sentence spans pySBD alone gives for `text`."""
+    found = segment_module._segmenter().segment(text)
+    starts = segment_module._pysbd_starts(text, found) or segment_module._realign(text, [piece.sent.strip() for piece in found])
+    return [span for s, e in zip(starts, [*starts[1:], len(text)]) if (span := segment_module._trim(text, s, e))]
+
+
+def rule_spans(text: str) -> list[tuple[int, int]] | None:
+    starts = segment_module._plain_starts(text)
+    if starts is None:
+        return None
+    return [span for s, e in zip(starts, [*starts[1:], len(text)]) if (span := segment_module._trim(text, s, e))]
+
+
+# Plain words, and every kind of token pySBD has a rule for: abbreviations, roman numerals, single
+# letters, numbers, quotes, brackets, list markers, ellipses, other end marks, extra spaces.
+PLAIN_TOKENS = ["the", "said", "drills", "Monday", "Seoul", "It", "The", "Yonhap", "mix", "it's", "Dr.", "Gen.", "3.5", ",", ".", "."]
+HOSTILE_TOKENS = [
+    *[
+        "Dr",
+        "Mr",
+        "Gen",
+        "Aug",
+        "dr.",
+        "Sen.",
+        "Gov",
+        "ing",
+        "10.5.",
+        ".5",
+        "Sept",
+        "Inc",
+        "Corp",
+        "Jan",
+        "etc",
+        "approx",
+        "vii",
+        "civic",
+        "I",
+        "A",
+        "No",
+        "St",
+        "Co",
+        "KG",
+    ],
+    *["U.S.", "a.m.", "e.g.", "3", "3.5", "$45.2", "1", "2)", "a)", "(a)", "iv.", "x.", "'the'", '"reckless"', "“nonsense”"],
+    *["...", "..", "!", "?", "?!", "'", "Yahoo!", "-", "--", ":", "  ", "+", "@", "*"],
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(PLAIN_TOKENS), min_size=1, max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from(HOSTILE_TOKENS)), max_size=2),
+)
+def test_the_rule_decides_only_as_pysbd_does(tokens: list[str], hostile: list[tuple[int, str]]) -> None:
+    """Where the rule decides the sentence ends of a piece without pySBD, pySBD decides the same."""
+    for at, token in hostile:
+        tokens.insert(at, token)
+    text = " ".join(tokens).replace(" .", ".").strip()
+    decided = rule_spans(text)
+    assert decided is None or decided == pysbd_spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The missile flew about 600 kilometers, the JCS said. The drills are defensive in nature.",
+        "Officials met on Monday. They said nothing. Talks resume",
+        "It's over. Kim's aides left.",
+        "Exports rose 3.5 percent to $45.2 billion, the ministry said. Dr. Lee agreed with Gen. Park.",
+        "He met Dr. Then left.",  # pySBD reads a title before a capital as a title, whatever follows
+    ],
+)
+def test_plain_prose_is_split_without_pysbd(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = pysbd_spans(text)
+    monkeypatch.setattr(segment_module, "_segmenter", lambda: pytest.fail(f"pySBD asked about {text!r}"))
+    assert [(s, e) for s, e, _ in segment(text).units] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks ended in Aug. Then they resumed.",  # an abbreviation
+        "Talks with the dr. Lee ended.",  # a title not capitalised
+        "It was 10.5 pct. Then 11.",  # a number before a full stop
+        "See version 2.x. Then stop.",  # a full stop between a digit and a letter
+        "Read part.5 Then stop.",  # a numbered reference
+        'He called it "reckless." The ministry said so.',  # a quote around an end mark
+        "The North fired... The JCS said so.",  # an ellipsis
+        "He left. I stayed.",  # a one-letter word after the stop
+        "Read part vii. Then stop.",  # a roman numeral
+        "Why now? They left.",  # an end mark other than a full stop
+        "He left.  Then she did.",  # two spaces
+        "He said -- yes. Then -- they left.",  # pySBD joins what is between two dashes
+    ],
+)
+def test_pysbd_decides_what_the_rule_cannot(text: str) -> None:
+    assert segment_module._plain_starts(text) is None
+
+
+def test_segment_many_tells_how_many_are_done() -> None:
+    done: list[int] = []
+    segment_many(["One. Two.", "Three.", "Four."], on_done=done.append)
+    assert done == [1, 2, 3]
