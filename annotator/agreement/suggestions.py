@@ -24,11 +24,11 @@ from annotator.agreement.annotators import Decisions
 from annotator.agreement.ratings import CountedLabels
 from annotator.labels.counting import rating
 from annotator.schema.model import Field
+from annotator.store.records import SUGGESTED
 
 ANCHORING_ACCEPTANCE = 0.8
 ANCHORING_ACCURACY = 0.7
 ANCHORING_MIN_JUDGED = 5
-SUGGESTED_ORIGIN = "suggested"
 _UNDECIDED = object()
 
 
@@ -59,7 +59,7 @@ def suggestion_use(schema_field: Field, counted: CountedLabels, decisions: Decis
             continue
         suggested = rating(schema_field, offered, asked=True)
         same = rating(schema_field, record["labels"].get(schema_field.id), asked=True) == suggested
-        accepted = same and record.get("origin", {}).get(schema_field.id) == SUGGESTED_ORIGIN
+        accepted = same and record.get("origin", {}).get(schema_field.id) == SUGGESTED
         gold = decisions.get(int(counted.unit[row]), {}).get(schema_field.id, _UNDECIDED)
         tally = tallies.setdefault(record["annotator"], Counter())
         tally["offered"] += 1

@@ -12,6 +12,7 @@ from annotator.importing.plan import ImportPlan
 from annotator.schema.model import Schema
 from annotator.store.log import AnnotationLog
 from annotator.store.read import load_store
+from annotator.store.records import IMPORTED
 
 
 def already_imported(store_dir: Path, sha256: str) -> list[str]:
@@ -32,7 +33,7 @@ def write_import(plan: ImportPlan, schema: Schema, store_dir: Path, documents_fi
         with AnnotationLog.open(store_dir, name) as log:
             for entry in entries:
                 optional: dict[str, object] = {
-                    "origin": dict.fromkeys(entry.labels, "imported"),
+                    "origin": dict.fromkeys(entry.labels, IMPORTED),
                     "imported": {"file": plan.source.name, "sha256": plan.sha256, "entry": entry.entry},
                 }
                 if entry.seconds is not None:

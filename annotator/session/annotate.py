@@ -47,14 +47,13 @@ from typing import TYPE_CHECKING
 from annotator.corpus.document import CorpusUnits, Unit, document_runs
 from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema
-from annotator.store.records import Labels, Origins, Record, Status, UnitKey
+from annotator.store.records import SUGGESTED, TYPED, Labels, Origins, Record, Status, UnitKey
 from annotator.suggest.model import UnitSuggestions
 
 FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 """Statuses that count as labelled, for progress and the next unlabelled unit; a draft does not."""
 SHOWN = (Status.DRAFT, *FINISHED)
 """Statuses whose labels are shown; a retracted head means the unit has no label."""
-TYPED, SUGGESTED = "typed", "suggested"
 
 if TYPE_CHECKING:
     from annotator.schema.migration import Reading

@@ -45,7 +45,8 @@ class Kind(StrEnum):
 STATUSES = tuple(Status)
 ANNOTATION, ADJUDICATION = Kind.ANNOTATION, Kind.ADJUDICATION
 KINDS = tuple(Kind)
-ORIGINS = ("typed", "suggested", "imported")
+TYPED, SUGGESTED, IMPORTED = "typed", "suggested", "imported"
+ORIGINS = (TYPED, SUGGESTED, IMPORTED)
 """Where a saved value came from: picked or typed by the annotator, a suggestion accepted as it
 was, or brought in from another tool."""
 
