@@ -29,7 +29,7 @@ from annotator.store.log import AnnotationLog, StoreDamaged
 from annotator.store.read import StoreView, load_store, require_store
 from annotator.store.records import InvalidAnnotatorName, LabelKey, Record, UnitKey, check_annotator_name, describe_label
 from annotator.store.roles import check_annotator, check_reviewer
-from annotator.suggest.lexicon import load_lexicon
+from annotator.suggest.lexicon import Lexicon, load_lexicon
 from annotator.suggest.model import UnitSuggestions
 from annotator.suggest.rules import RuleSuggester
 from annotator.text import plural
@@ -91,7 +91,8 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     the user must fix."""
     annotator = _name(options["annotator"])
     schema = read_schema(options["schema_path"])
-    suggester = rule_suggester(schema, options.get("lexicon")) if options.get("suggestions", True) else None
+    lexicon_file = options.get("lexicon")
+    lexicon = load_lexicon([lexicon_file] if lexicon_file else []) if options.get("suggestions", True) else None
     paths, store_dir = options["paths"], options["store_dir"]
     corpus = load_documents(
         paths, empty="nothing to annotate", on_segmenting=options.get("on_segmenting"), columns=options.get("columns", DEFAULT_COLUMNS)
@@ -108,28 +109,26 @@ def open_annotation(**options: Unpack[AnnotationOptions]) -> Opened:
     notices = [f"new annotation file {file}: nothing labelled yet"] if new_file else []
     notices += [f"skipped {problem}" for problem in corpus.problems]
     session, stale = annotation_session(corpus, schema, log.latest(), annotator, queued)
-    session.suggester = suggester
+    session.suggester = rule_suggester(schema, lexicon) if lexicon else None
     notices += said + stale + log_notices(log)
     command = options.get("suggest_command")
-    more = model_suggestions(corpus, schema, options["schema_path"], options.get("lexicon"), command) if suggester and command else None
+    more = model_suggestions(corpus, schema, options["schema_path"], lexicon, command) if lexicon and command else None
     return Opened(corpus, session, log, store_dir, tuple(notices), more)
 
 
-def rule_suggester(schema: Schema, lexicon: Path | None) -> Callable[[Unit], UnitSuggestions]:
-    """The rule suggestions of a unit, from the package's cue lexicon and the project's (a lexicon
-    that cannot be used is a LexiconError, which says why)."""
-    rules = RuleSuggester(load_lexicon([lexicon] if lexicon else []), schema)
+def rule_suggester(schema: Schema, lexicon: Lexicon) -> Callable[[Unit], UnitSuggestions]:
+    """The rule suggestions of a unit, from `lexicon` (the package's cues and the project's)."""
+    rules = RuleSuggester(lexicon, schema)
     return lambda unit: rules.suggest(unit, unit.doc)
 
 
-def model_suggestions(corpus: Corpus, schema: Schema, schema_path: Path, lexicon: Path | None, command: str) -> Callable[[], Suggested]:
+def model_suggestions(corpus: Corpus, schema: Schema, schema_path: Path, lexicon: Lexicon, command: str) -> Callable[[], Suggested]:
     """What asks the model `command` about every unit (its cache first), the rules filling in what it
     does not answer: `annotator suggest --command` for the UI."""
     from annotator.suggest.collect import Command, suggest  # launch time: imported only when a command is set
 
-    lexicon_used = load_lexicon([lexicon] if lexicon else [])
     asked = Command(command, env={"ANNOTATOR_SCHEMA": str(Path(schema_path).absolute())})
-    return lambda: suggest(corpus.units(), schema, lexicon_used, command=asked)
+    return lambda: suggest(corpus.units(), schema, lexicon, command=asked)
 
 
 def open_review(**options: Unpack[ReviewOptions]) -> Opened:
