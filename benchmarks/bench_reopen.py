@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_store import build_store, measure_baseline, peak_rss_mb  # benchmarks/, beside this script
+from bench_store import build_store, measure_baseline, peak_rss_mb, print_best  # benchmarks/, beside this script
 
 from annotator.store.read import load_store
 
@@ -95,13 +95,7 @@ def benchmark(folder: Path, records: int, appended: int, repeat: int) -> None:
             runs[measure].append(run_child(measure, store_dir, cache))
     heads = {run["heads"] for measure in MEASURES[1:] for run in runs[measure]}
     assert len(heads) == 1, f"the reopened store differs from the one read whole: {heads} heads"
-    best = {measure: {key: min(run[key] for run in results) for key in ("cpu", "wall")} for measure, results in runs.items()}
-    baseline = best["orjson.loads"]
-    print(f"{'measure':<14}{'cpu s':>8}{'ratio':>7}{'wall s':>9}{'ratio':>7}{'peak RSS MB':>13}   (best of {repeat}, fresh process each)")
-    for measure, result in best.items():
-        peak = max(run["peak_mb"] for run in runs[measure])
-        cpu, wall = result["cpu"], result["wall"]
-        print(f"{measure:<14}{cpu:>8.2f}{cpu / baseline['cpu']:>7.2f}{wall:>9.2f}{wall / baseline['wall']:>7.2f}{peak:>13.0f}")
+    best = print_best(runs, repeat)
     ratio = best["reopen"]["wall"] / best["full load"]["wall"]
     verdict = "within" if ratio <= 0.2 else "OVER"
     print(f"reopen / full load (wall): {ratio:.2f} ({verdict} the target of 0.2)")

@@ -233,6 +233,13 @@ def benchmark(store_dir: Path, records: int, repeat: int) -> None:
     for _ in range(repeat):  # interleaved, so that a busy spell of the machine hits every measure
         for measure in MEASURES:
             runs[measure].append(run_child(measure, store_dir))
+    best = print_best(runs, repeat)
+    print(f"load_store / kept (cpu): {best['load_store']['cpu'] / best['kept']['cpu']:.2f}")
+
+
+def print_best(runs: dict[str, list[dict]], repeat: int) -> dict[str, dict[str, float]]:
+    """Print each measure's best cpu and wall time of its child runs, with its ratio to the orjson.loads
+    baseline and its peak memory; the best times, by measure."""
     best = {measure: {key: min(run[key] for run in results) for key in ("cpu", "wall")} for measure, results in runs.items()}
     baseline = best["orjson.loads"]
     print(f"{'measure':<14}{'cpu s':>8}{'ratio':>7}{'wall s':>9}{'ratio':>7}{'peak RSS MB':>13}   (best of {repeat}, fresh process each)")
@@ -240,7 +247,7 @@ def benchmark(store_dir: Path, records: int, repeat: int) -> None:
         peak = max(run["peak_mb"] for run in runs[measure])
         cpu, wall = result["cpu"], result["wall"]
         print(f"{measure:<14}{cpu:>8.2f}{cpu / baseline['cpu']:>7.2f}{wall:>9.2f}{wall / baseline['wall']:>7.2f}{peak:>13.0f}")
-    print(f"load_store / kept (cpu): {best['load_store']['cpu'] / best['kept']['cpu']:.2f}")
+    return best
 
 
 def main() -> None:
