@@ -102,7 +102,9 @@ class AnnotatorApp(KeysInOrder):
         self.keymap = dict(keymap or {})  # binding id -> keys, the user's (annotator.tui.keymap)
         self.key_names = KeyNames(self, self.keymap)
         self.settings = settings or Settings()
-        self.screen_context = AnnotateContext(self.corpus, self.annotator, self.store_dir, self.key_names, self.settings, self.submit)
+        self.screen_context = AnnotateContext(
+            self.corpus, self.annotator, self.store_dir, self.key_names, self.settings, self.submit, self.can_retry
+        )
         self.annotate_screen = self.labelling_screen()
 
     def labelling_screen(self) -> AnnotateScreen:
@@ -142,6 +144,9 @@ class AnnotatorApp(KeysInOrder):
         notify_safe(self, f"model suggestions: {plural(found.asked, 'sentence')} asked, {found.cached} units from its cache")
 
     # Saving: the writer thread appends and fsyncs; its outcomes come back as Written messages.
+
+    def can_retry(self) -> bool:
+        return self.annotation_log.unusable is None
 
     def submit(self, request: SaveRequest) -> asyncio.Future[None]:
         """Hand the request to the writer; the returned future is done once the writer has finished
@@ -193,7 +198,7 @@ class AnnotatorApp(KeysInOrder):
         else:
             self.session.fail(message.request)
             self.save_failure = failure_reason(message.error)
-            self.annotate_screen.save_failed(message.request, self.save_failure, can_retry=self.annotation_log.unusable is None)
+            self.annotate_screen.save_failed(message.request, self.save_failure)
         if self.quitting:
             self._quit_once_written()
 

@@ -92,6 +92,8 @@ class AnnotateContext:
     settings: Settings
     submit: Callable[[SaveRequest], asyncio.Future[None]]
     """Hands a request to the writer; the future is done once the writer has finished with it."""
+    can_retry: Callable[[], bool]
+    """Whether a failed save can be retried, or the file takes no more writes until the next start."""
 
 
 class SearchBar(Input):
@@ -190,7 +192,6 @@ class AnnotateScreen(Screen):
         self.message: Content | None = None
         self.missing_said = False  # the message says which required fields enter found missing
         self.text_save: Timer | None = None  # the save of typed text that is not on disk yet
-        self.can_retry = True  # false once a failed save left the file unwritable until the next start
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -277,7 +278,7 @@ class AnnotateScreen(Screen):
         if self.session.is_saving(index):
             state = Content("saving…")
         elif unsaved:
-            state = Content("not saved: enter retries" if self.can_retry else "not saved: quit and start again to save")
+            state = Content("not saved: enter retries" if self.context.can_retry() else "not saved: quit and start again to save")
         elif self.typed_not_saved():
             state = Content("typed text not on disk yet")
         elif (current := self.session.status(index)) is not None:
@@ -552,11 +553,8 @@ class AnnotateScreen(Screen):
         if request.index == self.session.cursor:
             self.show_status()
 
-    def save_failed(self, request: SaveRequest, reason: str, *, can_retry: bool = True) -> None:
-        """Show the unit whose labels were not saved (they stay on screen) and why; `can_retry`:
-        whether a retry can save them, or only starting again (the file cannot be written any more
-        in this session)."""
-        self.can_retry = can_retry
+    def save_failed(self, request: SaveRequest, reason: str) -> None:
+        """Show the unit whose labels were not saved (they stay on screen) and why."""
         self.sentences.refresh_row(request.index)
         message = self.show_unsaved(request.index, reason)
         notify_safe(self.app, message, severity="error", timeout=10)
@@ -565,7 +563,7 @@ class AnnotateScreen(Screen):
         """Go to a unit whose labels are not saved and say why and how to retry; the message."""
         if index != self.session.cursor:
             self.move_to(index)
-        if self.can_retry:
+        if self.context.can_retry():
             message = f"save failed, labels kept on screen (press enter to retry): {reason}"
         else:
             message = f"save failed: {reason} Quit and start annotator again to go on; the labels not saved are only on screen"
