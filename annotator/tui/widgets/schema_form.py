@@ -76,10 +76,10 @@ class ChoiceField(Widget, can_focus=True):
         self.suggested: list[str] = []  # the suggested values, shown while the field has no value
 
     def show(self, value: str | list[str] | None, was: str = "", suggested: str | list[str] | None = None) -> None:
-        """Display the field's current value (None when unset), its suggested value (shown only
-        while it has none) and, if it has to be decided again after a schema change, its value as
-        written (`was`)."""
-        chosen, offered = as_list(value), as_list(suggested) if value is None else []
+        """Display the field's current value (None when unset), its suggested value (the session
+        suggests only for a field without one) and, if it has to be decided again after a schema
+        change, its value as written (`was`)."""
+        chosen, offered = as_list(value), as_list(suggested)
         if chosen == self.chosen and was == self.was and offered == self.suggested:
             return
         self.chosen, self.was, self.suggested = chosen, was, offered
