@@ -79,7 +79,7 @@ def sha256_hex(text: str) -> str:
     return bytes_sha256(text.encode("utf-8"))
 
 
-def bytes_sha256(data: bytes) -> str:
+def bytes_sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 

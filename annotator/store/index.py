@@ -3,25 +3,29 @@ so that a store read before is parsed again only from where it grew.
 
 An annotator file only grows by appends, so the heads of its first `size` bytes stay heads until a
 later record supersedes them. The index is trusted only when the path names the same file (device
-and inode) at least `size` bytes long, whose first `size` bytes have the sha256 the index holds: a
+and inode) at least `size` bytes long, whose first `size` bytes have the digest the index holds: a
 rewrite, a truncation, a git checkout, pull or union merge (which write the file anew and may put
 lines anywhere) each fail one of these, and the file is then read whole, with the messages a whole
 read gives. An index is made only of a clean prefix, every line a record and every record the first
 of its unit or the next revision of its head, so the bytes it skips hold nothing to report. The
 heads are parsed from the file's own bytes (the index holds only where they are); an index that
 does not read back as written (its checksum) counts as missing. Deleting the cache is safe.
+
+The digest is XXH3's 128 bits, not sha256: it is checked on every read of every file, and hashing
+at memory speed is what lets a reopen cost a fraction of a first read. The cache guards against
+accidents (a file changed under it), not against someone forging both a file and its index, for
+which 128 bits of a non-cryptographic hash do as well as sha256.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
 import orjson
+import xxhash
 
 from annotator.files import read_bytes, replace_file
 from annotator.paths import cache_dir
@@ -29,7 +33,7 @@ from annotator.store.folder import Identity
 from annotator.store.records import LabelKey, Record, label_key
 from annotator.text import bytes_sha256, sha256_hex
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 INDEX_FOLDER = f"store-index-v{INDEX_FORMAT}"
 
 
@@ -37,7 +41,7 @@ INDEX_FOLDER = f"store-index-v{INDEX_FORMAT}"
 class FileIndex:
     identity: Identity  # the file it was made from
     size: int  # the bytes it covers: whole lines, each a record
-    sha256: str  # of those bytes
+    digest: str  # of those bytes (`covered_digest`)
     lines: int  # how many lines they hold
     kinds: frozenset[str]  # the KINDS among their records
     heads: list[tuple[int, int]]  # where the line of each head starts and ends (before its newline)
@@ -49,7 +53,12 @@ class Prefix:
 
     heads: dict[LabelKey, Record]
     lines: list[tuple[int, int]]  # where the line of each head starts and ends, in the order of `heads`
-    digest: hashlib._Hash  # the sha256 of the bytes covered, to go on with the bytes after them
+    digest: xxhash.xxh3_128  # of the bytes covered, to go on with the bytes after them
+
+
+def covered_digest(data: bytes | memoryview) -> xxhash.xxh3_128:
+    """The digest an index holds of the bytes it covers; `update` it with the bytes that follow."""
+    return xxhash.xxh3_128(data)
 
 
 def index_path(path: Path) -> Path:
@@ -65,7 +74,7 @@ def read_index(path: Path) -> FileIndex | None:
             return None
         raw = orjson.loads(body)
         heads = list(zip(raw["starts"], raw["ends"], strict=True))
-        return FileIndex((raw["device"], raw["inode"]), raw["size"], raw["sha256"], raw["lines"], frozenset(raw["kinds"]), heads)
+        return FileIndex((raw["device"], raw["inode"]), raw["size"], raw["digest"], raw["lines"], frozenset(raw["kinds"]), heads)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -73,7 +82,7 @@ def read_index(path: Path) -> FileIndex | None:
 def write_index(path: Path, index: FileIndex) -> None:
     """Keep `index` for the annotator file `path`; a cache that cannot be written is only slower."""
     body = orjson.dumps({
-        "device": index.identity[0], "inode": index.identity[1], "size": index.size, "sha256": index.sha256,
+        "device": index.identity[0], "inode": index.identity[1], "size": index.size, "digest": index.digest,
         "lines": index.lines, "kinds": sorted(index.kinds),
         "starts": [start for start, _ in index.heads], "ends": [end for _, end in index.heads],
     })  # fmt: skip
@@ -87,19 +96,18 @@ def read_prefix(index: FileIndex, identity: Identity, data: bytes | memoryview) 
     if index.identity != identity or len(data) < index.size:
         return None
     covered = memoryview(data)[: index.size]
-    with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the parsing
-        hashing = pool.submit(hashlib.sha256, covered)
-        heads = _heads_at(covered, index.heads)
-        digest = hashing.result()
-    if digest.hexdigest() != index.sha256 or heads is None:
+    digest = covered_digest(covered)
+    if digest.hexdigest() != index.digest:
         return None
-    return Prefix(heads, index.heads, digest)
+    heads = _heads_at(covered, index.heads)
+    return None if heads is None else Prefix(heads, index.heads, digest)
 
 
 def _heads_at(covered: memoryview, lines: list[tuple[int, int]]) -> dict[LabelKey, Record] | None:
     """The records on `lines` (start, end) of `covered`, by label; None if they are not records."""
+    loads = orjson.loads
     try:
-        records = orjson.loads(b"[" + b",".join([covered[start:end] for start, end in lines]) + b"]")
+        records = [loads(covered[start:end]) for start, end in lines]
         heads = dict(zip(map(label_key, records), records, strict=True))
     except (ValueError, TypeError, KeyError):
         return None

@@ -8,7 +8,6 @@ reported too. A file read before is parsed only from where it grew, through its 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from annotator.files import ReadBuffer, read_with_status
 from annotator.memory import gc_paused
 from annotator.store.chains import broken_links, read_heads
 from annotator.store.folder import Identity, file_identity
-from annotator.store.index import FileIndex, line_spans, read_index, read_prefix, write_index
+from annotator.store.index import FileIndex, covered_digest, line_spans, read_index, read_prefix, write_index
 from annotator.store.records import (
     ADJUDICATION,
     ANNOTATION,
@@ -187,9 +186,7 @@ def _load_appended(view: StoreView, path: Path, annotator: str, buffer: ReadBuff
     size = len(data) - len(torn or b"")
     prefix.digest.update(data[index.size : size])
     if hash_files:
-        whole = prefix.digest.copy()
-        whole.update(data[size:])
-        view.sha256[path.name] = whole.hexdigest()
+        view.sha256[path.name] = bytes_sha256(data)
     if records:
         spans = dict(zip(prefix.heads, prefix.lines, strict=True)) | line_spans(reading.last_lines, lines, index.size)
         heads_at = [spans[key] for key in heads.heads]
@@ -224,9 +221,9 @@ def _load_whole(
     if heads.plain and not problems:
         size = len(data) - len(torn or b"")
         spans = line_spans(reading.last_lines, lines, 0)
-        sha256 = hashlib.sha256(memoryview(data)[:size]).hexdigest()
+        digest = covered_digest(memoryview(data)[:size]).hexdigest()
         heads_at = [spans[key] for key in heads.heads]
-        write_index(path, FileIndex(identity, size, sha256, len(lines), view.kinds[annotator], heads_at))
+        write_index(path, FileIndex(identity, size, digest, len(lines), view.kinds[annotator], heads_at))
     view.problems += problems
     _note_torn(view, path, annotator, len(lines), torn)
 
