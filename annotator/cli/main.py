@@ -7,11 +7,13 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from annotator import __version__
 from annotator.cli.options import say, with_project_defaults
 from annotator.errors import UserError
+from annotator.memory import gc_paused
 
 COMMANDS: dict[str, str] = {
     "init": "make a project: annotator.toml, a documents folder, a schema to edit, the annotations folder",
@@ -28,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "serve": "the annotation (or review) UI in browser tabs; needs pip install 'annotator[serve]'",
 }
 DEFAULT_COMMAND = "annotate"
+UI_COMMANDS = frozenset({"annotate", "review", "serve"})  # they run until the user quits: the collector stays on
 MODULES = {"import": "imports"}  # a command whose module cannot have its name (a Python keyword)
 
 
@@ -70,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         with_project_defaults(args)
-        return args.run(args)
+        with nullcontext() if args.command in UI_COMMANDS else gc_paused():
+            return args.run(args)
     except UserError as error:
         for line in error.lines:
             say(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +94,17 @@ def test_output_piped_into_a_reader_that_stops_keeps_the_exit_status(tmp_path: P
     err = child.stderr.read().decode()
     assert child.wait() == code
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize(("command", "collecting"), [("validate", False), ("stats", False), ("annotate", True), ("review", True)])
+def test_a_command_that_ends_runs_with_the_garbage_collector_paused_and_a_ui_with_it_on(
+    command: str, collecting: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What a batch command builds lives until it ends: collecting would only walk it again and again."""
+    seen: list[bool] = []
+    module = importlib.import_module(f"annotator.cli.{command}")
+    monkeypatch.setattr(module, "run", lambda args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "--store", str(tmp_path), "--schema", str(SCHEMA), str(tmp_path)]) == 0
+    assert seen == [collecting]
+    assert gc.isenabled()
