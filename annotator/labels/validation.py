@@ -62,7 +62,8 @@ def validate_store(store_dir: Path, schema: Schema, corpus: Corpus) -> Validatio
 
 
 def _validate(view: StoreView, store_dir: Path, schema: Schema, corpus: Corpus, checked: _Checked) -> ValidationReport:
-    places = {key: (str(annotator_file(store_dir, key[0])), checked.last_line[key]) for key in view.latest}
+    files = {annotator: str(annotator_file(store_dir, annotator)) for annotator in view.kinds}
+    places = {key: (files[key[0]], checked.last_line[key]) for key in view.latest}
     # A malformed head is reported once, as such: its offsets and hashes cannot be trusted.
     anchoring = anchor({key: r for key, r in view.latest.items() if places[key] not in checked.malformed}, corpus)
     stale = [Problem(*places[label_key(s.record)], f"stale label: {s.reason}") for s in anchoring.stale]
