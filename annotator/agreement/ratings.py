@@ -17,7 +17,7 @@ says how many each annotator left out).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
@@ -145,15 +145,18 @@ class FieldRatings:
             return None
 
 
-def counted_labels(store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None = None) -> CountedLabels:
+def counted_labels(
+    store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None = None, go_on: Callable[[], None] = lambda: None
+) -> CountedLabels:
     """The labels that count, each field's value in them and where each field is asked. `anchoring`:
-    the store's current labels on `corpus` (`versions.current_labels`), when the caller has them.
+    the store's current labels on `corpus` (`versions.current_labels`), when the caller has them;
+    else they are placed, calling `go_on` as it goes (see `anchors.anchor`).
 
     The checks run column by column over the distinct label sets (annotators repeat the same labels
     a lot); the few labels that fail one go through `counting.unusable_reason`, which decides (and
     words) whether they are left out.
     """
-    placed = _placed_labels(store, schema, corpus, anchoring)
+    placed = _placed_labels(store, schema, corpus, anchoring, go_on)
     same, distinct = _distinct_labels(placed.labels)
     columns = {f.id: _column(f, distinct) for f in schema.fields}
     asked = {f.id: _asked(schema, f, columns) for f in schema.fields}
@@ -213,10 +216,12 @@ def _distinct_labels(labels: list[Labels]) -> tuple[np.ndarray, list[Labels]]:
     return same, [labels[row] for row in np.flatnonzero(first)]
 
 
-def _placed_labels(store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None) -> _Placed:
+def _placed_labels(
+    store: StoreView, schema: Schema, corpus: Corpus | None, anchoring: Anchoring | None, go_on: Callable[[], None]
+) -> _Placed:
     if corpus is None:
         return _heads(read_heads(schema, store.latest))
-    anchoring = anchoring or current_labels(schema, store.latest, corpus)
+    anchoring = anchoring or current_labels(schema, store.latest, corpus, go_on)
     current = list(anchoring.current.values())
     placed = [label for label in current if label.record["status"] == _DONE and not is_adjudication(label.record)]
     stale = [describe_left_out(label.record, label.reason) for label in anchoring.stale if _is_vote(label.record)]

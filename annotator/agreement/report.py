@@ -175,11 +175,15 @@ def build_report(
     if by is not None and by not in WINDOWS:
         raise ValueError(f"unknown time window {by!r}: use one of {', '.join(WINDOWS)}")
     chosen = [schema.field(field_id) for field_id in fields] if fields else list(schema.fields)
-    if cancelled():  # closed while the store was read
-        raise ReportCancelled
-    counted = counted_labels(store, schema, corpus, anchoring)
+
+    def go_on() -> None:
+        if cancelled():
+            raise ReportCancelled
+
+    go_on()  # closed while the store was read
+    counted = counted_labels(store, schema, corpus, anchoring, go_on)
     windows = unit_windows(counted, by) if by else None
-    context = _Context(schema, counted, bootstrap, seed, windows, model, cancelled, pair_intervals)
+    context = _Context(schema, counted, bootstrap, seed, windows, model, go_on, pair_intervals)
     distances = np.zeros((len(chosen), len(counted.units)))  # field x unit: mean distance of the unit's pairs of ratings
     reports = []
     for number, schema_field in enumerate(chosen):
@@ -214,17 +218,12 @@ class _Context:
     seed: int
     windows: tuple[list[str], np.ndarray] | None  # window names, and each unit's window
     model: bool
-    cancelled: Callable[[], bool]
+    go_on: Callable[[], None]  # raises ReportCancelled once the report is no longer wanted
     pair_intervals: bool
     gold: Decisions = field(init=False)  # the reviewers' decisions, for every field
 
     def __post_init__(self) -> None:
         self.gold = adjudicated_gold(self.schema, self.counted)
-
-    def go_on(self) -> None:
-        """ReportCancelled if the report is no longer wanted."""
-        if self.cancelled():
-            raise ReportCancelled
 
     def rng(self, schema_field: Field, *part: int) -> np.random.Generator:
         """The field's own generator: its intervals do not depend on the other fields reported. A

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -71,10 +71,12 @@ class _DocumentIndex:
         return by_text
 
 
-def anchor(latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
+def anchor(latest: Mapping[LabelKey, Record], corpus: Corpus, go_on: Callable[[], None] = lambda: None) -> Anchoring:
     """Place every current label (the heads of `StoreView.latest`) on the units of `corpus`.
 
     Retracted heads are no label and are left out. Takes O(n log n) for n records plus the units.
+    `go_on` is called before each document's labels are placed: a caller that no longer wants the
+    result raises there.
     """
     result = Anchoring(current={})
     indexes: dict[str, _DocumentIndex | None] = {}
@@ -85,6 +87,7 @@ def anchor(latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
         if record["status"] == _RETRACTED:
             continue
         if doc not in indexes:
+            go_on()
             indexes[doc] = _index(corpus, doc)
         found = _candidates(record, doc, indexes[doc])
         if isinstance(found, str):

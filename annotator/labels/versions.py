@@ -14,7 +14,7 @@ as it is (the counting rule says why the last two do not count).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -62,9 +62,12 @@ def read_heads(schema: Schema, latest: Mapping[Key, Record]) -> dict[Key, Record
     return heads
 
 
-def current_labels(schema: Schema, latest: Mapping[LabelKey, Record], corpus: Corpus) -> Anchoring:
-    """The current labels of a store under `schema`, placed on the current `corpus`."""
-    return anchor(read_heads(schema, latest), corpus)
+def current_labels(
+    schema: Schema, latest: Mapping[LabelKey, Record], corpus: Corpus, go_on: Callable[[], None] = lambda: None
+) -> Anchoring:
+    """The current labels of a store under `schema`, placed on the current `corpus` (`anchor`, which
+    calls `go_on` as it goes)."""
+    return anchor(read_heads(schema, latest), corpus, go_on)
 
 
 def reading(record: Mapping[str, Any]) -> Reading | None:

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from annotator.agreement import report
 from annotator.corpus.document import Corpus, Unit
 from annotator.corpus.load import load_corpus
+from annotator.labels import anchors
 from annotator.schema.load import load_schema
 from annotator.schema.model import Schema
 from annotator.store.log import AnnotationLog
@@ -218,6 +219,51 @@ async def test_closing_the_screen_stops_the_computation_and_lets_go_of_what_it_r
         assert fields_begun == ["checkworthiness"]  # no field begun after the close
         gc.collect()
         assert stores_read[0]() is None
+
+
+async def test_closing_the_screen_while_labels_are_placed_stops_at_the_next_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = tmp_path / "docs"
+    documents.mkdir()
+    for number in range(3):
+        (documents / f"wire-{number}.txt").write_text(f"Story {number} begins here. It ends here.\n", encoding="utf-8")
+    corpus = load_corpus([documents])
+    store = tmp_path / "annotations"
+    with AnnotationLog.open(store, "ann") as log:
+        for document in corpus.documents:
+            labels = {"checkworthiness": "no_claim"}
+            log.append(document.units[0], doc_sha256=document.sha256, schema="factcheck", schema_version=1, labels=labels, status="done")
+    closed = threading.Event()
+    placed: list[str] = []
+    index = anchors._index
+
+    def first_document_waits_for_the_close(corpus: Corpus, doc: str):
+        placed.append(doc)
+        closed.wait(timeout=5)  # returns at once when the test sets it
+        return index(corpus, doc)
+
+    monkeypatch.setattr(anchors, "_index", first_document_waits_for_the_close)
+    outcomes: list[str] = []
+    build_report = report.build_report
+
+    def recording(*arguments, **options):
+        try:
+            return build_report(*arguments, **options)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+            raise
+
+    monkeypatch.setattr(report, "build_report", recording)
+    app = StatsApp(store, load_schema(SCHEMA), corpus=corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(placed), description="the first document's labels being placed")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+        closed.set()
+        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        assert outcomes == ["ReportCancelled"]
+        assert len(placed) == 1  # no document placed after the close
 
 
 async def test_closing_the_screen_lets_go_of_the_report_it_showed(store_dir: Path) -> None:
