@@ -65,6 +65,24 @@ def shown(app: App) -> str:
     return str(app.screen.query_one("#stats-report", Static).content)
 
 
+def outcomes_of_build_report(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each report computation ends, as it ends: "report", or the name of what it raised."""
+    outcomes: list[str] = []
+    build_report = report.build_report
+
+    def recording(*arguments, **options):
+        try:
+            built = build_report(*arguments, **options)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+            raise
+        outcomes.append("report")
+        return built
+
+    monkeypatch.setattr(report, "build_report", recording)
+    return outcomes
+
+
 async def computed(pilot, app: App) -> StatsScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.report is not None, description="the report")
     return app.screen
@@ -191,22 +209,11 @@ async def test_closing_the_screen_stops_the_computation_and_lets_go_of_what_it_r
         closed.wait(timeout=5)  # returns at once when the test sets it
         return field_ratings(schema_field, counted)
 
-    outcomes: list[str] = []
-    build_report = report.build_report
-
-    def recording(*arguments, **options):
-        try:
-            built = build_report(*arguments, **options)
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-            raise
-        outcomes.append("report")
-        return built
+    outcomes = outcomes_of_build_report(monkeypatch)
 
     stores_read: list[weakref.ref] = []
     load_store = stats.load_store
     monkeypatch.setattr(report, "field_ratings", first_field_waits_for_the_close)
-    monkeypatch.setattr(report, "build_report", recording)
     monkeypatch.setattr(stats, "load_store", lambda folder: (view := load_store(folder), stores_read.append(weakref.ref(view)))[0])
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
@@ -244,17 +251,8 @@ async def test_closing_the_screen_while_labels_are_placed_stops_at_the_next_docu
         return index(corpus, doc)
 
     monkeypatch.setattr(anchors, "_index", first_document_waits_for_the_close)
-    outcomes: list[str] = []
-    build_report = report.build_report
+    outcomes = outcomes_of_build_report(monkeypatch)
 
-    def recording(*arguments, **options):
-        try:
-            return build_report(*arguments, **options)
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-            raise
-
-    monkeypatch.setattr(report, "build_report", recording)
     app = StatsApp(store, load_schema(SCHEMA), corpus=corpus)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: bool(placed), description="the first document's labels being placed")
@@ -289,17 +287,8 @@ async def test_closing_the_screen_while_the_store_is_read_computes_nothing(store
     counted: list[object] = []
     monkeypatch.setattr(stats, "load_store", slow_read)
     monkeypatch.setattr(report, "counted_labels", lambda *arguments: counted.append(arguments))
-    outcomes: list[str] = []
-    build_report = report.build_report
+    outcomes = outcomes_of_build_report(monkeypatch)
 
-    def recording(*arguments, **options):
-        try:
-            return build_report(*arguments, **options)
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-            raise
-
-    monkeypatch.setattr(report, "build_report", recording)
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, reading.is_set, description="the store being read")
