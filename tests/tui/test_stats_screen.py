@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,18 @@ def outcomes_of_build_report(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(report, "build_report", recording)
     return outcomes
+
+
+async def close_while_computing(
+    pilot, app: App, begun: Callable[[], bool], what: str, closed: threading.Event, outcomes: list[str]
+) -> None:
+    """Once the computation has `begun`, close the screen, let the computation go on (`closed`) and
+    wait until it has ended."""
+    await wait_for(pilot, begun, description=what)
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
+    closed.set()
+    await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
 
 
 async def computed(pilot, app: App) -> StatsScreen:
@@ -217,11 +230,7 @@ async def test_closing_the_screen_stops_the_computation_and_lets_go_of_what_it_r
     monkeypatch.setattr(stats, "load_store", lambda folder: (view := load_store(folder), stores_read.append(weakref.ref(view)))[0])
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: bool(fields_begun), description="the first field begun")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
-        closed.set()
-        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        await close_while_computing(pilot, app, lambda: bool(fields_begun), "the first field begun", closed, outcomes)
         assert outcomes == ["ReportCancelled"]
         assert fields_begun == ["checkworthiness"]  # no field begun after the close
         gc.collect()
@@ -255,11 +264,7 @@ async def test_closing_the_screen_while_labels_are_placed_stops_at_the_next_docu
 
     app = StatsApp(store, load_schema(SCHEMA), corpus=corpus)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: bool(placed), description="the first document's labels being placed")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
-        closed.set()
-        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        await close_while_computing(pilot, app, lambda: bool(placed), "the first document's labels being placed", closed, outcomes)
         assert outcomes == ["ReportCancelled"]
         assert len(placed) == 1  # no document placed after the close
 
@@ -291,9 +296,5 @@ async def test_closing_the_screen_while_the_store_is_read_computes_nothing(store
 
     app = StatsApp(store_dir, load_schema(SCHEMA))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, reading.is_set, description="the store being read")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, StatsScreen), description="the screen closed")
-        closed.set()
-        await wait_for(pilot, lambda: bool(outcomes), description="the computation ended")
+        await close_while_computing(pilot, app, reading.is_set, "the store being read", closed, outcomes)
         assert outcomes == ["ReportCancelled"] and counted == []
