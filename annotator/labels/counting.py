@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Final
 
+import orjson
+
 from annotator.labels.versions import unanswered
 from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Record, Status, is_adjudication
@@ -50,13 +52,13 @@ EMPTY_AND_NOT_ASKED = (
     " never a disagreement. An asked field left empty is the rating (none): an empty multiple choice or text agrees"
     " with another empty one and disagrees with any value."
 )
+"""The rule above in one sentence, for reports and dataset cards."""
 
 MIGRATED_UNANSWERED = (
     "A label of an earlier version of the schema is read through its migrations; a field they leave unanswered (a"
     " split value to decide, a field added or newly asked since) is no rating either."
 )
 """What the rule does with labels of earlier versions, in one sentence (said where some were read so)."""
-"""The rule above in one sentence, for reports and dataset cards."""
 
 
 def is_done(record: Record) -> bool:
@@ -95,6 +97,26 @@ def unusable_reason(schema: Schema, record: Record) -> str | None:
     if not problems and record["schema_version"] != schema.version:
         problems = [f"labelled with schema {schema.name} v{record['schema_version']}, not read as v{schema.version}"]
     return "; ".join(problems) or None
+
+
+class UnusableReasons:
+    """`unusable_reason` of many records, worked out once for each distinct case: labels repeat a lot
+    (a store of a million records holds a fifth as many distinct label sets)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self._by_case: dict[tuple[object, ...], str | None] = {}
+
+    def of(self, record: Record) -> str | None:
+        try:
+            labels = orjson.dumps(record["labels"], option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # not JSON (labels built in memory): no case to share
+            return unusable_reason(self.schema, record)
+        # Everything `unusable_reason` reads of the record.
+        case = (record["schema"], record["schema_version"], is_vote(record), unanswered(record), labels)
+        if case not in self._by_case:
+            self._by_case[case] = unusable_reason(self.schema, record)
+        return self._by_case[case]
 
 
 def rating(field: Field, value: object, asked: bool) -> Rating | NotAsked:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from annotator.errors import UserError
 from annotator.labels.anchors import AnchoredLabel
-from annotator.labels.counting import Rating, field_ratings, is_done, unusable_reason
+from annotator.labels.counting import Rating, UnusableReasons, field_ratings, is_done
 from annotator.labels.versions import reading
 from annotator.schema.model import Field, Schema, is_unset
 from annotator.store.records import Labels, Record, UnitKey, is_adjudication
@@ -132,11 +132,12 @@ def gold_units(
     adjudications: dict[UnitKey, dict[str, Labels]] = {}
     readings: dict[UnitKey, dict[str, Reading]] = {}
     unusable: list[tuple[Record, str]] = []
+    reasons = UnusableReasons(schema)
     for (annotator, key), placed in sorted(current.items()):
         record = placed.record
         if not is_done(record):
             continue
-        reason = unusable_reason(schema, record)
+        reason = reasons.of(record)
         if reason is not None:
             unusable.append((record, reason))
             continue
