@@ -15,7 +15,7 @@ machine, whatever the order of the lines. A fork is a note, not a broken chain.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotator.store.records import LabelKey, Record, label_key
 
@@ -26,6 +26,7 @@ FORK_RULE = " (labelled in two clones and merged?): the later (ts, then id) is c
 class Heads:
     heads: dict[LabelKey, Record]  # see `chain_heads`
     plain: bool  # every record was a unit's first or an edit of its head: no chain can be broken
+    positions: dict[LabelKey, int] = field(default_factory=dict)  # when plain: where each head read is among the records (from 0)
 
 
 def chain_heads(records: Iterable[Record]) -> dict[LabelKey, Record]:
@@ -40,20 +41,22 @@ def read_heads(records: Iterable[Record], before: Mapping[LabelKey, Record] | No
     chain), the heads are the chains' tips from there on (`_Tips`), and `broken_links` says which.
     `before`: the heads of the file's records before these, which took the common path (`store.index`)."""
     heads: dict[LabelKey, Record] = dict(before or {})
+    positions: dict[LabelKey, int] = {}
     records = iter(records)
-    for record in records:
+    for position, record in enumerate(records):
         key = label_key(record)
         prev = record["prev"]
         head = heads.get(key)
         if (head is None and prev is None) or (head is not None and head["id"] == prev and record["rev"] == head["rev"] + 1):
             heads[key] = record
+            positions[key] = position
             continue
         tips = _Tips(heads)
         tips.add(record)
         for later in records:
             tips.add(later)
         return Heads(tips.heads(), plain=False)
-    return Heads(heads, plain=True)
+    return Heads(heads, plain=True, positions=positions)
 
 
 class _Tips:

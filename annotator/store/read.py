@@ -20,18 +20,7 @@ from annotator.memory import gc_paused
 from annotator.store.chains import broken_links, read_heads
 from annotator.store.folder import Identity, file_identity
 from annotator.store.index import FileIndex, covered_digest, line_spans, read_index, read_prefix, write_index
-from annotator.store.records import (
-    ADJUDICATION,
-    ANNOTATION,
-    NAME_RULE,
-    LabelKey,
-    Record,
-    is_adjudication,
-    is_annotator_name,
-    label_key,
-    line_problem,
-    looks_valid,
-)
+from annotator.store.records import NAME_RULE, LabelKey, Record, is_annotator_name, kinds_of, line_problem, looks_valid
 from annotator.text import bytes_sha256, plural
 
 
@@ -177,18 +166,18 @@ def _load_appended(view: StoreView, path: Path, annotator: str, buffer: ReadBuff
     lines, torn = _split_lines(bytes(data[index.size :]))
     problems: list[Problem] = []
     records = list(_valid_records(lines, path, problems, index.lines + 1))
-    reading = _Reading()
-    heads = read_heads(reading.through(records), prefix.heads)
+    kinds: set[str | None] = set()
+    heads = read_heads(_noting_kinds(records, kinds), prefix.heads)
     if problems or not heads.plain:
         return False
     view.latest.update(heads.heads)
-    view.kinds[annotator] = index.kinds | reading.kinds
+    view.kinds[annotator] = index.kinds | kinds_of(kinds)
     size = len(data) - len(torn or b"")
     prefix.digest.update(data[index.size : size])
     if hash_files:
         view.sha256[path.name] = bytes_sha256(data)
     if records:
-        spans = dict(zip(prefix.heads, prefix.lines, strict=True)) | line_spans(reading.last_lines, lines, index.size)
+        spans = dict(zip(prefix.heads, prefix.lines, strict=True)) | line_spans(heads.positions, lines, index.size)
         heads_at = [spans[key] for key in heads.heads]
         write_index(path, FileIndex(identity, size, prefix.digest.hexdigest(), index.lines + len(lines), view.kinds[annotator], heads_at))
     _note_torn(view, path, annotator, index.lines + len(lines), torn)
@@ -203,10 +192,10 @@ def _load_whole(
     records: Iterable[Record] = _valid_records(lines, path, problems, each=each)
     if keep_records:
         records = view.records[annotator] = list(records)
-    reading = _Reading()
-    heads = read_heads(reading.through(records))
+    kinds: set[str | None] = set()
+    heads = read_heads(_noting_kinds(records, kinds))
     view.latest.update(heads.heads)
-    view.kinds[annotator] = frozenset(reading.kinds)
+    view.kinds[annotator] = kinds_of(kinds)
     if keep_records or not heads.plain:
         # Read again only when needed: most files are edits of heads only, which break no chain.
         records = records if isinstance(records, list) else list(_valid_records(lines, path, []))
@@ -220,7 +209,7 @@ def _load_whole(
                 view.broken.add(link.label)
     if heads.plain and not problems:
         size = len(data) - len(torn or b"")
-        spans = line_spans(reading.last_lines, lines, 0)
+        spans = line_spans(heads.positions, lines, 0)
         digest = covered_digest(memoryview(data)[:size]).hexdigest()
         heads_at = [spans[key] for key in heads.heads]
         write_index(path, FileIndex(identity, size, digest, len(lines), view.kinds[annotator], heads_at))
@@ -249,21 +238,11 @@ def record_lines(count: int, bad_lines: set[int | None]) -> Sequence[int]:
     return numbers
 
 
-class _Reading:
-    """What is noted of the records of a file while they are read: their kinds, and the number of
-    the last record at each key (its line, in a file of records only)."""
-
-    def __init__(self) -> None:
-        self.kinds: set[str] = set()
-        self.last_lines: dict[LabelKey, int] = {}
-
-    def through(self, records: Iterable[Record]) -> Iterator[Record]:
-        """`records`, noted as they pass."""
-        kinds, last_lines = self.kinds, self.last_lines
-        for number, record in enumerate(records):
-            kinds.add(ADJUDICATION if is_adjudication(record) else ANNOTATION)
-            last_lines[label_key(record)] = number
-            yield record
+def _noting_kinds(records: Iterable[Record], kinds: set[str | None]) -> Iterator[Record]:
+    """`records`, each one's `kind` (None when it has none) added to `kinds` as it passes."""
+    for record in records:
+        kinds.add(record.get("kind"))
+        yield record
 
 
 def torn_problem(path: Path, complete_lines: int, torn: bytes, what_next: str) -> Problem:

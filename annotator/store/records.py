@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from operator import itemgetter
@@ -144,6 +144,12 @@ def check_annotator_name(name: str) -> str:
 def is_adjudication(record: Mapping[str, Any]) -> bool:
     """A reviewer's decision; a record without `kind` is an annotation."""
     return record.get("kind") == ADJUDICATION
+
+
+def kinds_of(kind_values: Iterable[object]) -> frozenset[str]:
+    """The KINDS of records whose `kind` values (None where absent) are `kind_values`, as
+    `is_adjudication` tells them apart: asked once per distinct value, not once per record."""
+    return frozenset(ADJUDICATION if kind == ADJUDICATION else ANNOTATION for kind in kind_values)
 
 
 def describe_label(record: Mapping[str, Any]) -> str:
